@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    // Browser and HTTP tests start servers on free ports; files run in parallel on 2 cores.
+    pool: 'forks',
+  },
+});
