@@ -1,0 +1,55 @@
+import {
+  ActivityHandler,
+  type ConversationState,
+  MessageFactory,
+  type TurnContext,
+  type UserState,
+} from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+import type { MainDialog } from '../dialogs/mainDialog.js';
+import { menuActions } from '../dialogs/replies.js';
+import type { Knowledge } from './knowledge/index.js';
+import { detectLang } from './language.js';
+
+export interface MemberHelpBotDeps {
+  conversationState: ConversationState;
+  userState: UserState;
+  dialog: MainDialog;
+  knowledge: Knowledge;
+}
+
+/** Greets new members and hands every message to the main dialog; state is saved after each turn. */
+export class MemberHelpBot extends ActivityHandler {
+  private readonly dialogState;
+
+  constructor(private readonly deps: MemberHelpBotDeps) {
+    super();
+    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+
+    this.onMembersAdded(async (context, next) => {
+      const joined = (context.activity.membersAdded ?? []).filter(
+        (member) => member.id !== context.activity.recipient?.id,
+      );
+      if (joined.length > 0) await this.welcome(context);
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      await this.deps.dialog.run(context, this.dialogState);
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.deps.conversationState.saveChanges(context, false);
+    await this.deps.userState.saveChanges(context, false);
+  }
+
+  private async welcome(context: TurnContext): Promise<void> {
+    const lang = detectLang(undefined, context.activity.locale);
+    const c = this.deps.knowledge.conversation;
+    const text = `${c.welcome[lang]}\n\n${c.otherLanguageHint[lang]}`;
+    await context.sendActivity(MessageFactory.suggestedActions(menuActions(c, lang), text));
+  }
+}

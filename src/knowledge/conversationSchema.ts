@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { TOPIC_IDS } from '../topics.js';
+import { bilingualText } from './bilingual.js';
+
+const menuItem = z.object({ topic: z.enum(TOPIC_IDS), label: bilingualText }).strict();
+
+/** knowledge/conversation.json: the words of conversation control (welcome, menu, fallback …). */
+export const conversationSchema = z
+  .object({
+    welcome: bilingualText,
+    otherLanguageHint: bilingualText,
+    menuPrompt: bilingualText,
+    menu: z.array(menuItem).min(3).max(12),
+    help: bilingualText,
+    fallback: bilingualText,
+    fallbackOfferHuman: bilingualText,
+    didYouMean: bilingualText,
+    noneOfThese: bilingualText,
+    cancelled: bilingualText,
+    nothingToCancel: bilingualText,
+    startOver: bilingualText,
+    greeting: bilingualText,
+    thanksBye: bilingualText,
+    anythingElse: bilingualText,
+    error: bilingualText,
+    topicLabels: z.record(z.enum(TOPIC_IDS), bilingualText),
+  })
+  .strict();
+
+export type ConversationKnowledge = z.infer<typeof conversationSchema>;

@@ -1,0 +1,114 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fileForKey } from '../../src/storage/keyedFile.js';
+import { LowdbStorage } from '../../src/storage/lowdbStorage.js';
+import { useTempDirs } from '../support/tempDir.js';
+
+const tempDir = useTempDirs();
+
+describe('LowdbStorage (botbuilder Storage contract)', () => {
+  it('reads back what was written, with a new eTag, and only the keys that exist', async () => {
+    const storage = new LowdbStorage({ dir: await tempDir() });
+    await storage.write({ a: { count: 1 }, b: { nested: { list: [1, 2] } } });
+    const items = await storage.read(['a', 'b', 'missing']);
+    expect(Object.keys(items).sort()).toEqual(['a', 'b']);
+    expect(items.a).toMatchObject({ count: 1 });
+    expect(items.b).toMatchObject({ nested: { list: [1, 2] } });
+    expect(typeof items.a?.eTag).toBe('string');
+    expect(items.a?.eTag).not.toBe(items.b?.eTag);
+  });
+
+  it('deletes keys, and deleting a missing key is not an error', async () => {
+    const storage = new LowdbStorage({ dir: await tempDir() });
+    await storage.write({ a: { v: 1 } });
+    await storage.delete(['a', 'never-written']);
+    expect(await storage.read(['a'])).toEqual({});
+  });
+
+  it("overwrites with eTag '*' or no eTag, accepts the current eTag, refuses a stale one", async () => {
+    const storage = new LowdbStorage({ dir: await tempDir() });
+    await storage.write({ k: { v: 1 } });
+    const first = (await storage.read(['k'])).k!;
+    await storage.write({ k: { v: 2, eTag: first.eTag } });
+    const second = (await storage.read(['k'])).k!;
+    expect(second.v).toBe(2);
+    expect(second.eTag).not.toBe(first.eTag);
+
+    await expect(storage.write({ k: { v: 3, eTag: first.eTag } })).rejects.toThrow(/eTag conflict/);
+    expect((await storage.read(['k'])).k?.v).toBe(2);
+
+    await storage.write({ k: { v: 4, eTag: '*' } });
+    await storage.write({ k: { v: 5 } });
+    expect((await storage.read(['k'])).k?.v).toBe(5);
+  });
+
+  it('lets exactly one of two concurrent writers with the same eTag win', async () => {
+    const storage = new LowdbStorage({ dir: await tempDir() });
+    await storage.write({ k: { owner: 'none' } });
+    const { eTag } = (await storage.read(['k'])).k!;
+    const results = await Promise.allSettled([
+      storage.write({ k: { owner: 'first', eTag } }),
+      storage.write({ k: { owner: 'second', eTag } }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    const winner = results[0]!.status === 'fulfilled' ? 'first' : 'second';
+    expect((await storage.read(['k'])).k?.owner).toBe(winner);
+  });
+
+  it('keeps every update when many writers use eTag "*" at once', async () => {
+    const storage = new LowdbStorage({ dir: await tempDir() });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => storage.write({ [`key-${i}`]: { i } })));
+    const items = await storage.read(Array.from({ length: 50 }, (_, i) => `key-${i}`));
+    expect(Object.keys(items)).toHaveLength(50);
+  });
+
+  it('survives a restart: a new instance on the same folder reads the same data from disk', async () => {
+    const dir = await tempDir();
+    const before = new LowdbStorage({ dir });
+    await before.write({ 'emulator/conversations/c1': { dialogState: { step: 2 } } });
+    await before.flush();
+    const after = new LowdbStorage({ dir });
+    const items = await after.read(['emulator/conversations/c1']);
+    expect(items['emulator/conversations/c1']).toMatchObject({ dialogState: { step: 2 } });
+    // The data really is on disk, as JSON, one file per key.
+    const onDisk = JSON.parse(await readFile(fileForKey(dir, 'emulator/conversations/c1'), 'utf8'));
+    expect(onDisk.document).toEqual({ dialogState: { step: 2 } });
+  });
+
+  it('writes one small file per key, so a write does not rewrite other conversations', async () => {
+    const dir = await tempDir();
+    const storage = new LowdbStorage({ dir });
+    await storage.write({ a: { v: 1 }, b: { v: 2 }, c: { v: 3 } });
+    const shards = await readdir(dir);
+    const files = (await Promise.all(shards.map((s) => readdir(join(dir, s))))).flat();
+    expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(3);
+  });
+
+  it('treats idle items older than the TTL as absent and sweeps them from disk', async () => {
+    const dir = await tempDir();
+    let now = 1_000_000;
+    const storage = new LowdbStorage({ dir, ttlMs: 60_000, now: () => now });
+    await storage.write({ old: { v: 1 }, fresh: { v: 2 } });
+    now += 30_000;
+    await storage.write({ fresh: { v: 3 } });
+    now += 40_000; // old: 70 s idle, fresh: 40 s idle
+    expect(Object.keys(await storage.read(['old', 'fresh']))).toEqual(['fresh']);
+    now += 30_000; // fresh: 70 s idle
+    expect(await storage.sweepExpired()).toBe(1);
+    const shards = await readdir(dir);
+    const files = (await Promise.all(shards.map((s) => readdir(join(dir, s))))).flat();
+    expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(0);
+  });
+
+  it('sets a damaged file aside instead of failing every later turn', async () => {
+    const dir = await tempDir();
+    const storage = new LowdbStorage({ dir });
+    await storage.write({ k: { v: 1 } });
+    await writeFile(fileForKey(dir, 'k'), '{"key":"k","eTag":', 'utf8');
+    expect(await storage.read(['k'])).toEqual({});
+    await storage.write({ k: { v: 2 } });
+    expect((await storage.read(['k'])).k?.v).toBe(2);
+  });
+});
