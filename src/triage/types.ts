@@ -1,0 +1,78 @@
+import type { ConversationReference } from 'botbuilder';
+import type { Lang, TopicId } from '../topics.js';
+
+// The contract between the bot (handoff dialog, fallback) and the staff side. Every text in here has
+// been through the secret guard before it reaches a store.
+
+export const INQUIRY_STATUSES = ['new', 'in_progress', 'waiting_member', 'resolved'] as const;
+export type InquiryStatus = (typeof INQUIRY_STATUSES)[number];
+
+export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export interface ExcerptLine {
+  from: 'member' | 'bot';
+  text: string;
+  at: string; // ISO instant
+}
+
+/** What the handoff dialog hands over when a member leaves an inquiry. */
+export interface NewInquiry {
+  topic: TopicId;
+  locale: Lang;
+  /** The member's own description (masked). */
+  summary: string;
+  /** The last turns of the conversation (masked). */
+  excerpt: ExcerptLine[];
+  /** Where a staff reply goes (continueConversation). */
+  conversationReference: Partial<ConversationReference>;
+  /** The instant the member asked (activity timestamp), drives dueAt. */
+  createdAt: Date;
+  /** Flow-specific facts, e.g. { lostOrStolen: 'stolen', lostAt: '2026-11-25T20:00:00+09:00' }. */
+  details?: Record<string, string>;
+}
+
+export interface InquiryNote {
+  at: string;
+  author: string;
+  text: string;
+}
+
+export interface InquiryReply {
+  id: string;
+  at: string;
+  author: string;
+  text: string;
+  /** delivered: reached the chat proactively; pending: shown on the member's next visit. */
+  delivery: 'delivered' | 'pending';
+  deliveredAt?: string;
+}
+
+export interface Inquiry {
+  id: string;
+  topic: TopicId;
+  priority: Priority;
+  status: InquiryStatus;
+  createdAt: string;
+  dueAt: string;
+  updatedAt: string;
+  locale: Lang;
+  summary: string;
+  excerpt: ExcerptLine[];
+  details: Record<string, string>;
+  conversationReference: Partial<ConversationReference>;
+  assignee: string | null;
+  notes: InquiryNote[];
+  replies: InquiryReply[];
+}
+
+/** The bot's side of the inquiry store: create an inquiry the member is told about. */
+export interface InquiryIntake {
+  /** Resolves only once the inquiry is durably on disk; priority and dueAt are set by the rules. */
+  create(input: NewInquiry): Promise<Inquiry>;
+}
+
+/** Fallback utterances the bot did not understand, counted so staff can add content. */
+export interface UnansweredLog {
+  record(text: string, lang: Lang, at: Date): Promise<void>;
+}
