@@ -24,6 +24,12 @@ export const conversationSchema = z
     anythingElse: bilingualText,
     error: bilingualText,
     topicLabels: z.record(z.enum(TOPIC_IDS), bilingualText),
+    yes: bilingualText,
+    no: bilingualText,
+    menuButton: bilingualText,
+    retry: bilingualText,
+    /** Phrases that restart the conversation from the menu ("最初から", "start over"). */
+    restartWords: z.array(z.string().min(1)).min(1),
   })
   .strict();
 

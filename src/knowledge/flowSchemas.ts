@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { TOPIC_IDS } from '../topics.js';
+import { bilingualText } from './bilingual.js';
+
+/** An object whose every listed key is a bilingual text: a missing key fails at start-up, not mid-chat. */
+function texts<const K extends string>(keys: readonly K[]) {
+  return z
+    .object(Object.fromEntries(keys.map((k) => [k, bilingualText])) as Record<K, typeof bilingualText>)
+    .strict();
+}
+
+/** One answer button of a question; `synonyms` let free text pick it (口座です → 口座). */
+export const choiceSchema = z
+  .object({
+    value: z.string().min(1),
+    label: bilingualText,
+    synonyms: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export type Choice = z.infer<typeof choiceSchema>;
+const choices = z.array(choiceSchema).min(1);
+
+export const loginFlowSchema = z
+  .object({
+    texts: texts([
+      'whereToLogin',
+      'askMethod',
+      'methodCard',
+      'methodWebId',
+      'methodUnsure',
+      'registration',
+      'troubleIntro',
+      'troubleAskMethod',
+      'checkTypingCard',
+      'checkTypingWebId',
+      'checkForm',
+      'askStillFailing',
+      'solved',
+      'askLocked',
+      'lockedCard',
+      'lockedWebId',
+      'askForgot',
+      'forgotCardPassword',
+      'unresolved',
+    ]),
+    methodChoices: choices,
+    stillFailingChoices: choices,
+    unresolvedChoices: choices,
+  })
+  .strict();
+
+export const webIdFlowSchema = z
+  .object({
+    texts: texts([
+      'whatIsIt',
+      'issueSteps',
+      'memberNumber',
+      'askResult',
+      'done',
+      'mailMissing',
+      'forgot',
+      'forgotMeanwhile',
+    ]),
+    resultChoices: choices,
+  })
+  .strict();
+
+export const lostCardFlowSchema = z
+  .object({
+    texts: texts([
+      'intro',
+      'askKind',
+      'askWhen',
+      'step1',
+      'askCalled',
+      'callNow',
+      'cannotCall',
+      'step2Lost',
+      'step2Stolen',
+      'askInquiry',
+      'closing',
+      'summaryLost',
+      'summaryStolen',
+      'summaryWhen',
+      'whenUnknown',
+    ]),
+    kindChoices: choices,
+    whenUnknownChoices: choices,
+    calledChoices: choices,
+  })
+  .strict();
+
+export const pinFlowSchema = z
+  .object({
+    texts: texts(['askWhich', 'rule', 'documents', 'neverHere', 'places', 'webIdInstead']),
+    documents: z.array(bilingualText).min(1),
+    whichChoices: choices,
+  })
+  .strict();
+
+const serviceTopic = z.enum(TOPIC_IDS).refine((t) => t.startsWith('service.') && t !== 'service.overview', {
+  message: 'must be one of the service.* topics other than service.overview',
+});
+
+export const servicesFlowSchema = z
+  .object({
+    texts: texts(['overview', 'askMore']),
+    services: z
+      .array(
+        z
+          .object({
+            topic: serviceTopic,
+            label: bilingualText,
+            answer: bilingualText,
+            followUps: z
+              .array(
+                z.object({ keywords: z.array(z.string().min(1)).min(1), answer: bilingualText }).strict(),
+              )
+              .default([]),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
+export const contactFlowSchema = z
+  .object({
+    texts: texts([
+      'phoneFirst',
+      'phoneOpenNow',
+      'phoneClosedNow',
+      'web',
+      'paymentPhoneOnly',
+      'paymentNoChat',
+      'askLeaveInquiry',
+    ]),
+  })
+  .strict();
+
+export const handoffFlowSchema = z
+  .object({
+    texts: texts([
+      'askDescription',
+      'askConfirm',
+      'created',
+      'createdUrgent',
+      'notSent',
+      'refusedPayment',
+      'failed',
+    ]),
+  })
+  .strict();
+
+export type LoginFlow = z.infer<typeof loginFlowSchema>;
+export type WebIdFlow = z.infer<typeof webIdFlowSchema>;
+export type LostCardFlow = z.infer<typeof lostCardFlowSchema>;
+export type PinFlow = z.infer<typeof pinFlowSchema>;
+export type ServicesFlow = z.infer<typeof servicesFlowSchema>;
+export type ContactFlow = z.infer<typeof contactFlowSchema>;
+export type HandoffFlow = z.infer<typeof handoffFlowSchema>;
