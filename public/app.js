@@ -1,0 +1,377 @@
+// Member-support chat page: the official Web Chat (window.WebChat from /webchat.js) talking to the
+// bot's own Direct Line endpoint. The token and conversation id live in sessionStorage so a reload
+// continues the same conversation; a token the server no longer accepts starts a fresh one.
+(() => {
+  const DOMAIN = `${window.location.origin}/v3/directline`;
+  const SESSION_KEY = 'memberHelpChat.session';
+  const LOCALE_KEY = 'memberHelpChat.locale';
+  // Refresh our token when less than this many seconds are left (Direct Line tokens live 30 minutes).
+  const REFRESH_MARGIN_SECONDS = 5 * 60;
+  const WATCH_INTERVAL_MS = 30 * 1000;
+  const MAX_AUTO_RESTARTS = 2;
+  // botframework-directlinejs ConnectionStatus values.
+  const STATUS = { Online: 2, ExpiredToken: 3, FailedToConnect: 4, Ended: 5 };
+
+  const STRINGS = {
+    'ja-JP': {
+      title: 'プロミス 会員サポート チャット',
+      brand: 'プロミス',
+      heading: '会員サポート チャット',
+      intro: 'ログイン、Web-ID、カードの紛失・盗難、暗証番号、Webサービスについてご案内します。',
+      notice: '暗証番号・パスワード・カード番号は、チャットに入力しないでください。',
+      languageLabel: '表示言語',
+      chatHeading: 'チャット',
+      skip: 'メッセージ入力欄へ移動',
+      newChat: '新しい会話を始める',
+      footer:
+        'このチャットは自動応答です。担当者への連絡が必要なときは「担当者と話したい」と入力してください。',
+      connecting: '接続しています…',
+      restarted: '前回の会話は有効期限が切れたため、新しい会話を始めました。',
+      failed: 'チャットに接続できませんでした。しばらくしてからページを再読み込みしてください。',
+      newStarted: '新しい会話を始めました。',
+    },
+    'en-US': {
+      title: 'Promise Member Support Chat',
+      brand: 'PROMISE',
+      heading: 'Member Support Chat',
+      intro: 'Help with logging in, Web-ID, lost or stolen cards, your card PIN and our web services.',
+      notice: 'Never type your PIN, password or card number into the chat.',
+      languageLabel: 'Display language',
+      chatHeading: 'Chat',
+      skip: 'Skip to the message box',
+      newChat: 'Start a new conversation',
+      footer: 'This chat is automated. To reach a staff member, type “I want to talk to a person”.',
+      connecting: 'Connecting…',
+      restarted: 'Your previous conversation had expired, so a new one has started.',
+      failed: 'Could not connect to the chat. Please reload the page in a little while.',
+      newStarted: 'A new conversation has started.',
+    },
+  };
+
+  // Contrast-checked colours (AA or better) in the page's palette.
+  const STYLE_OPTIONS = {
+    accent: '#0a4d8c',
+    backgroundColor: '#ffffff',
+    primaryFont:
+      '"Hiragino Sans", "Hiragino Kaku Gothic ProN", "Noto Sans JP", "Yu Gothic UI", "Yu Gothic", Meiryo, system-ui, sans-serif',
+    rootHeight: '100%',
+    rootWidth: '100%',
+    subtle: '#4d5a69',
+    timestampColor: '#4d5a69',
+    bubbleBackground: '#f1f4f8',
+    bubbleBorderColor: '#c9d3df',
+    bubbleBorderRadius: 12,
+    bubbleBorderWidth: 1,
+    bubbleTextColor: '#1b1f24',
+    bubbleFromUserBackground: '#0a4d8c',
+    bubbleFromUserBorderColor: '#0a4d8c',
+    bubbleFromUserBorderRadius: 12,
+    bubbleFromUserBorderWidth: 1,
+    bubbleFromUserTextColor: '#ffffff',
+    bubbleMaxWidth: 520,
+    hideUploadButton: true,
+    sendBoxBackground: '#ffffff',
+    sendBoxTextColor: '#1b1f24',
+    sendBoxPlaceholderColor: '#5b6776',
+    sendBoxBorderTop: 'solid 1px #8a99ab',
+    sendBoxHeight: 48,
+    sendBoxButtonColor: '#0a4d8c',
+    sendBoxButtonColorOnFocus: '#073a6a',
+    sendBoxButtonColorOnHover: '#073a6a',
+    sendBoxButtonKeyboardFocusIndicatorBorderColor: '#0a4d8c',
+    sendBoxButtonKeyboardFocusIndicatorBorderWidth: 2,
+    suggestedActionLayout: 'flow',
+    suggestedActionBackgroundColor: '#ffffff',
+    suggestedActionBackgroundColorOnHover: '#e6eef7',
+    suggestedActionBorderColor: '#0a4d8c',
+    suggestedActionBorderRadius: 18,
+    suggestedActionBorderWidth: 2,
+    suggestedActionTextColor: '#0a4d8c',
+    suggestedActionHeight: 40,
+    suggestedActionKeyboardFocusIndicatorBorderColor: '#073a6a',
+    suggestedActionKeyboardFocusIndicatorBorderStyle: 'solid',
+    suggestedActionKeyboardFocusIndicatorBorderWidth: 2,
+    transcriptVisualKeyboardIndicatorColor: '#0a4d8c',
+    transcriptVisualKeyboardIndicatorWidth: 3,
+    transcriptActivityVisualKeyboardIndicatorColor: '#0a4d8c',
+    transcriptActivityVisualKeyboardIndicatorStyle: 'solid',
+    transcriptActivityVisualKeyboardIndicatorWidth: 2,
+  };
+
+  const statusElement = document.getElementById('status');
+  let container = document.getElementById('webchat');
+  let locale = initialLocale();
+  let statusKey = 'connecting';
+  let directLine;
+  let subscription;
+  let generation = 0;
+  let autoRestarts = 0;
+
+  function initialLocale() {
+    const requested =
+      new URLSearchParams(window.location.search).get('lang') || readStorage(LOCALE_KEY) || '';
+    return /^en/i.test(requested) ? 'en-US' : 'ja-JP';
+  }
+
+  function readStorage(key) {
+    try {
+      return window.sessionStorage.getItem(key);
+    } catch {
+      return null; // Storage blocked: the chat still works, only a reload starts over.
+    }
+  }
+
+  function writeStorage(key, value) {
+    try {
+      if (value === null) window.sessionStorage.removeItem(key);
+      else window.sessionStorage.setItem(key, value);
+    } catch {
+      /* see readStorage */
+    }
+  }
+
+  function loadSession() {
+    try {
+      const session = JSON.parse(readStorage(SESSION_KEY) || 'null');
+      if (session && typeof session.token === 'string' && typeof session.conversationId === 'string')
+        return session;
+    } catch {
+      /* corrupted entry: treated as none */
+    }
+    return null;
+  }
+
+  function saveSession(session) {
+    writeStorage(SESSION_KEY, session ? JSON.stringify(session) : null);
+  }
+
+  /** Expiry (seconds since epoch) read from the JWT; 0 when unreadable. The server still decides. */
+  function tokenExpiry(token) {
+    try {
+      const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      return Number(JSON.parse(window.atob(payload)).exp) || 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  function nowSeconds() {
+    return Math.floor(Date.now() / 1000);
+  }
+
+  function t(key) {
+    return STRINGS[locale][key];
+  }
+
+  function setStatus(key, kind) {
+    statusKey = key;
+    statusElement.textContent = key ? t(key) : '';
+    if (kind) statusElement.dataset.kind = kind;
+    else delete statusElement.dataset.kind;
+  }
+
+  function applyPageLanguage() {
+    document.documentElement.lang = locale === 'en-US' ? 'en' : 'ja';
+    document.title = t('title');
+    for (const element of document.querySelectorAll('[data-i18n]')) {
+      if (element === statusElement) continue;
+      element.textContent = t(element.dataset.i18n);
+    }
+    if (statusKey) statusElement.textContent = t(statusKey);
+    for (const button of document.querySelectorAll('.lang-switch__button')) {
+      button.setAttribute('aria-pressed', String(button.dataset.locale === locale));
+    }
+  }
+
+  async function callDirectLine(path, token) {
+    const headers = { 'Content-Type': 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const response = await fetch(DOMAIN + path, { method: 'POST', headers, body: '{}', cache: 'no-store' });
+    let body = null;
+    try {
+      body = await response.json();
+    } catch {
+      /* no JSON body */
+    }
+    return { ok: response.ok, status: response.status, body };
+  }
+
+  function isRejection(status) {
+    return status === 401 || status === 403 || status === 404;
+  }
+
+  /** A token for the stored conversation when the server still accepts it, otherwise a new conversation. */
+  async function obtainSession(forceNew) {
+    const saved = forceNew ? null : loadSession();
+    if (saved && tokenExpiry(saved.token) > nowSeconds() + 5) {
+      const refreshed = await callDirectLine('/tokens/refresh', saved.token);
+      if (refreshed.ok && refreshed.body?.token) {
+        const session = { token: refreshed.body.token, conversationId: refreshed.body.conversationId };
+        saveSession(session);
+        return { session, resume: true, restarted: false };
+      }
+      // A server error does not mean the conversation is gone: keep it for the next reload.
+      if (!isRejection(refreshed.status)) throw new Error(`refresh failed: ${refreshed.status}`);
+    }
+    const generated = await callDirectLine('/tokens/generate');
+    if (!generated.ok || !generated.body?.token) {
+      throw new Error(`token generation failed: ${generated.status}`);
+    }
+    const session = { token: generated.body.token, conversationId: generated.body.conversationId };
+    saveSession(session);
+    return { session, resume: false, restarted: Boolean(saved) };
+  }
+
+  function freshContainer() {
+    // A new element gives the new conversation an empty transcript.
+    const replacement = container.cloneNode(false);
+    container.replaceWith(replacement);
+    container = replacement;
+  }
+
+  function teardown() {
+    if (subscription) subscription.unsubscribe();
+    subscription = undefined;
+    if (directLine) {
+      try {
+        directLine.end();
+      } catch {
+        /* already ended */
+      }
+    }
+    directLine = undefined;
+  }
+
+  function render() {
+    if (!directLine) return;
+    window.WebChat.renderWebChat(
+      { directLine, locale, styleOptions: STYLE_OPTIONS, sendTypingIndicator: true },
+      container,
+    );
+  }
+
+  async function connect({ forceNew = false, noticeKey } = {}) {
+    const id = ++generation;
+    const hadConversation = Boolean(directLine);
+    teardown();
+    if (hadConversation) freshContainer();
+    setStatus('connecting');
+    let result;
+    try {
+      result = await obtainSession(forceNew);
+    } catch (error) {
+      console.error(error);
+      if (id === generation) setStatus('failed', 'error');
+      return;
+    }
+    if (id !== generation) return;
+    const notice = noticeKey || (result.restarted ? 'restarted' : '');
+    directLine = window.WebChat.createDirectLine({
+      domain: DOMAIN,
+      token: result.session.token,
+      // With a conversation id, Direct Line reconnects and replays the transcript instead of starting anew.
+      conversationId: result.resume ? result.session.conversationId : undefined,
+      webSocket: false,
+      pollingInterval: 1000,
+      conversationStartProperties: { locale },
+    });
+    subscription = directLine.connectionStatus$.subscribe((status) => onConnectionStatus(id, status, notice));
+    render();
+  }
+
+  function onConnectionStatus(id, status, notice) {
+    if (id !== generation) return;
+    if (status === STATUS.Online) {
+      autoRestarts = 0;
+      setStatus(notice || '');
+      storeCurrentToken();
+    } else if (status === STATUS.FailedToConnect || status === STATUS.Ended) {
+      saveSession(null);
+      if (autoRestarts < MAX_AUTO_RESTARTS) {
+        autoRestarts += 1;
+        void connect({ forceNew: true, noticeKey: 'restarted' });
+      } else {
+        setStatus('failed', 'error');
+      }
+    } else if (status === STATUS.ExpiredToken) {
+      void refreshToken(id);
+    }
+  }
+
+  /** botframework-directlinejs refreshes its token itself; keep sessionStorage in step with it. */
+  function storeCurrentToken() {
+    const session = loadSession();
+    if (directLine && session && directLine.token && directLine.token !== session.token) {
+      saveSession({ ...session, token: directLine.token });
+    }
+  }
+
+  async function refreshToken(id) {
+    const session = loadSession();
+    if (!session || !directLine) return;
+    let refreshed;
+    try {
+      refreshed = await callDirectLine('/tokens/refresh', directLine.token || session.token);
+    } catch {
+      return; // Offline for a moment: the next check tries again.
+    }
+    if (id !== generation) return;
+    if (refreshed.ok && refreshed.body?.token) {
+      saveSession({ ...session, token: refreshed.body.token });
+      directLine.reconnect({ conversationId: session.conversationId, token: refreshed.body.token });
+    } else if (isRejection(refreshed.status)) {
+      saveSession(null);
+      void connect({ forceNew: true, noticeKey: 'restarted' });
+    }
+  }
+
+  function watchToken() {
+    if (!directLine) return;
+    storeCurrentToken();
+    const token = directLine.token || loadSession()?.token;
+    if (token && tokenExpiry(token) - nowSeconds() < REFRESH_MARGIN_SECONDS) void refreshToken(generation);
+  }
+
+  function focusSendBox() {
+    const input = container.querySelector(
+      '[data-id="webchat-sendbox-input"], input[type="text"], textarea, [contenteditable="true"]',
+    );
+    if (input) input.focus();
+    else container.focus();
+  }
+
+  function setLocale(next) {
+    if (next === locale || !STRINGS[next]) return;
+    locale = next;
+    writeStorage(LOCALE_KEY, locale);
+    applyPageLanguage();
+    // Same Direct Line connection, new language: Web Chat re-renders its UI and sends the new locale.
+    render();
+  }
+
+  function start() {
+    if (!window.WebChat) {
+      setStatus('failed', 'error');
+      return;
+    }
+    for (const button of document.querySelectorAll('.lang-switch__button')) {
+      button.addEventListener('click', () => setLocale(button.dataset.locale));
+    }
+    document.getElementById('new-chat').addEventListener('click', () => {
+      saveSession(null);
+      void connect({ forceNew: true, noticeKey: 'newStarted' }).then(focusSendBox);
+    });
+    document.getElementById('skip-link').addEventListener('click', (event) => {
+      event.preventDefault();
+      focusSendBox();
+    });
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') watchToken();
+    });
+    window.setInterval(watchToken, WATCH_INTERVAL_MS);
+    applyPageLanguage();
+    void connect();
+  }
+
+  start();
+})();

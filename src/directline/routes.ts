@@ -1,0 +1,442 @@
+import type { IncomingMessage } from 'node:http';
+import type { Activity, TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import {
+  ConversationNotFoundError,
+  type ConversationRecord,
+  InvalidWatermarkError,
+  type StoredActivity,
+} from './conversationLog.js';
+import {
+  DIRECTLINE_BOT_ID,
+  DIRECTLINE_CHANNEL_ID,
+  DIRECTLINE_SERVICE_URL,
+  DirectLineAdapter,
+} from './directLineAdapter.js';
+import {
+  bearerToken,
+  DEFAULT_TOKEN_TTL_SECONDS,
+  type DirectLineTokenClaims,
+  signToken,
+  TokenError,
+  verifyToken,
+} from './tokens.js';
+
+// Direct Line 3.0 REST endpoints (the subset Web Chat and botframework-directlinejs use, polling only)
+// served by the bot itself. Errors use the Direct Line body shape { error: { code, message } }.
+
+export const DIRECTLINE_BASE_PATH = '/v3/directline';
+
+/** Largest activity a client may post, serialised. Members type sentences, not documents. */
+const MAX_ACTIVITY_BYTES = 32 * 1024;
+/** Ephemeral echo of what the client posted besides messages: Web Chat waits for every echo. */
+const NON_MESSAGE_ECHO_TTL_MS = 60_000;
+
+export interface DirectLineRouteOptions {
+  bot: { run(context: TurnContext): Promise<void> };
+  adapter?: DirectLineAdapter;
+  tokenSecret: string;
+  tokenTtlSeconds?: number;
+  logger?: Logger;
+  /** The POST answers at the latest after this long even if the bot is still busy (replies still arrive). */
+  turnTimeoutMs?: number;
+  /** New conversations per client address per minute (tokens/generate, conversations without token). */
+  startsPerMinute?: number;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const accountSchema = z.object({ id: z.string().max(256).optional(), name: z.string().max(256).optional() });
+
+// What a client may say in an activity. Everything identifying (from, conversation, recipient, ids,
+// timestamps, channel, serviceUrl) is set by the server; unknown fields are dropped.
+const incomingActivitySchema = z.object({
+  type: z.enum(['message', 'typing', 'event']),
+  text: z.string().max(10_000).optional(),
+  textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
+  locale: z.string().optional(),
+  localTimestamp: z.string().max(64).optional(),
+  localTimezone: z.string().max(64).optional(),
+  name: z.string().max(256).optional(),
+  value: z.unknown().optional(),
+  channelData: z.record(z.string(), z.unknown()).optional(),
+  entities: z.array(z.record(z.string(), z.unknown())).max(20).optional(),
+  attachments: z
+    .array(
+      z.object({
+        contentType: z.string().max(256),
+        contentUrl: z.string().max(2048).optional(),
+        content: z.unknown().optional(),
+        name: z.string().max(256).optional(),
+        thumbnailUrl: z.string().max(2048).optional(),
+      }),
+    )
+    .max(10)
+    .optional(),
+  replyToId: z.string().max(256).optional(),
+  from: accountSchema.optional(),
+});
+
+const startSchema = z
+  .object({ user: accountSchema.optional(), locale: z.string().optional() })
+  .optional()
+  .nullable();
+
+function cleanLocale(locale: unknown): string | undefined {
+  return typeof locale === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$/.test(locale)
+    ? locale
+    : undefined;
+}
+
+function sendJson(res: Response, status: number, body: unknown): void {
+  res.header('Cache-Control', 'no-store');
+  res.send(status, body);
+}
+
+function sendError(res: Response, status: number, code: string, message: string): void {
+  sendJson(res, status, { error: { code, message } });
+}
+
+/** Small fixed-window counter per client address: starting conversations is free, flooding is not. */
+class StartLimiter {
+  private windowStart = 0;
+  private counts = new Map<string, number>();
+  constructor(private readonly perMinute: number) {}
+  allow(key: string, now = Date.now()): boolean {
+    if (now - this.windowStart >= 60_000) {
+      this.windowStart = now;
+      this.counts = new Map();
+    }
+    const count = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, count);
+    return count <= this.perMinute;
+  }
+}
+
+/** The parsed JSON body, whether or not the server uses restify's bodyParser. */
+async function readJsonBody(req: Request): Promise<unknown> {
+  let raw: unknown = req.body;
+  if (raw === undefined) {
+    const msg = req as unknown as IncomingMessage;
+    const hasBody =
+      Number(msg.headers['content-length'] ?? 0) > 0 || msg.headers['transfer-encoding'] !== undefined;
+    if (!hasBody || msg.readableEnded) return undefined;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of msg) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_ACTIVITY_BYTES)
+        throw new HttpError(413, 'PayloadTooLarge', 'The request body is too large.');
+      chunks.push(chunk as Buffer);
+    }
+    raw = Buffer.concat(chunks);
+  }
+  if (Buffer.isBuffer(raw)) raw = raw.toString('utf8');
+  if (typeof raw === 'string') {
+    if (raw.trim() === '') return undefined;
+    if (raw.length > MAX_ACTIVITY_BYTES)
+      throw new HttpError(413, 'PayloadTooLarge', 'The request body is too large.');
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      throw new HttpError(400, 'BadSyntax', 'The request body is not valid JSON.');
+    }
+  }
+  return raw;
+}
+
+function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid body';
+}
+
+export function registerDirectLine(server: Server, opts: DirectLineRouteOptions): DirectLineAdapter {
+  const adapter = opts.adapter ?? new DirectLineAdapter({ logger: opts.logger });
+  const log = adapter.conversations;
+  const ttl = opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+  const turnTimeoutMs = opts.turnTimeoutMs ?? 15_000;
+  const limiter = new StartLimiter(opts.startsPerMinute ?? 60);
+  const logger = opts.logger;
+  const base = DIRECTLINE_BASE_PATH;
+  // Signing fails on a too-short secret: better at start-up than on the first member's request.
+  if (opts.tokenSecret.length < 16)
+    throw new Error('Direct Line token secret must be at least 16 characters');
+
+  const runTurn = (context: TurnContext) => opts.bot.run(context);
+
+  /** Runs a turn; answers the HTTP request after it or after turnTimeoutMs, whichever is first. */
+  async function deliver(activity: Partial<Activity>): Promise<void> {
+    const turn = adapter.processActivity(activity, runTurn);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), turnTimeoutMs);
+    });
+    try {
+      const outcome = await Promise.race([turn.then(() => 'done' as const), timeout]);
+      if (outcome === 'timeout') {
+        // Keep the turn running; its replies are appended to the log when they come.
+        turn.catch((err: unknown) => logger?.error({ err }, 'Direct Line turn failed after timeout'));
+        logger?.warn(
+          { conversationId: activity.conversation?.id },
+          'Direct Line turn still running; answered early',
+        );
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Tells the bot, once per conversation, that the member and the bot joined (welcome message). */
+  async function ensureStarted(record: ConversationRecord, locale?: string): Promise<void> {
+    if (!log.markStarted(record.id)) return;
+    const user = { id: record.userId, role: 'user' };
+    const activity = {
+      type: 'conversationUpdate',
+      id: `${record.id}|start`,
+      conversation: { id: record.id },
+      from: user,
+      recipient: { id: DIRECTLINE_BOT_ID, name: adapter.bot.name, role: 'bot' },
+      membersAdded: [user, adapter.bot],
+      locale,
+      timestamp: new Date(),
+      channelId: DIRECTLINE_CHANNEL_ID,
+      serviceUrl: DIRECTLINE_SERVICE_URL,
+    };
+    await deliver(activity as unknown as Partial<Activity>);
+  }
+
+  /** A new token for the conversation (generate, refresh, start without a token). */
+  async function issue(record: ConversationRecord) {
+    const { token, expiresIn } = await signToken(
+      opts.tokenSecret,
+      { conversationId: record.id, userId: record.userId },
+      ttl,
+    );
+    return { conversationId: record.id, token, expires_in: expiresIn };
+  }
+
+  /** The presented token handed back unchanged while it is valid, as the Azure service does. */
+  function reuse(req: Request, record: ConversationRecord, claims: DirectLineTokenClaims) {
+    return {
+      conversationId: record.id,
+      token: bearerToken(req.headers.authorization),
+      expires_in: Math.max(0, claims.expiresAt - Math.floor(Date.now() / 1000)),
+    };
+  }
+
+  async function authenticate(req: Request): Promise<DirectLineTokenClaims> {
+    try {
+      return await verifyToken(opts.tokenSecret, bearerToken(req.headers.authorization));
+    } catch (err) {
+      if (err instanceof TokenError) {
+        const code =
+          err.reason === 'expired'
+            ? 'TokenExpired'
+            : err.reason === 'missing'
+              ? 'MissingToken'
+              : 'InvalidToken';
+        throw new HttpError(401, code, err.message);
+      }
+      throw err;
+    }
+  }
+
+  /** Token valid, for this conversation (403 otherwise), and the conversation still exists (404). */
+  async function authorise(
+    req: Request,
+  ): Promise<{ claims: DirectLineTokenClaims; record: ConversationRecord }> {
+    const claims = await authenticate(req);
+    const conversationId = String(req.params?.conversationId ?? '');
+    if (conversationId !== claims.conversationId) {
+      throw new HttpError(403, 'Forbidden', 'The token does not grant access to this conversation.');
+    }
+    const record = log.get(conversationId);
+    if (!record) throw new HttpError(404, 'ConversationNotFound', 'The conversation has ended or expired.');
+    return { claims, record };
+  }
+
+  function clientKey(req: Request): string {
+    return (req as unknown as IncomingMessage).socket?.remoteAddress ?? 'unknown';
+  }
+
+  function handle(name: string, fn: (req: Request, res: Response) => Promise<void>) {
+    return async (req: Request, res: Response): Promise<void> => {
+      try {
+        await fn(req, res);
+      } catch (err) {
+        if (err instanceof HttpError) {
+          sendError(res, err.status, err.code, err.message);
+        } else if (err instanceof ConversationNotFoundError) {
+          sendError(res, 404, 'ConversationNotFound', 'The conversation has ended or expired.');
+        } else if (err instanceof InvalidWatermarkError) {
+          sendError(res, 400, 'BadArgument', err.message);
+        } else {
+          logger?.error({ err, route: name }, 'Direct Line request failed');
+          sendError(res, 500, 'ServiceError', 'Something went wrong. Please try again.');
+        }
+      }
+    };
+  }
+
+  async function createConversation(req: Request): Promise<ConversationRecord> {
+    if (!limiter.allow(clientKey(req))) {
+      throw new HttpError(
+        429,
+        'TooManyRequests',
+        'Too many new conversations from this address; try again later.',
+      );
+    }
+    // Identity comes from the server: a client-chosen user id would let one member impersonate another.
+    return log.create();
+  }
+
+  server.post(
+    `${base}/tokens/generate`,
+    handle('tokens/generate', async (req, res) => {
+      await readJsonBody(req); // Optional body (e.g. { user }); still rejected when it is not JSON.
+      const record = await createConversation(req);
+      sendJson(res, 200, await issue(record));
+    }),
+  );
+
+  server.post(
+    `${base}/tokens/refresh`,
+    handle('tokens/refresh', async (req, res) => {
+      const claims = await authenticate(req);
+      const record = log.get(claims.conversationId);
+      if (!record) throw new HttpError(404, 'ConversationNotFound', 'The conversation has ended or expired.');
+      sendJson(res, 200, await issue(record));
+    }),
+  );
+
+  server.post(
+    `${base}/conversations`,
+    handle('conversations', async (req, res) => {
+      const parsed = startSchema.safeParse(await readJsonBody(req));
+      if (!parsed.success) throw new HttpError(400, 'BadArgument', describeZodError(parsed.error));
+      const locale = cleanLocale(parsed.data?.locale);
+      if (req.headers.authorization) {
+        const claims = await authenticate(req);
+        const record = log.get(claims.conversationId);
+        if (!record)
+          throw new HttpError(404, 'ConversationNotFound', 'The conversation has ended or expired.');
+        const isNew = !record.started;
+        await ensureStarted(record, locale);
+        sendJson(res, isNew ? 201 : 200, reuse(req, record, claims));
+        return;
+      }
+      const record = await createConversation(req);
+      const body = await issue(record);
+      await ensureStarted(record, locale);
+      sendJson(res, 201, body);
+    }),
+  );
+
+  // Reconnect: what botframework-directlinejs calls when given an existing conversationId.
+  server.get(
+    `${base}/conversations/:conversationId`,
+    handle('conversations/get', async (req, res) => {
+      const { claims, record } = await authorise(req);
+      await ensureStarted(record);
+      sendJson(res, 200, reuse(req, record, claims));
+    }),
+  );
+
+  server.get(
+    `${base}/conversations/:conversationId/activities`,
+    handle('activities/get', async (req, res) => {
+      const { record } = await authorise(req);
+      const watermark = new URL(req.url ?? '', 'http://localhost').searchParams.get('watermark');
+      sendJson(res, 200, log.list(record.id, watermark));
+    }),
+  );
+
+  server.post(
+    `${base}/conversations/:conversationId/activities`,
+    handle('activities/post', async (req, res) => {
+      const { record } = await authorise(req);
+      const body = await readJsonBody(req);
+      if (body === undefined) throw new HttpError(400, 'MissingProperty', 'An activity is required.');
+      if (JSON.stringify(body).length > MAX_ACTIVITY_BYTES) {
+        throw new HttpError(413, 'PayloadTooLarge', 'The activity is too large.');
+      }
+      const parsed = incomingActivitySchema.safeParse(body);
+      if (!parsed.success) throw new HttpError(400, 'BadArgument', describeZodError(parsed.error));
+      const { from: _clientFrom, locale, ...fields } = parsed.data;
+      await ensureStarted(record, cleanLocale(locale));
+
+      const now = new Date();
+      const echo = log.append(
+        record.id,
+        {
+          ...fields,
+          ...(cleanLocale(locale) ? { locale: cleanLocale(locale) } : {}),
+          channelId: DIRECTLINE_CHANNEL_ID,
+          serviceUrl: DIRECTLINE_SERVICE_URL,
+          conversation: { id: record.id },
+          from: { id: record.userId, role: 'user' },
+          recipient: { id: DIRECTLINE_BOT_ID, name: adapter.bot.name, role: 'bot' },
+          timestamp: now.toISOString(),
+        },
+        fields.type === 'message' ? {} : { ephemeralMs: NON_MESSAGE_ECHO_TTL_MS },
+      );
+      try {
+        await deliver(toBotActivity(echo, now));
+      } catch (err) {
+        // Only reached when onTurnError itself throws: the message was stored, the bot failed.
+        logger?.error({ err, conversationId: record.id }, 'bot failed to handle a Direct Line activity');
+        throw new HttpError(502, 'BotError', 'The bot could not handle the activity.');
+      }
+      sendJson(res, 200, { id: echo.id });
+    }),
+  );
+
+  // Web Chat's upload button is hidden on our page; say clearly that uploads are not supported.
+  server.post(
+    `${base}/conversations/:conversationId/upload`,
+    handle('upload', async (req, res) => {
+      await authorise(req);
+      sendError(res, 501, 'NotSupported', 'File upload is not supported.');
+    }),
+  );
+
+  // restify's own errors (e.g. bodyParser's 400 for malformed JSON) get the Direct Line error shape too.
+  server.on(
+    'restifyError',
+    (req: Request, _res: Response, err: Error & Record<string, unknown>, callback: () => void) => {
+      const path = typeof req.path === 'function' ? req.path() : (req.url ?? '');
+      if (path.startsWith(base) && typeof err === 'object' && err) {
+        const code = typeof err.name === 'string' ? err.name.replace(/Error$/, '') : 'ServiceError';
+        const message = typeof err.message === 'string' && err.message ? err.message : 'Request failed.';
+        err.toJSON = () => ({ error: { code: code === 'InvalidContent' ? 'BadSyntax' : code, message } });
+      }
+      callback();
+    },
+  );
+
+  return adapter;
+}
+
+/** What the bot sees: the echoed activity with Date timestamps, as CloudAdapter would present it. */
+function toBotActivity(echo: StoredActivity, now: Date): Partial<Activity> {
+  const activity = { ...echo } as unknown as Partial<Activity> & Record<string, unknown>;
+  activity.timestamp = now;
+  activity.rawTimestamp = echo.timestamp;
+  if (typeof echo.localTimestamp === 'string') {
+    const local = new Date(echo.localTimestamp);
+    activity.rawLocalTimestamp = echo.localTimestamp;
+    if (!Number.isNaN(local.getTime())) activity.localTimestamp = local;
+    else delete activity.localTimestamp;
+  }
+  return activity;
+}

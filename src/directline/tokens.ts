@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
+
+// Direct Line tokens for the bot's own Web Chat page. A token is an HS256 JWT bound to exactly one
+// conversation and one user: `conv` and `user` are the claim names the Azure Direct Line service uses,
+// and Web Chat reads `user` from the token to know which activities are the member's own.
+
+const ISSUER = 'member-help-bot/directline';
+const AUDIENCE = 'directline';
+export const DEFAULT_TOKEN_TTL_SECONDS = 30 * 60;
+const MIN_SECRET_LENGTH = 16;
+
+export interface DirectLineTokenClaims {
+  conversationId: string;
+  userId: string;
+  /** Expiry, seconds since the epoch. */
+  expiresAt: number;
+}
+
+export interface IssuedToken {
+  token: string;
+  /** Seconds until the token expires (the Direct Line `expires_in`). */
+  expiresIn: number;
+}
+
+export type TokenErrorReason = 'missing' | 'invalid' | 'expired';
+
+export class TokenError extends Error {
+  constructor(
+    readonly reason: TokenErrorReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TokenError';
+  }
+}
+
+function keyFor(secret: string): Uint8Array {
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new Error(`Direct Line token secret must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  return new TextEncoder().encode(secret);
+}
+
+/** A secret for one process run, when none is configured (tokens then die with the process). */
+export function generateTokenSecret(): string {
+  return randomBytes(32).toString('hex');
+}
+
+export async function signToken(
+  secret: string,
+  claims: { conversationId: string; userId: string },
+  ttlSeconds: number = DEFAULT_TOKEN_TTL_SECONDS,
+  now: Date = new Date(),
+): Promise<IssuedToken> {
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new Error('ttlSeconds must be positive');
+  const iat = Math.floor(now.getTime() / 1000);
+  const expiresIn = Math.floor(ttlSeconds);
+  const token = await new SignJWT({ conv: claims.conversationId, user: claims.userId })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setSubject(claims.userId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + expiresIn)
+    // Two tokens issued in the same second must still differ (refresh returns a new token).
+    .setJti(randomBytes(9).toString('base64url'))
+    .sign(keyFor(secret));
+  return { token, expiresIn };
+}
+
+export async function verifyToken(
+  secret: string,
+  token: string | undefined,
+  now: Date = new Date(),
+): Promise<DirectLineTokenClaims> {
+  if (!token) throw new TokenError('missing', 'A Direct Line token is required (Authorization: Bearer).');
+  let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+  try {
+    ({ payload } = await jwtVerify(token, keyFor(secret), {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      currentDate: now,
+      requiredClaims: ['exp', 'conv', 'user'],
+      clockTolerance: 0,
+    }));
+  } catch (err) {
+    if (err instanceof errors.JWTExpired)
+      throw new TokenError('expired', 'The Direct Line token has expired.');
+    throw new TokenError('invalid', 'The Direct Line token is not valid.');
+  }
+  const { conv, user, exp } = payload;
+  if (typeof conv !== 'string' || !conv || typeof user !== 'string' || !user || typeof exp !== 'number') {
+    throw new TokenError('invalid', 'The Direct Line token is not valid.');
+  }
+  return { conversationId: conv, userId: user, expiresAt: exp };
+}
+
+/** Reads `Authorization: Bearer <token>`; undefined when absent or not a bearer credential. */
+export function bearerToken(authorization: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(authorization) ? authorization[0] : authorization;
+  if (!value) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(value);
+  return match?.[1];
+}

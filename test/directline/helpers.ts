@@ -1,0 +1,122 @@
+import { ActivityHandler, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import restify from 'restify';
+import type { DirectLineAdapter } from '../../src/directline/directLineAdapter.js';
+import { type DirectLineRouteOptions, registerDirectLine } from '../../src/directline/routes.js';
+import { registerWebChatPage } from '../../src/directline/webChatPage.js';
+
+export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
+
+/** A small bot that shows what the endpoint must carry: welcome, typing, echo, cards, suggested actions. */
+export class EchoBot extends ActivityHandler {
+  readonly seen: TurnContext['activity'][] = [];
+  welcomes = 0;
+
+  constructor() {
+    super();
+    this.onMembersAdded(async (context, next) => {
+      for (const member of context.activity.membersAdded ?? []) {
+        if (member.id === context.activity.recipient.id) continue;
+        this.welcomes += 1;
+        const english = (context.activity.locale ?? '').startsWith('en');
+        await context.sendActivity(english ? 'Welcome! How can I help?' : 'ようこそ。ご用件をどうぞ。');
+      }
+      await next();
+    });
+    this.onMessage(async (context, next) => {
+      this.seen.push(context.activity);
+      const text = context.activity.text ?? '';
+      if (text === 'boom') throw new Error('bot exploded');
+      await context.sendActivity({ type: 'typing' });
+      if (text === 'card') {
+        const card = CardFactory.heroCard('カードのご案内', 'Card title', undefined, ['はい', 'いいえ']);
+        await context.sendActivity(MessageFactory.attachment(card));
+        await context.sendActivity(
+          MessageFactory.suggestedActions(['ログイン', 'カード紛失'], '選んでください'),
+        );
+      } else {
+        await context.sendActivity(`echo: ${text}`);
+      }
+      await next();
+    });
+  }
+}
+
+export interface TestServer {
+  baseUrl: string;
+  bot: EchoBot;
+  adapter: DirectLineAdapter;
+  server: restify.Server;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  options: Partial<Omit<DirectLineRouteOptions, 'bot'>> & { bot?: EchoBot } = {},
+): Promise<TestServer> {
+  const server = restify.createServer({ handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser());
+  server.use(restify.plugins.bodyParser());
+  const bot = options.bot ?? new EchoBot();
+  const adapter = registerDirectLine(server, {
+    tokenSecret: TEST_SECRET,
+    startsPerMinute: 1000,
+    ...options,
+    bot,
+  });
+  registerWebChatPage(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    bot,
+    adapter,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface Reply {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON from the server, checked by each assertion
+  body: any;
+}
+
+export async function call(
+  baseUrl: string,
+  method: 'GET' | 'POST',
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; contentType?: string } = {},
+): Promise<Reply> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.rawBody !== undefined) body = options.rawBody;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
+  const response = await fetch(baseUrl + path, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* keep text */
+  }
+  return { status: response.status, body: parsed };
+}
+
+/** Starts a conversation the way Web Chat does: generate a token, then POST /conversations with it. */
+export async function startConversation(baseUrl: string, locale = 'ja-JP') {
+  const generated = await call(baseUrl, 'POST', '/v3/directline/tokens/generate');
+  const started = await call(baseUrl, 'POST', '/v3/directline/conversations', {
+    token: generated.body.token,
+    body: { locale },
+  });
+  return {
+    token: generated.body.token as string,
+    conversationId: generated.body.conversationId as string,
+    generated,
+    started,
+  };
+}
