@@ -1,0 +1,368 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import { z } from 'zod';
+import { KeyedQueue } from '../storage/keyedFile.js';
+import { LOCALES, TOPIC_IDS } from '../topics.js';
+import { maskSecrets } from './mask.js';
+import { computeDueAt, type InquiryRules, priorityFor } from './rules.js';
+import {
+  INQUIRY_STATUSES,
+  type Inquiry,
+  type InquiryIntake,
+  type InquiryReply,
+  type InquiryStatus,
+  type NewInquiry,
+  PRIORITIES,
+  type Priority,
+} from './types.js';
+
+// Inquiries are the one thing the bot promises a member ("staff will get back to you"), so each one
+// is its own small file, written atomically (lowdb's writer: temp file + rename) and flushed to disk
+// before `create` resolves. An in-memory index, rebuilt from the folder at start-up, serves the
+// staff queue.
+
+/** Moves staff may make with "change status". A reply moves any open inquiry to waiting_member. */
+export const STATUS_TRANSITIONS: Record<InquiryStatus, readonly InquiryStatus[]> = {
+  new: ['in_progress', 'resolved'],
+  in_progress: ['waiting_member', 'resolved'],
+  waiting_member: ['in_progress', 'resolved'],
+  resolved: ['in_progress'],
+};
+
+const isoInstant = z.iso.datetime({ offset: true });
+const MAX_TEXT = 4000;
+
+export const inquirySchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9-]{6,64}$/),
+  topic: z.enum(TOPIC_IDS),
+  priority: z.enum(PRIORITIES),
+  status: z.enum(INQUIRY_STATUSES),
+  createdAt: isoInstant,
+  dueAt: isoInstant,
+  updatedAt: isoInstant,
+  locale: z.enum(LOCALES),
+  summary: z.string().max(MAX_TEXT),
+  excerpt: z.array(
+    z.object({ from: z.enum(['member', 'bot']), text: z.string().max(MAX_TEXT), at: isoInstant }),
+  ),
+  details: z.record(z.string(), z.string()),
+  conversationReference: z.record(z.string(), z.unknown()),
+  assignee: z.string().nullable(),
+  notes: z.array(z.object({ at: isoInstant, author: z.string(), text: z.string() })),
+  replies: z.array(
+    z.object({
+      id: z.string(),
+      at: isoInstant,
+      author: z.string(),
+      text: z.string(),
+      delivery: z.enum(['delivered', 'pending']),
+      deliveredAt: isoInstant.optional(),
+    }),
+  ),
+});
+
+export class InquiryNotFoundError extends Error {
+  constructor(readonly id: string) {
+    super(`No inquiry ${id}`);
+    this.name = 'InquiryNotFoundError';
+  }
+}
+
+export class InvalidTransitionError extends Error {
+  constructor(
+    readonly from: InquiryStatus,
+    readonly to: InquiryStatus,
+    readonly allowed: readonly InquiryStatus[],
+  ) {
+    super(`Cannot move an inquiry from ${from} to ${to}; allowed: ${allowed.join(', ') || 'none'}`);
+    this.name = 'InvalidTransitionError';
+  }
+}
+
+export class InquiryClosedError extends Error {
+  constructor(readonly id: string) {
+    super(`Inquiry ${id} is resolved; reopen it (status in_progress) before replying`);
+    this.name = 'InquiryClosedError';
+  }
+}
+
+export interface InquiryFilter {
+  status?: readonly InquiryStatus[];
+  priority?: readonly Priority[];
+  topic?: readonly string[];
+  /** true: only overdue ones; false: only those not overdue. */
+  overdue?: boolean;
+  assignee?: string;
+}
+
+/** Staff owe an answer on new and in-progress inquiries; waiting_member and resolved are not overdue. */
+export function isOverdue(inquiry: Pick<Inquiry, 'status' | 'dueAt'>, now: Date): boolean {
+  return (
+    (inquiry.status === 'new' || inquiry.status === 'in_progress') &&
+    Date.parse(inquiry.dueAt) < now.getTime()
+  );
+}
+
+export interface StoreOptions {
+  now?: () => Date;
+  logger?: { warn(obj: object, msg: string): void };
+}
+
+interface PendingClaim {
+  inquiry: Inquiry;
+  reply: InquiryReply;
+}
+
+const clip = (text: string) => maskSecrets(text).slice(0, MAX_TEXT);
+
+function newId(at: Date): string {
+  // Short enough to read out on the phone, sortable by day, unguessable enough.
+  const day = at.toISOString().slice(0, 10).replace(/-/g, '');
+  return `Q${day}-${randomBytes(4).toString('hex').toUpperCase()}`;
+}
+
+/** Flushes a file and its folder entry to disk: a power cut must not lose a promised inquiry. */
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on folders; the rename is still atomic.
+  } finally {
+    await handle.close();
+  }
+}
+
+export class LowdbInquiryStore implements InquiryIntake {
+  private readonly index = new Map<string, Inquiry>();
+  private readonly byConversation = new Map<string, Set<string>>();
+  private readonly queue = new KeyedQueue();
+  /** Replies being sent right now, so a proactive send and a next-visit send never both go out. */
+  private readonly inFlight = new Set<string>();
+  private readonly now: () => Date;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly rules: InquiryRules,
+    options: StoreOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Opens the store in `dir` (e.g. DATA_DIR/inquiries), loading every readable inquiry file. */
+  static async open(
+    dir: string,
+    rules: InquiryRules,
+    options: StoreOptions = {},
+  ): Promise<LowdbInquiryStore> {
+    const store = new LowdbInquiryStore(dir, rules, options);
+    await mkdir(dir, { recursive: true });
+    const names = (await readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+    for (const name of names) {
+      const file = join(dir, name);
+      try {
+        const db = new Low<unknown>(new JSONFile(file), null);
+        await db.read();
+        const parsed = inquirySchema.safeParse(db.data);
+        if (!parsed.success) {
+          options.logger?.warn(
+            { file, issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
+            'skipping invalid inquiry file',
+          );
+          continue;
+        }
+        store.remember(parsed.data as Inquiry);
+      } catch (err) {
+        options.logger?.warn({ file, err: (err as Error).message }, 'skipping unreadable inquiry file');
+      }
+    }
+    return store;
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Resolves once the inquiry is on disk; rejects if it could not be written (tell the member so). */
+  async create(input: NewInquiry): Promise<Inquiry> {
+    const createdAt = Number.isNaN(input.createdAt.getTime()) ? this.now() : input.createdAt;
+    const priority = priorityFor(input.topic, this.rules.triage);
+    let id = newId(createdAt);
+    while (this.index.has(id)) id = newId(createdAt);
+    const inquiry: Inquiry = {
+      id,
+      topic: input.topic,
+      priority,
+      status: 'new',
+      createdAt: createdAt.toISOString(),
+      dueAt: computeDueAt(input.topic, priority, createdAt, this.rules).toISOString(),
+      updatedAt: this.now().toISOString(),
+      locale: input.locale,
+      summary: clip(input.summary),
+      excerpt: input.excerpt
+        .slice(-20)
+        .map((line) => ({ from: line.from, text: clip(line.text), at: line.at })),
+      details: Object.fromEntries(
+        Object.entries(input.details ?? {}).map(([k, v]) => [k.slice(0, 64), clip(String(v))]),
+      ),
+      conversationReference: JSON.parse(JSON.stringify(input.conversationReference ?? {})),
+      assignee: null,
+      notes: [],
+      replies: [],
+    };
+    await this.queue.run(id, () => this.save(inquiry));
+    this.remember(inquiry);
+    return structuredClone(inquiry);
+  }
+
+  get(id: string): Inquiry | undefined {
+    const found = this.index.get(id);
+    return found ? structuredClone(found) : undefined;
+  }
+
+  /** Matching inquiries, earliest due first (then oldest). */
+  list(filter: InquiryFilter = {}): Inquiry[] {
+    const now = this.now();
+    return [...this.index.values()]
+      .filter(
+        (q) =>
+          (!filter.status?.length || filter.status.includes(q.status)) &&
+          (!filter.priority?.length || filter.priority.includes(q.priority)) &&
+          (!filter.topic?.length || filter.topic.includes(q.topic)) &&
+          (filter.overdue === undefined || isOverdue(q, now) === filter.overdue) &&
+          (filter.assignee === undefined || q.assignee === filter.assignee),
+      )
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.createdAt.localeCompare(b.createdAt))
+      .map((q) => structuredClone(q));
+  }
+
+  assign(id: string, assignee: string | null): Promise<Inquiry> {
+    return this.update(id, (q) => {
+      q.assignee = assignee === null ? null : clip(assignee).slice(0, 100);
+    });
+  }
+
+  setStatus(id: string, status: InquiryStatus): Promise<Inquiry> {
+    return this.update(id, (q) => {
+      const allowed = STATUS_TRANSITIONS[q.status];
+      if (!allowed.includes(status)) throw new InvalidTransitionError(q.status, status, allowed);
+      q.status = status;
+    });
+  }
+
+  addNote(id: string, note: { author: string; text: string }): Promise<Inquiry> {
+    return this.update(id, (q) => {
+      q.notes.push({
+        at: this.now().toISOString(),
+        author: clip(note.author).slice(0, 100),
+        text: clip(note.text),
+      });
+    });
+  }
+
+  /**
+   * Records a staff reply as pending and moves the inquiry to waiting_member. The reply is marked in
+   * flight until `markReplyDelivered` or `releaseReply`, so the next-visit middleware leaves it alone.
+   */
+  async addReply(
+    id: string,
+    reply: { author: string; text: string },
+  ): Promise<{ inquiry: Inquiry; reply: InquiryReply }> {
+    const entry: InquiryReply = {
+      id: randomUUID(),
+      at: this.now().toISOString(),
+      author: clip(reply.author).slice(0, 100),
+      text: clip(reply.text),
+      delivery: 'pending',
+    };
+    const inquiry = await this.update(id, (q) => {
+      if (q.status === 'resolved') throw new InquiryClosedError(id);
+      q.replies.push(entry);
+      q.status = 'waiting_member';
+      this.inFlight.add(entry.id);
+    }).catch((err: unknown) => {
+      this.inFlight.delete(entry.id);
+      throw err;
+    });
+    return { inquiry, reply: structuredClone(entry) };
+  }
+
+  markReplyDelivered(id: string, replyId: string): Promise<Inquiry> {
+    return this.update(id, (q) => {
+      const reply = q.replies.find((r) => r.id === replyId);
+      if (reply && reply.delivery !== 'delivered') {
+        reply.delivery = 'delivered';
+        reply.deliveredAt = this.now().toISOString();
+      }
+    }).finally(() => this.inFlight.delete(replyId));
+  }
+
+  /** Gives a claimed reply back (sending failed): it stays pending for the member's next visit. */
+  releaseReply(replyId: string): void {
+    this.inFlight.delete(replyId);
+  }
+
+  /** Pending, not-in-flight staff replies for a conversation, oldest first. */
+  pendingRepliesFor(conversationId: string): PendingClaim[] {
+    const ids = this.byConversation.get(conversationId);
+    if (!ids) return [];
+    const pending: PendingClaim[] = [];
+    for (const id of ids) {
+      const q = this.index.get(id);
+      if (!q) continue;
+      for (const reply of q.replies) {
+        if (reply.delivery === 'pending' && !this.inFlight.has(reply.id)) {
+          pending.push({ inquiry: structuredClone(q), reply: structuredClone(reply) });
+        }
+      }
+    }
+    return pending.sort((a, b) => a.reply.at.localeCompare(b.reply.at));
+  }
+
+  /** Like pendingRepliesFor, but marks them in flight so two concurrent turns do not both send them. */
+  claimPendingReplies(conversationId: string): PendingClaim[] {
+    const claimed = this.pendingRepliesFor(conversationId);
+    for (const c of claimed) this.inFlight.add(c.reply.id);
+    return claimed;
+  }
+
+  /** Waits for queued writes (call before exit). */
+  flush(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private update(id: string, change: (q: Inquiry) => void): Promise<Inquiry> {
+    return this.queue.run(id, async () => {
+      const current = this.index.get(id);
+      if (!current) throw new InquiryNotFoundError(id);
+      const next = structuredClone(current);
+      change(next);
+      next.updatedAt = this.now().toISOString();
+      // Memory changes only after the file did: a failed write leaves both as they were.
+      await this.save(next);
+      this.remember(next);
+      return structuredClone(next);
+    });
+  }
+
+  private remember(inquiry: Inquiry): void {
+    this.index.set(inquiry.id, inquiry);
+    const conversationId = inquiry.conversationReference.conversation?.id;
+    if (conversationId) {
+      const set = this.byConversation.get(conversationId) ?? new Set<string>();
+      set.add(inquiry.id);
+      this.byConversation.set(conversationId, set);
+    }
+  }
+
+  private async save(inquiry: Inquiry): Promise<void> {
+    const file = join(this.dir, `${inquiry.id}.json`);
+    const db = new Low<Inquiry>(new JSONFile(file), inquiry);
+    await db.write();
+    await fsyncPath(file);
+    await fsyncPath(this.dir);
+  }
+}

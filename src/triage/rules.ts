@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { bilingualText } from '../knowledge/bilingual.js';
+import { loadJsonFile } from '../knowledge/loader.js';
+import { KNOWLEDGE_DIR } from '../paths.js';
+import { TOPIC_IDS, type TopicId } from '../topics.js';
+import { PRIORITIES, type Priority } from './types.js';
+
+const priority = z.enum(PRIORITIES);
+const topicKey = z.enum(TOPIC_IDS);
+
+export const triageRulesSchema = z
+  .object({
+    $comment: z.string().optional(),
+    defaultPriority: priority,
+    priorityByTopic: z.partialRecord(topicKey, priority),
+    priorityReasons: z.partialRecord(priority, z.string()).optional(),
+    slaMinutes: z
+      .object({
+        urgent: z.number().int().positive(),
+        high: z.number().int().positive(),
+        normal: z.number().int().positive(),
+        low: z.number().int().positive(),
+      })
+      .strict(),
+    /** Wording of a staff reply in the member's chat; `{text}` is the staff member's text. */
+    staffReply: bilingualText.refine((t) => t.ja.includes('{text}') && t.en.includes('{text}'), {
+      message: 'both texts must contain {text}',
+    }),
+  })
+  .strict();
+
+export type TriageRules = z.infer<typeof triageRulesSchema>;
+
+export function loadTriageRules(dir: string = KNOWLEDGE_DIR): TriageRules {
+  return loadJsonFile(join(dir, 'triage.json'), triageRulesSchema);
+}
+
+export function priorityFor(topic: TopicId, rules: TriageRules): Priority {
+  return rules.priorityByTopic[topic] ?? rules.defaultPriority;
+}
+
+/**
+ * When web inquiries about `topic` asked at `at` are first handled (the policy module's
+ * `webInquiry.expectedFirstResponseAt`): `at` itself inside office hours, the next opening outside
+ * them; null when the policy has no web-inquiry window for the topic.
+ */
+export type FirstResponseAt = (topic: TopicId, at: Date) => Date | null;
+
+/** Everything the store needs to set priority and dueAt. */
+export interface InquiryRules {
+  triage: TriageRules;
+  firstResponseAt: FirstResponseAt;
+}
+
+const STEP_MS = 5 * 60 * 1000;
+const MAX_STEPS = 10_000;
+
+/**
+ * dueAt of a new inquiry. Urgent: createdAt + its SLA, whatever the hour. Others: the SLA counted in
+ * office time only, starting when web inquiries are next handled — so one asked at 23:30 is due
+ * after 9:00, and one asked at 20:30 with a 4 h SLA is due 3.5 office hours after 9:00 next day.
+ */
+export function computeDueAt(topic: TopicId, priority: Priority, createdAt: Date, rules: InquiryRules): Date {
+  const slaMs = rules.triage.slaMinutes[priority] * 60 * 1000;
+  if (priority === 'urgent') return new Date(createdAt.getTime() + slaMs);
+  // A topic the policy keeps off the web (e.g. payment: phone only) still lands in the staff queue;
+  // it is worked in the general web-inquiry window.
+  const opening = (at: Date): Date | null =>
+    rules.firstResponseAt(topic, at) ?? rules.firstResponseAt('handoff.human', at);
+  const start = opening(createdAt);
+  if (!start) return new Date(createdAt.getTime() + slaMs);
+  let cursor = Math.max(start.getTime(), createdAt.getTime());
+  let remaining = slaMs;
+  // Walk in small steps; a step that ends outside office hours jumps to the next opening without
+  // counting (conservative by at most one step).
+  for (let i = 0; remaining > 0 && i < MAX_STEPS; i++) {
+    const step = Math.min(STEP_MS, remaining);
+    // The last instant of the step: a step ending exactly at closing time still counts.
+    const probe = new Date(cursor + step - 1);
+    const next = opening(probe);
+    if (next && next.getTime() > probe.getTime()) {
+      cursor = next.getTime();
+      continue;
+    }
+    cursor += step;
+    remaining -= step;
+  }
+  return new Date(cursor);
+}

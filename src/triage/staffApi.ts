@@ -1,0 +1,303 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import { TOPIC_IDS } from '../topics.js';
+import type { DeliverReply } from './delivery.js';
+import {
+  InquiryClosedError,
+  type InquiryFilter,
+  InquiryNotFoundError,
+  InvalidTransitionError,
+  isOverdue,
+  type LowdbInquiryStore,
+  STATUS_TRANSITIONS,
+} from './inquiryStore.js';
+import { INQUIRY_STATUSES, type Inquiry, PRIORITIES } from './types.js';
+import type { LowdbUnansweredLog } from './unansweredLog.js';
+
+// The staff side of triage: a small JSON API under /api/staff, for the staff page and for scripts.
+// Every route needs `Authorization: Bearer $STAFF_TOKEN`; with no token configured the whole API
+// answers 503, so a missing setting never leaves it open.
+
+export interface StaffApiDeps {
+  /** '' turns the API off (503 on every route). */
+  staffToken: string;
+  inquiries: LowdbInquiryStore;
+  unanswered: Pick<LowdbUnansweredLog, 'list' | 'dismiss'>;
+  deliver: DeliverReply;
+  logger?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  now?: () => Date;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(String(body.message ?? status));
+  }
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
+export function tokenMatches(presented: string, expected: string): boolean {
+  return expected.length > 0 && timingSafeEqual(digest(presented), digest(expected));
+}
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+const csv = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(values)));
+
+const listQuery = z
+  .object({
+    status: z.union([z.literal('open'), csv(INQUIRY_STATUSES)]).optional(),
+    priority: csv(PRIORITIES).optional(),
+    topic: csv(TOPIC_IDS).optional(),
+    overdue: z.enum(['true', 'false']).optional(),
+    assignee: z.string().trim().max(100).optional(),
+  })
+  .strict();
+
+const assignBody = z.object({ assignee: z.union([text(100), z.null()]) }).strict();
+const statusBody = z.object({ status: z.enum(INQUIRY_STATUSES) }).strict();
+const noteBody = z.object({ text: text(4000), author: text(100) }).strict();
+const replyBody = z.object({ text: text(2000), author: text(100) }).strict();
+const idParam = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> {
+  const parsed = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  if (parsed.success) return parsed.data;
+  const fields: Record<string, string[]> = {};
+  const add = (key: string, message: string) => {
+    fields[key] = [...(fields[key] ?? []), message];
+  };
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.length ? issue.path.join('.') : where === 'body' ? '(body)' : '(query)';
+    if (issue.code === 'unrecognized_keys') {
+      for (const k of issue.keys) add(k, 'unknown field');
+      continue;
+    }
+    add(key, issue.message);
+  }
+  throw new HttpError(400, {
+    code: 'BadRequest',
+    message: `Invalid ${where}: ${Object.keys(fields).join(', ')}`,
+    fields,
+  });
+}
+
+/** What the queue shows for one inquiry (no excerpt, no conversation reference). */
+function summarize(q: Inquiry, now: Date) {
+  return {
+    id: q.id,
+    topic: q.topic,
+    priority: q.priority,
+    status: q.status,
+    createdAt: q.createdAt,
+    dueAt: q.dueAt,
+    updatedAt: q.updatedAt,
+    locale: q.locale,
+    summary: q.summary,
+    assignee: q.assignee,
+    overdue: isOverdue(q, now),
+    channel: q.conversationReference.channelId ?? null,
+    notes: q.notes.length,
+    replies: q.replies.length,
+    pendingReplies: q.replies.filter((r) => r.delivery === 'pending').length,
+  };
+}
+
+/** One inquiry in full, minus the raw conversation reference (ids staff have no use for). */
+function detail(q: Inquiry, now: Date) {
+  const { conversationReference: _reference, ...rest } = q;
+  return {
+    ...rest,
+    overdue: isOverdue(q, now),
+    channel: q.conversationReference.channelId ?? null,
+    allowedStatuses: STATUS_TRANSITIONS[q.status],
+  };
+}
+
+export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
+  const now = deps.now ?? (() => new Date());
+  const expected = deps.staffToken;
+
+  const route =
+    (handler: (req: Request) => Promise<{ status: number; body?: unknown }>) =>
+    async (req: Request, res: Response) => {
+      res.header('Cache-Control', 'no-store');
+      try {
+        if (!expected) {
+          throw new HttpError(503, {
+            code: 'StaffApiDisabled',
+            message: 'The staff API is off: set STAFF_TOKEN (at least 16 characters) to enable it.',
+          });
+        }
+        const header = req.header('authorization') ?? '';
+        const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+        if (!match || !tokenMatches(match[1]!, expected)) {
+          res.header('WWW-Authenticate', 'Bearer realm="staff"');
+          throw new HttpError(401, {
+            code: 'Unauthorized',
+            message: 'A valid staff token is required: Authorization: Bearer <STAFF_TOKEN>.',
+          });
+        }
+        const result = await handler(req);
+        if (result.body === undefined) res.send(result.status);
+        else res.send(result.status, result.body);
+      } catch (err) {
+        if (err instanceof HttpError) {
+          res.send(err.status, { error: err.body });
+        } else if (err instanceof InquiryNotFoundError) {
+          res.send(404, { error: { code: 'NotFound', message: `No inquiry ${err.id}` } });
+        } else if (err instanceof InvalidTransitionError) {
+          res.send(409, {
+            error: {
+              code: 'InvalidTransition',
+              message: err.message,
+              from: err.from,
+              to: err.to,
+              allowed: err.allowed,
+            },
+          });
+        } else if (err instanceof InquiryClosedError) {
+          res.send(409, { error: { code: 'InquiryResolved', message: err.message } });
+        } else {
+          deps.logger?.warn({ err: (err as Error).message, path: req.path() }, 'staff API failed');
+          res.send(500, { error: { code: 'InternalError', message: 'Something went wrong; try again.' } });
+        }
+      }
+    };
+
+  const inquiryId = (req: Request): string => {
+    const parsed = idParam.safeParse(req.params?.id);
+    if (!parsed.success) throw new HttpError(404, { code: 'NotFound', message: 'No such inquiry' });
+    return parsed.data;
+  };
+  const audit = (action: string, id: string, extra: object = {}) =>
+    deps.logger?.info({ staffAction: action, inquiryId: id, ...extra }, 'staff action');
+
+  server.get(
+    '/api/staff/meta',
+    route(async () => ({
+      status: 200,
+      body: {
+        topics: TOPIC_IDS,
+        statuses: INQUIRY_STATUSES,
+        priorities: PRIORITIES,
+        transitions: STATUS_TRANSITIONS,
+      },
+    })),
+  );
+
+  server.get(
+    '/api/staff/inquiries',
+    route(async (req) => {
+      const q = parse(listQuery, req.query, 'query');
+      const filter: InquiryFilter = {
+        status: q.status === 'open' ? ['new', 'in_progress', 'waiting_member'] : q.status,
+        priority: q.priority,
+        topic: q.topic,
+        overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
+        assignee: q.assignee,
+      };
+      const at = now();
+      return {
+        status: 200,
+        body: { now: at.toISOString(), inquiries: deps.inquiries.list(filter).map((i) => summarize(i, at)) },
+      };
+    }),
+  );
+
+  server.get(
+    '/api/staff/inquiries/:id',
+    route(async (req) => {
+      const id = inquiryId(req);
+      const found = deps.inquiries.get(id);
+      if (!found) throw new InquiryNotFoundError(id);
+      return { status: 200, body: { inquiry: detail(found, now()) } };
+    }),
+  );
+
+  server.post(
+    '/api/staff/inquiries/:id/assign',
+    route(async (req) => {
+      const id = inquiryId(req);
+      const body = parse(assignBody, req.body, 'body');
+      const updated = await deps.inquiries.assign(id, body.assignee);
+      audit('assign', id);
+      return { status: 200, body: { inquiry: detail(updated, now()) } };
+    }),
+  );
+
+  server.post(
+    '/api/staff/inquiries/:id/status',
+    route(async (req) => {
+      const id = inquiryId(req);
+      const body = parse(statusBody, req.body, 'body');
+      const updated = await deps.inquiries.setStatus(id, body.status);
+      audit('status', id, { status: body.status });
+      return { status: 200, body: { inquiry: detail(updated, now()) } };
+    }),
+  );
+
+  server.post(
+    '/api/staff/inquiries/:id/notes',
+    route(async (req) => {
+      const id = inquiryId(req);
+      const body = parse(noteBody, req.body, 'body');
+      const updated = await deps.inquiries.addNote(id, body);
+      audit('note', id);
+      return { status: 201, body: { inquiry: detail(updated, now()) } };
+    }),
+  );
+
+  server.post(
+    '/api/staff/inquiries/:id/replies',
+    route(async (req) => {
+      const id = inquiryId(req);
+      const body = parse(replyBody, req.body, 'body');
+      // Stored (masked, pending) before sending: a crash mid-send leaves it for the next visit.
+      const { inquiry, reply } = await deps.inquiries.addReply(id, body);
+      let delivery: 'delivered' | 'pending' = 'pending';
+      try {
+        delivery = await deps.deliver(inquiry, reply.text);
+      } catch {
+        delivery = 'pending';
+      }
+      let updated = inquiry;
+      if (delivery === 'delivered') updated = await deps.inquiries.markReplyDelivered(id, reply.id);
+      else deps.inquiries.releaseReply(reply.id);
+      audit('reply', id, { delivery });
+      const stored = updated.replies.find((r) => r.id === reply.id) ?? reply;
+      return { status: 201, body: { delivery, reply: stored, inquiry: detail(updated, now()) } };
+    }),
+  );
+
+  server.get(
+    '/api/staff/unanswered',
+    route(async () => ({ status: 200, body: { groups: deps.unanswered.list() } })),
+  );
+
+  server.del(
+    '/api/staff/unanswered/:id',
+    route(async (req) => {
+      const id = String(req.params?.id ?? '');
+      if (!(await deps.unanswered.dismiss(id))) {
+        throw new HttpError(404, { code: 'NotFound', message: 'No such unanswered group' });
+      }
+      return { status: 204 };
+    }),
+  );
+}

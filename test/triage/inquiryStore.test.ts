@@ -1,0 +1,180 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InvalidTransitionError, LowdbInquiryStore } from '../../src/triage/inquiryStore.js';
+import { computeDueAt, loadTriageRules } from '../../src/triage/rules.js';
+import { useTempDirs } from '../support/tempDir.js';
+import { jst, newInquiry, testRules } from './helpers.js';
+
+const tempDir = useTempDirs();
+
+describe('triage rules (knowledge/triage.json)', () => {
+  const rules = testRules();
+
+  it('makes a lost card urgent and due 15 minutes later even at night (24 h loss desk)', () => {
+    expect(loadTriageRules().priorityByTopic['card.lost']).toBe('urgent');
+    const due = computeDueAt('card.lost', 'urgent', jst('2026-11-25T23:30:00'), rules);
+    expect(due.toISOString()).toBe(jst('2026-11-25T23:45:00').toISOString());
+  });
+
+  it('starts the clock of a 23:30 web inquiry at 9:00 the next morning', () => {
+    const high = computeDueAt('login.trouble', 'high', jst('2026-11-25T23:30:00'), rules);
+    expect(high.toISOString()).toBe(jst('2026-11-26T10:00:00').toISOString());
+    const normal = computeDueAt('service.points', 'normal', jst('2026-11-26T03:00:00'), rules);
+    expect(normal.toISOString()).toBe(jst('2026-11-26T13:00:00').toISOString());
+  });
+
+  it('counts office time only: 20:30 + 4 h is 12:30 the next day', () => {
+    const due = computeDueAt('service.points', 'normal', jst('2026-11-25T20:30:00'), rules);
+    expect(due.toISOString()).toBe(jst('2026-11-26T12:30:00').toISOString());
+  });
+
+  it('inside office hours the SLA runs from the moment the member asked', () => {
+    const due = computeDueAt('login.trouble', 'high', jst('2026-11-25T10:07:00'), rules);
+    expect(due.toISOString()).toBe(jst('2026-11-25T11:07:00').toISOString());
+  });
+
+  it('a phone-only topic (payment) is worked in the general web-inquiry window', () => {
+    const due = computeDueAt('payment.inquiry', 'high', jst('2026-11-25T22:00:00'), rules);
+    expect(due.toISOString()).toBe(jst('2026-11-26T10:00:00').toISOString());
+  });
+});
+
+describe('LowdbInquiryStore', () => {
+  it('creates an inquiry on disk before resolving, with priority, dueAt and status new', async () => {
+    const dir = join(await tempDir(), 'inquiries');
+    const store = await LowdbInquiryStore.open(dir, testRules());
+    const created = await store.create(
+      newInquiry({ topic: 'card.lost', createdAt: jst('2026-11-25T23:30:00') }),
+    );
+    expect(created).toMatchObject({ topic: 'card.lost', priority: 'urgent', status: 'new', assignee: null });
+    expect(created.dueAt).toBe(jst('2026-11-25T23:45:00').toISOString());
+    const onDisk = JSON.parse(await readFile(join(dir, `${created.id}.json`), 'utf8'));
+    expect(onDisk).toEqual(created);
+    // No temp files left behind by the atomic writer.
+    expect((await readdir(dir)).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('masks secrets in everything it stores, including staff notes', async () => {
+    const dir = join(await tempDir(), 'inquiries');
+    const store = await LowdbInquiryStore.open(dir, testRules());
+    const q = await store.create(
+      newInquiry({
+        summary: 'カード番号 4980 1234 5678 9012 でログインできない',
+        excerpt: [
+          { from: 'member', text: 'パスワードは hunter2secret です', at: '2026-11-25T01:00:00.000Z' },
+        ],
+        details: { note: '暗証番号 1234' },
+      }),
+    );
+    await store.addNote(q.id, { author: 'sato', text: 'member said card 4980123456789012' });
+    const raw = await readFile(join(dir, `${q.id}.json`), 'utf8');
+    for (const secret of ['4980 1234 5678 9012', '4980123456789012', 'hunter2secret', '1234"']) {
+      expect(raw).not.toContain(secret);
+    }
+  });
+
+  it('rebuilds its index from the folder and skips damaged files without crashing', async () => {
+    const dir = join(await tempDir(), 'inquiries');
+    const first = await LowdbInquiryStore.open(dir, testRules());
+    const a = await first.create(newInquiry());
+    const b = await first.create(newInquiry({ topic: 'card.lost', conversationReference: {} }));
+    await first.assign(a.id, 'sato');
+    await writeFile(join(dir, 'Q20261125-BROKEN.json'), '{"id": "Q2026', 'utf8');
+    await writeFile(
+      join(dir, 'Q20261125-WRONG.json'),
+      JSON.stringify({ id: 'Q20261125-WRONG', topic: 'nope' }),
+    );
+    const warnings: object[] = [];
+    const second = await LowdbInquiryStore.open(dir, testRules(), {
+      logger: { warn: (o) => warnings.push(o) },
+    });
+    expect(second.size).toBe(2);
+    expect(second.get(a.id)?.assignee).toBe('sato');
+    expect(second.get(b.id)?.priority).toBe('urgent');
+    expect(warnings).toHaveLength(2);
+  });
+
+  it('lists with filters, earliest due first', async () => {
+    const now = jst('2026-11-25T12:00:00');
+    const store = await LowdbInquiryStore.open(join(await tempDir(), 'q'), testRules(), { now: () => now });
+    const old = await store.create(
+      newInquiry({ topic: 'service.points', createdAt: jst('2026-11-25T06:00:00') }),
+    );
+    const lost = await store.create(
+      newInquiry({ topic: 'card.lost', createdAt: jst('2026-11-25T11:55:00') }),
+    );
+    const login = await store.create(
+      newInquiry({ topic: 'login.trouble', createdAt: jst('2026-11-25T11:30:00') }),
+    );
+    expect(store.list().map((q) => q.id)).toEqual([lost.id, login.id, old.id]);
+    expect(store.list({ priority: ['urgent'] }).map((q) => q.id)).toEqual([lost.id]);
+    expect(store.list({ topic: ['service.points'] }).map((q) => q.id)).toEqual([old.id]);
+    // old: due 13:00 (9:00 + 4 h) — not yet; lost: due 12:10 — not yet.
+    expect(store.list({ overdue: true })).toEqual([]);
+    const later = await LowdbInquiryStore.open(join(await tempDir(), 'q2'), testRules(), {
+      now: () => jst('2026-11-25T12:20:00'),
+    });
+    const urgent = await later.create(
+      newInquiry({ topic: 'card.lost', createdAt: jst('2026-11-25T11:55:00') }),
+    );
+    await later.create(newInquiry({ topic: 'service.points', createdAt: jst('2026-11-25T11:55:00') }));
+    expect(later.list({ overdue: true }).map((q) => q.id)).toEqual([urgent.id]);
+    await later.setStatus(urgent.id, 'resolved');
+    expect(later.list({ overdue: true })).toEqual([]);
+    expect(later.list({ status: ['resolved'] }).map((q) => q.id)).toEqual([urgent.id]);
+  });
+
+  it('refuses invalid status moves and lists the allowed ones', async () => {
+    const store = await LowdbInquiryStore.open(join(await tempDir(), 'q'), testRules());
+    const q = await store.create(newInquiry());
+    await expect(store.setStatus(q.id, 'waiting_member')).rejects.toMatchObject({
+      name: 'InvalidTransitionError',
+      allowed: ['in_progress', 'resolved'],
+    });
+    await expect(store.setStatus(q.id, 'new')).rejects.toBeInstanceOf(InvalidTransitionError);
+    expect((await store.setStatus(q.id, 'in_progress')).status).toBe('in_progress');
+    expect((await store.setStatus(q.id, 'waiting_member')).status).toBe('waiting_member');
+    expect((await store.setStatus(q.id, 'resolved')).status).toBe('resolved');
+    await expect(store.setStatus(q.id, 'waiting_member')).rejects.toMatchObject({ allowed: ['in_progress'] });
+    expect(store.get(q.id)?.status).toBe('resolved');
+  });
+
+  it('serialises concurrent updates of one inquiry (no lost notes)', async () => {
+    const dir = join(await tempDir(), 'q');
+    const store = await LowdbInquiryStore.open(dir, testRules());
+    const q = await store.create(newInquiry());
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => store.addNote(q.id, { author: 'a', text: `note ${i}` })),
+    );
+    const reopened = await LowdbInquiryStore.open(dir, testRules());
+    expect(reopened.get(q.id)?.notes.map((n) => n.text)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `note ${i}`),
+    );
+  });
+
+  it('hands a pending reply to one claimant only and keeps it until delivered', async () => {
+    const store = await LowdbInquiryStore.open(join(await tempDir(), 'q'), testRules());
+    const q = await store.create(newInquiry());
+    const { reply, inquiry } = await store.addReply(q.id, { author: 'sato', text: 'お待たせしました' });
+    expect(inquiry.status).toBe('waiting_member');
+    // In flight (being delivered proactively): not offered to the next-visit path.
+    expect(store.pendingRepliesFor('conv-1')).toEqual([]);
+    store.releaseReply(reply.id);
+    const claimed = store.claimPendingReplies('conv-1');
+    expect(claimed.map((c) => c.reply.text)).toEqual(['お待たせしました']);
+    expect(store.claimPendingReplies('conv-1')).toEqual([]);
+    await store.markReplyDelivered(q.id, reply.id);
+    expect(store.get(q.id)?.replies[0]).toMatchObject({ delivery: 'delivered' });
+    expect(store.pendingRepliesFor('conv-1')).toEqual([]);
+  });
+
+  it('refuses a reply on a resolved inquiry', async () => {
+    const store = await LowdbInquiryStore.open(join(await tempDir(), 'q'), testRules());
+    const q = await store.create(newInquiry());
+    await store.setStatus(q.id, 'resolved');
+    await expect(store.addReply(q.id, { author: 'a', text: 'x' })).rejects.toMatchObject({
+      name: 'InquiryClosedError',
+    });
+  });
+});
