@@ -1,0 +1,357 @@
+// Secret guard: finds card numbers, PINs and passwords in free text and masks them before the text is
+// recognised, logged or stored. Pure and regex-based: it runs on every message and every log line.
+//
+// Masking rules (see also the table in test/privacy/secretGuard.test.ts):
+// - Card numbers. A "run" is digits (ASCII or full-width) in groups joined by one separator (space,
+//   full-width space, ASCII/full-width hyphen, dashes, 'ー'). Inside a run, any window of whole groups
+//   with 13–19 digits is a card number when it passes Luhn, when it is one unbroken group of 14–19
+//   digits (a mistyped or non-payment loan card number must not leak either; nothing the member needs
+//   the bot to read is that long), or when it is laid out like a card (4-4-4[-4…], last group 1–4
+//   digits, 12+ digits in all; or 4-6-4 / 4-6-5). One unbroken group of 20+ digits is masked whole.
+//   After a label ("カード番号は", "card number:") 10–19 digits are masked whatever their shape.
+//   Japanese phone numbers (0 + 10–11 digits: 0120-24-0365, 03-1234-5678, 090-1234-5678) are never
+//   masked without such a label; unlabelled 10–12 digit runs are left alone (phones, amounts, dates).
+//   Shape: every digit becomes '*', separators stay, and the last 4 digits are kept when 13+ digits were
+//   masked ('****-****-****-6467'); shorter numbers are masked completely.
+// - PINs offered as such: a PIN label (暗証番号, 暗唱番号, ピン, PIN, pin code …) followed by 4–8
+//   digits → each digit becomes '*'. "暗証番号を変更したい", "4桁" etc. carry no digits to mask.
+// - Passwords offered as such: a password label (パスワード, password, passwd, pw, pwd, パスコード …)
+//   followed by a value → the value becomes '********' (the length is not revealed). Values are
+//   ASCII/full-width ASCII without spaces; common words ("wrong", "Web-ID", "OK") are not values.
+// Masked output is stable: masking it again changes nothing and finds nothing.
+
+export type SecretKind = 'card_number' | 'pin' | 'password';
+
+export interface MaskResult {
+  text: string;
+  /** Kinds found, each once, in the order card_number, pin, password. */
+  found: SecretKind[];
+}
+
+const KIND_ORDER: readonly SecretKind[] = ['card_number', 'pin', 'password'];
+
+const MASK_CHAR = '*';
+const PASSWORD_MASK = '********';
+
+const DIGIT = '[0-9\\uFF10-\\uFF19]';
+// Separators people put between digit groups, half- and full-width; 'ー' is a common IME slip for '-'.
+const HYPHENS = '\\-\\u2010-\\u2015\\u2212\\uFF0D\\u30FC\\uFF70';
+const SPACES = ' \\u00A0\\u3000';
+const GROUP_SEP = `(?:[${SPACES}]{0,2}[${HYPHENS}][${SPACES}]{0,2}|[${SPACES}]{1,2})`;
+const DIGIT_RUN = new RegExp(`${DIGIT}+(?:${GROUP_SEP}${DIGIT}+)*`, 'gu');
+const GROUP_SPLIT = new RegExp(`(${GROUP_SEP})`, 'u');
+const HYPHEN_CHAR = new RegExp(`[${HYPHENS}]`, 'u');
+
+/** Full-width digits → ASCII, so Luhn and lengths work on one alphabet. */
+function asciiDigits(s: string): string {
+  return s.replace(/[\uFF10-\uFF19]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff10 + 0x30));
+}
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+// A word written in ASCII or full-width letters, any case: people type 'ＰＩＮ' and 'Password'.
+function wide(word: string): string {
+  let out = '';
+  for (const ch of word) {
+    if (/[a-z]/i.test(ch)) {
+      const lo = ch.toLowerCase();
+      const up = ch.toUpperCase();
+      const fw = (c: string) => String.fromCharCode(c.charCodeAt(0) - 0x21 + 0xff01);
+      out += `[${lo}${up}${fw(lo)}${fw(up)}]`;
+    } else if (ch === ' ') {
+      out += `[${SPACES}]?`;
+    } else {
+      out += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    }
+  }
+  return out;
+}
+
+const LATIN_BEFORE = '(?<![A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A])';
+const LATIN_AFTER = '(?![A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A])';
+const KATAKANA_BEFORE = '(?<![\\u30A1-\\u30FA\\u30FC\\uFF66-\\uFF9F])';
+const KATAKANA_AFTER = '(?![\\u30A1-\\u30FA\\u30FC\\uFF66-\\uFF9F])';
+const SP = `[\\s${SPACES}]*`;
+// Between a label and what it introduces: は / が / を / も / is / was / : / = / → / 、 and an opening quote.
+const WORD_SEPS = `(?:${wide('is')}|${wide('was')})${LATIN_AFTER}`;
+const MARK_SEPS = '[:：=＝→、,，]|は|が|を|も|って';
+const OPEN_QUOTE = `(?:[「『"'“‘(（\\[【]${SP})?`;
+const LABEL_SEP = `(?:${SP}(?:${WORD_SEPS}|${MARK_SEPS})){0,3}${SP}${OPEN_QUOTE}`;
+
+const CARD_LABEL =
+  `(?:カード番号|カードナンバー|カードno\\.?|かーどばんごう|${LATIN_BEFORE}${wide('card')}${SP}` +
+  `(?:${wide('number')}|${wide('num')}|${wide('no')}\\.?|#|番号)${LATIN_AFTER})`;
+// Tested against the text just before a digit run: the run was offered as a card number.
+const CARD_LABEL_BEFORE = new RegExp(`${CARD_LABEL}${LABEL_SEP}$`, 'u');
+
+const PIN_LABEL =
+  '(?:暗証番号|暗唱番号|暗証ナンバー|暗証|あんしょうばんごう|' +
+  `${KATAKANA_BEFORE}(?:ピン|ﾋﾟﾝ)(?:番号|コード|ナンバー)?${KATAKANA_AFTER}|` +
+  `${LATIN_BEFORE}${wide('pin')}(?:${SP}(?:${wide('number')}|${wide('code')}|${wide('no')}\\.?|#)|番号|コード)?${LATIN_AFTER})`;
+const UNIT_AFTER =
+  `(?!${SP}(?:桁|けた|ケタ|回|円|年|月|日|時|分|秒|件|歳|才|万|個|人|文字|字|` +
+  `${wide('digits')}|${wide('digit')}|${wide('times')}|${wide('characters')}|${wide('chars')}|${wide('letters')}))`;
+const PIN_VALUE = `(?<![0-9\\uFF10-\\uFF19])${DIGIT}(?:[${SPACES}]?${DIGIT}){3,7}(?![${SPACES}]?${DIGIT})${UNIT_AFTER}`;
+const PIN_RE = new RegExp(`(${PIN_LABEL}${LABEL_SEP})(${PIN_VALUE})`, 'gu');
+
+const PASSWORD_LABEL =
+  '(?:パスワード|パスワ－ド|ぱすわーど|ﾊﾟｽﾜｰﾄﾞ|パスコード|' +
+  `${LATIN_BEFORE}(?:${wide('password')}|${wide('pass word')}|${wide('passwd')}|${wide('passcode')}|` +
+  `${wide('passphrase')}|${wide('pwd')}|${wide('pw')})${LATIN_AFTER})`;
+const PW_CHARS = '!-~\\uFF01-\\uFF5E';
+// Maximal runs only (no backtracking into a shorter value), then no unit: "8～16文字" is a rule, not a value.
+const PW_VALUE = `[${PW_CHARS}]+(?![${PW_CHARS}])${UNIT_AFTER}`;
+const PASSWORD_RE = new RegExp(`(${PASSWORD_LABEL})(${LABEL_SEP})(${PW_VALUE})`, 'gu');
+
+// Words that follow "password is …" / "パスワードは …" without being a password.
+const NOT_A_PASSWORD = new Set(
+  (
+    'wrong incorrect invalid not correct right ok okay locked expired forgotten forgot lost too the a an my ' +
+    'your it its that this same different reset changed change required needed working rejected blocked ' +
+    'still also long short weak strong there here set empty blank please help and or but for of to in on at ' +
+    'with from when what where how why never always just now already again ng missing unknown accepted ' +
+    'valid fine broken gone stolen leaked compromised being been showing saying hidden case-sensitive ' +
+    'web-id webid id pc sms mail email e-mail login log-in app ios android iphone is was ' +
+    "isn't wasn't doesn't don't won't can't does did has have had will should must needs keeps works expires"
+  ).split(' '),
+);
+
+function hasExplicitMark(sep: string): boolean {
+  return /[:：=＝→]/u.test(sep);
+}
+
+function isPasswordValue(label: string, sep: string, raw: string): boolean {
+  if (/^\*+$/.test(raw)) return false; // already masked
+  // Trailing sentence punctuation belongs to the sentence; a value made only of it is no value.
+  const core = asciiLower(raw).replace(/[.,!?;:)"'\]]+$/u, '');
+  if (core.length === 0 || NOT_A_PASSWORD.has(core)) return false;
+  if (hasExplicitMark(sep)) return raw.length >= 2;
+  if (raw.length < 4) return false;
+  const englishLabel = /^[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]/u.test(label);
+  const wordSep = /[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]/u.test(sep);
+  // "password reset link": with nothing but a space after an English label, only a value that
+  // contains a digit or symbol is taken as a password.
+  if (englishLabel && !wordSep && !/[^A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A'’]/u.test(raw)) return false;
+  return true;
+}
+
+function asciiLower(s: string): string {
+  return s
+    .replace(/[\uFF01-\uFF5E]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff01 + 0x21))
+    .toLowerCase();
+}
+
+function maskPasswords(text: string, found: Set<SecretKind>): string {
+  return text.replace(PASSWORD_RE, (whole, label: string, sep: string, value: string) => {
+    if (!isPasswordValue(label, sep, value)) return whole;
+    found.add('password');
+    return label + sep + PASSWORD_MASK;
+  });
+}
+
+function maskPins(text: string, found: Set<SecretKind>): string {
+  return text.replace(PIN_RE, (_whole, prefix: string, value: string) => {
+    found.add('pin');
+    return prefix + value.replace(/[0-9\uFF10-\uFF19]/gu, MASK_CHAR);
+  });
+}
+
+interface Group {
+  digits: string; // ASCII
+  start: number; // offset in the run
+  end: number;
+  /** The separator before this group contains a hyphen (same token) rather than only spaces. */
+  hyphenBefore: boolean;
+}
+
+function splitGroups(run: string): Group[] {
+  const parts = run.split(GROUP_SPLIT);
+  const groups: Group[] = [];
+  let offset = 0;
+  let hyphenBefore = false;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? '';
+    if (i % 2 === 0) {
+      groups.push({ digits: asciiDigits(part), start: offset, end: offset + part.length, hyphenBefore });
+    } else {
+      hyphenBefore = HYPHEN_CHAR.test(part);
+    }
+    offset += part.length;
+  }
+  return groups;
+}
+
+// A Japanese phone number as one hyphenated (or unbroken) token: 0 + 9–10 more digits, 1–3 groups.
+function isPhoneToken(groups: Group[]): boolean {
+  const digits = groups.map((g) => g.digits).join('');
+  return digits.startsWith('0') && digits.length >= 10 && digits.length <= 11 && groups.length <= 3;
+}
+
+function cardShaped(groups: Group[], total: number): boolean {
+  const lens = groups.map((g) => g.digits.length);
+  if (lens.length === 3 && lens[0] === 4 && lens[1] === 6 && (lens[2] === 4 || lens[2] === 5)) return true;
+  if (lens.length < 3 || total < 12) return false;
+  const last = lens[lens.length - 1] ?? 0;
+  return lens.slice(0, -1).every((n) => n === 4) && last >= 1 && last <= 4;
+}
+
+function windowIsCard(groups: Group[], total: number, digits: string): boolean {
+  if (total < 12 || total > 19) return false;
+  if (groups.length > 2 && cardShaped(groups, total)) return true;
+  if (total < 13) return false;
+  if (luhnValid(digits)) return true;
+  return groups.length === 1 && total >= 14;
+}
+
+/** Which groups of one run are (part of) a card number. */
+function cardGroups(groups: Group[], labelled: boolean): boolean[] {
+  const marked = groups.map(() => false);
+  if (labelled) {
+    // Offered as a card number: the first 10–19 digits, whatever their shape.
+    let total = 0;
+    let j = 0;
+    while (j < groups.length && total + (groups[j]?.digits.length ?? 0) <= 19) {
+      total += groups[j]?.digits.length ?? 0;
+      j++;
+    }
+    if (total >= 10) for (let k = 0; k < j; k++) marked[k] = true;
+  }
+  // Phone tokens split the run into segments that are searched separately.
+  const blocked = groups.map(() => false);
+  for (let i = 0; i < groups.length; ) {
+    let j = i + 1;
+    while (j < groups.length && groups[j]?.hyphenBefore) j++;
+    if (isPhoneToken(groups.slice(i, j))) for (let k = i; k < j; k++) blocked[k] = true;
+    i = j;
+  }
+  for (let i = 0; i < groups.length; i++) {
+    if (blocked[i]) continue;
+    const first = groups[i]?.digits.length ?? 0;
+    if (first > 19) {
+      marked[i] = true; // nothing legitimate is that long; a card could hide anywhere in it
+      continue;
+    }
+    let digits = '';
+    for (let j = i; j < groups.length && !blocked[j]; j++) {
+      digits += groups[j]?.digits ?? '';
+      if (digits.length > 19) break;
+      if (digits.length < 12) continue;
+      if (windowIsCard(groups.slice(i, j + 1), digits.length, digits)) {
+        for (let k = i; k <= j; k++) marked[k] = true;
+      }
+    }
+  }
+  return marked;
+}
+
+function maskRegion(chars: string[], groups: Group[], from: number, to: number): void {
+  const total = groups.slice(from, to + 1).reduce((n, g) => n + g.digits.length, 0);
+  let keep = total >= 13 ? 4 : 0;
+  for (let k = to; k >= from; k--) {
+    const g = groups[k];
+    if (!g) continue;
+    for (let p = g.end - 1; p >= g.start; p--) {
+      if (keep > 0) keep--;
+      else chars[p] = MASK_CHAR;
+    }
+  }
+}
+
+function maskCards(text: string, found: Set<SecretKind>): string {
+  return text.replace(DIGIT_RUN, (run: string, offset: number) => {
+    const digitCount = asciiDigits(run).replace(/[^0-9]/g, '').length;
+    const before = text.slice(Math.max(0, offset - 40), offset);
+    const labelled = CARD_LABEL_BEFORE.test(before);
+    if (digitCount < (labelled ? 10 : 12)) return run;
+    if (!labelled && /[+＋]$/u.test(before)) return run; // international phone number
+    const groups = splitGroups(run);
+    const marked = cardGroups(groups, labelled);
+    if (!marked.some(Boolean)) return run;
+    const chars = [...run];
+    // `chars` indexes code points; all characters in a run are BMP, so offsets match.
+    for (let i = 0; i < groups.length; ) {
+      if (!marked[i]) {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j + 1 < groups.length && marked[j + 1]) j++;
+      maskRegion(chars, groups, i, j);
+      i = j + 1;
+    }
+    found.add('card_number');
+    return chars.join('');
+  });
+}
+
+/**
+ * Masks card numbers, PINs and passwords in one text. Pure; safe to call on anything (masked text
+ * comes back unchanged). Passwords first (a value may contain digits), then cards, then PINs (so a
+ * card number after "暗証番号は" keeps its card shape).
+ */
+export function maskSecrets(text: string): MaskResult {
+  if (!/[!-~\uFF01-\uFF5E]/u.test(text)) {
+    return { text, found: [] }; // no digit, letter or symbol: nothing that could be masked
+  }
+  const found = new Set<SecretKind>();
+  let out = maskPasswords(text, found);
+  out = maskCards(out, found);
+  out = maskPins(out, found);
+  return { text: out, found: KIND_ORDER.filter((k) => found.has(k)) };
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function maskInto(value: unknown, found: Set<SecretKind>, seen: WeakMap<object, unknown>): unknown {
+  if (typeof value === 'string') {
+    const r = maskSecrets(value);
+    for (const k of r.found) found.add(k);
+    return r.text;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const known = seen.get(value);
+  if (known !== undefined) return known;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    seen.set(value, out);
+    for (const item of value) out.push(maskInto(item, found, seen));
+    return out;
+  }
+  if (!isPlainObject(value)) return value; // Date, Map, class instances: not ours to rebuild
+  const out: Record<string, unknown> = Object.create(Object.getPrototypeOf(value));
+  seen.set(value, out);
+  for (const [key, item] of Object.entries(value)) out[key] = maskInto(item, found, seen);
+  return out;
+}
+
+/**
+ * A copy of `value` with every string inside plain objects and arrays masked; other values are kept
+ * as they are and the input is not modified. Keys are not masked. Also reports what was found.
+ */
+export function maskDeepWithFindings<T>(value: T): { value: T; found: SecretKind[] } {
+  const found = new Set<SecretKind>();
+  const masked = maskInto(value, found, new WeakMap()) as T;
+  return { value: masked, found: KIND_ORDER.filter((k) => found.has(k)) };
+}
+
+/** A copy of `value` with every string inside (objects, arrays, nested) masked by maskSecrets. */
+export function maskDeep<T>(value: T): T {
+  return maskDeepWithFindings(value).value;
+}

@@ -1,0 +1,82 @@
+import { type Activity, ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
+import { detectLang } from '../language.js';
+import type { PrivacyKnowledge } from './privacyKnowledge.js';
+import { maskDeepWithFindings, maskSecrets, type SecretKind } from './secretGuard.js';
+
+/** turnState key: the SecretKind[] found in this turn's incoming activity (empty when none). */
+export const SECRETS_FOUND_KEY = Symbol('secretGuard.found');
+
+export function secretsFound(context: TurnContext): SecretKind[] {
+  return (context.turnState.get(SECRETS_FOUND_KEY) as SecretKind[] | undefined) ?? [];
+}
+
+export function warningFor(
+  knowledge: PrivacyKnowledge,
+  found: readonly SecretKind[],
+  text: string,
+  locale?: string,
+) {
+  const lang = detectLang(text, locale);
+  const kind = found.length === 1 ? found[0] : undefined;
+  return (kind ? knowledge.warnings[kind] : knowledge.warnings.multiple)[lang];
+}
+
+// Fields of an outgoing activity that reach the member or a transcript as text.
+function maskOutgoing(activity: Partial<Activity>): void {
+  if (typeof activity.text === 'string') activity.text = maskSecrets(activity.text).text;
+  if (typeof activity.speak === 'string') activity.speak = maskSecrets(activity.speak).text;
+  if (typeof activity.summary === 'string') activity.summary = maskSecrets(activity.summary).text;
+  // Copies, not in-place edits: attachments and values may be shared objects built from knowledge.
+  if (activity.attachments) activity.attachments = maskDeepWithFindings(activity.attachments).value;
+  if (activity.value !== undefined) activity.value = maskDeepWithFindings(activity.value).value;
+}
+
+/**
+ * Masks secrets in every incoming activity before the rest of the pipeline (recogniser, dialogs,
+ * transcript and state middleware registered after it) can see them, warns the member once per
+ * message, and masks everything the bot sends as a second line of defence. Register it first.
+ */
+export class SecretGuardMiddleware implements Middleware {
+  constructor(private readonly knowledge: PrivacyKnowledge) {}
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    context.onSendActivities(async (_ctx, activities, sendNext) => {
+      for (const activity of activities) maskOutgoing(activity);
+      return sendNext();
+    });
+    context.onUpdateActivity(async (_ctx, activity, updateNext) => {
+      maskOutgoing(activity);
+      return updateNext();
+    });
+
+    const activity = context.activity;
+    const original = typeof activity.text === 'string' ? activity.text : '';
+    const found = new Set<SecretKind>();
+    if (typeof activity.text === 'string') {
+      const r = maskSecrets(activity.text);
+      activity.text = r.text;
+      for (const k of r.found) found.add(k);
+    }
+    if (activity.value !== undefined && activity.value !== null) {
+      const r = maskDeepWithFindings(activity.value);
+      activity.value = r.value;
+      for (const k of r.found) found.add(k);
+    }
+    const kinds = (['card_number', 'pin', 'password'] as const).filter((k) => found.has(k));
+    context.turnState.set(SECRETS_FOUND_KEY, kinds);
+
+    const fromMember =
+      activity.type === ActivityTypes.Message || activity.type === ActivityTypes.MessageUpdate;
+    if (kinds.length > 0 && fromMember) {
+      await context.sendActivity({
+        type: ActivityTypes.Message,
+        text: warningFor(this.knowledge, kinds, original, activity.locale),
+      });
+    }
+    await next();
+  }
+}
+
+export function createSecretGuardMiddleware(knowledge: PrivacyKnowledge): SecretGuardMiddleware {
+  return new SecretGuardMiddleware(knowledge);
+}
