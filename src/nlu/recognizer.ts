@@ -1,0 +1,136 @@
+import type { Recognizer, RecognizerResult, TurnContext } from 'botbuilder';
+import { detectLang } from '../language.js';
+import { TOPIC_IDS, type TopicId } from '../topics.js';
+import { LinearClassifier, type TrainOptions } from './classifier.js';
+import { extractEntities } from './entities.js';
+import { featuresOfNormalized } from './features.js';
+import { type IntentExample, loadIntents, type RecognizerSettings } from './intentsKnowledge.js';
+import { normalize } from './normalize.js';
+
+export interface TopicScore {
+  topic: TopicId;
+  score: number; // [0,1]
+}
+
+export interface TopicRecognition {
+  text: string;
+  normalized: string;
+  /** `none` when the best in-scope topic is below the calibrated threshold. */
+  top: TopicScore;
+  /** Best in-scope topic other than `top` (when top is `none`: the best in-scope topic). */
+  runnerUp: TopicScore | null;
+  /** Top and runner-up are close: the dialog should ask "did you mean A or B?". */
+  ambiguous: boolean;
+  /** Every topic, sorted by score, descending. */
+  scores: TopicScore[];
+}
+
+export interface TopicRecognizerResult extends RecognizerResult {
+  topic: TopicId;
+  runnerUp: TopicScore | null;
+  ambiguous: boolean;
+}
+
+const LABELS: readonly TopicId[] = TOPIC_IDS;
+const NONE_INDEX = LABELS.indexOf('none');
+
+/** Offline bilingual topic recognizer (botbuilder Recognizer contract). */
+export class TopicRecognizer implements Recognizer {
+  private constructor(
+    private readonly model: LinearClassifier,
+    readonly settings: RecognizerSettings,
+  ) {}
+
+  /** Loads and validates knowledge/intents, then trains the model in process. */
+  static fromKnowledge(dir?: string): TopicRecognizer {
+    const { examples, settings } = loadIntents(dir);
+    return TopicRecognizer.fromExamples(examples, settings);
+  }
+
+  static fromExamples(
+    examples: ReadonlyArray<Pick<IntentExample, 'text' | 'topic'>>,
+    settings: RecognizerSettings,
+    options?: Partial<TrainOptions>,
+  ): TopicRecognizer {
+    const samples = examples.map((e) => ({
+      features: featuresOfNormalized(normalize(e.text)),
+      label: LABELS.indexOf(e.topic),
+    }));
+    return new TopicRecognizer(LinearClassifier.train(samples, LABELS.length, options), settings);
+  }
+
+  /** Same model, other decision settings (used by calibration). */
+  withSettings(settings: RecognizerSettings): TopicRecognizer {
+    return new TopicRecognizer(this.model, settings);
+  }
+
+  /** Raw model output, before the out-of-scope decision. */
+  rawScores(text: string): { normalized: string; probabilities: Float64Array; coverage: number } {
+    const normalized = normalize(text);
+    const { probabilities, coverage } = this.model.predict(featuresOfNormalized(normalized));
+    return { normalized, probabilities, coverage };
+  }
+
+  recognizeText(text: string): TopicRecognition {
+    const { normalized, probabilities, coverage } = this.rawScores(text);
+    return decide(text, normalized, probabilities, coverage, this.settings);
+  }
+
+  async recognize(context: TurnContext): Promise<TopicRecognizerResult> {
+    const text = context.activity.text ?? '';
+    const r = this.recognizeText(text);
+    const intents: RecognizerResult['intents'] = {};
+    for (const s of r.scores) intents[s.topic] = { score: s.score };
+    // The decision may override the raw argmax (threshold → none); intents must agree with `topic`.
+    intents[r.top.topic] = { score: r.top.score };
+    const lang = detectLang(text, context.activity.locale);
+    const rawTimestamp = context.activity.timestamp;
+    const now = rawTimestamp ? new Date(rawTimestamp) : new Date();
+    const entities = extractEntities(text, lang, Number.isNaN(now.getTime()) ? new Date() : now);
+    return {
+      text,
+      alteredText: r.normalized,
+      intents,
+      entities: { ...entities },
+      topic: r.top.topic,
+      runnerUp: r.runnerUp,
+      ambiguous: r.ambiguous,
+    };
+  }
+
+  get featureCount(): number {
+    return this.model.featureCount;
+  }
+}
+
+export function decide(
+  text: string,
+  normalized: string,
+  probabilities: Float64Array,
+  coverage: number,
+  settings: RecognizerSettings,
+): TopicRecognition {
+  const scores: TopicScore[] = LABELS.map((topic, i) => ({ topic, score: probabilities[i] ?? 0 }));
+  scores.sort((a, b) => b.score - a.score);
+  const inScope = scores.filter((s) => s.topic !== 'none');
+  const best = inScope[0]!;
+  const pNone = probabilities[NONE_INDEX] ?? 0;
+  const outOfScope =
+    normalized.length === 0 ||
+    best.score < settings.threshold ||
+    pNone >= best.score ||
+    coverage < settings.minCoverage;
+  if (outOfScope) {
+    return {
+      text,
+      normalized,
+      top: { topic: 'none', score: Math.max(pNone, 1 - best.score) },
+      runnerUp: normalized.length === 0 ? null : best,
+      ambiguous: false,
+      scores,
+    };
+  }
+  const runnerUp = inScope[1] ?? null;
+  const ambiguous = runnerUp !== null && best.score - runnerUp.score < settings.ambiguityMargin;
+  return { text, normalized, top: best, runnerUp, ambiguous, scores };
+}
