@@ -27,7 +27,11 @@ export class EchoBot extends ActivityHandler {
       const text = context.activity.text ?? '';
       if (text === 'boom') throw new Error('bot exploded');
       await context.sendActivity({ type: 'typing' });
-      if (text === 'card') {
+      if (text === 'slow') {
+        // Long enough for the typing indicator to be seen in the browser.
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        await context.sendActivity('done thinking');
+      } else if (text === 'card') {
         const card = CardFactory.heroCard('カードのご案内', 'Card title', undefined, ['はい', 'いいえ']);
         await context.sendActivity(MessageFactory.attachment(card));
         await context.sendActivity(
@@ -73,6 +77,8 @@ export async function startTestServer(
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
+        // Browsers keep connections alive; they would hold close() open.
+        server.server.closeAllConnections?.();
       }),
   };
 }

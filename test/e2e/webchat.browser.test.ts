@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../../src/app.js';
+import { parseConfig } from '../../src/config.js';
+
+// The member's path end to end: the real app, the real page, Web Chat in headless Chromium.
+const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+// Locally without Chromium the test is skipped; in CI it must run (and fails if Chromium is missing).
+const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
+
+describe.skipIf(!runBrowser)('Web Chat page in the browser (real app)', () => {
+  let app: App;
+  let url: string;
+  let dataDir: string;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'webchat-e2e-'));
+    const config = parseConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', STAFF_TOKEN: '' });
+    app = await createApp(config);
+    url = await app.listen(0, '127.0.0.1');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function send(text: string): Promise<void> {
+    const input = page.locator('[data-id="webchat-sendbox-input"]');
+    await input.fill(text);
+    await input.press('Enter');
+  }
+
+  it('a member reports a lost card in Japanese and sees the call-center step', {
+    timeout: 90_000,
+  }, async () => {
+    await page.goto(`${url}/`);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ja');
+    await page.locator('[data-id="webchat-sendbox-input"]').waitFor({ timeout: 30_000 });
+
+    await send('カードをなくしました');
+    const transcript = page.locator('.webchat__basic-transcript');
+    // The call-center step: the free-dial number of the support line (from knowledge/).
+    await expect.poll(() => transcript.innerText(), { timeout: 30_000 }).toContain('0120-24-0365');
+
+    // A reload continues the same conversation: the transcript comes back from the server.
+    await page.reload();
+    await expect
+      .poll(() => page.locator('.webchat__basic-transcript').innerText(), { timeout: 30_000 })
+      .toContain('0120-24-0365');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('switches the page and Web Chat to English', { timeout: 60_000 }, async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await expect.poll(() => page.title()).toContain('Member Support');
+    await expect
+      .poll(() => page.locator('[data-id="webchat-sendbox-input"]').getAttribute('placeholder'))
+      .toMatch(/Type your message/i);
+    expect(pageErrors).toEqual([]);
+  });
+});
