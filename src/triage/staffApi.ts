@@ -83,7 +83,9 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | '
     fields[key] = [...(fields[key] ?? []), message];
   };
   for (const issue of parsed.error.issues) {
-    const key = issue.path.length ? issue.path.join('.') : where === 'body' ? '(body)' : '(query)';
+    // A bad item of a comma list is reported on the field itself ("priority", not "priority.0").
+    const named = issue.path.filter((p) => typeof p !== 'number').map(String);
+    const key = named.length ? named.join('.') : where === 'body' ? '(body)' : '(query)';
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) add(k, 'unknown field');
       continue;

@@ -1,0 +1,93 @@
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import restify from 'restify';
+import {
+  createPendingReplyMiddleware,
+  createReplyDelivery,
+  type DeliverReply,
+} from '../../src/triage/delivery.js';
+import { LowdbInquiryStore } from '../../src/triage/inquiryStore.js';
+import type { InquiryRules } from '../../src/triage/rules.js';
+import { registerStaffApi } from '../../src/triage/staffApi.js';
+import { registerStaffPage } from '../../src/triage/staffPage.js';
+import { LowdbUnansweredLog } from '../../src/triage/unansweredLog.js';
+import { testRules } from './helpers.js';
+
+export const TOKEN = 'test-staff-token-0123456789';
+
+export interface StaffServer {
+  base: string;
+  server: restify.Server;
+  adapter: CloudAdapter;
+  inquiries: LowdbInquiryStore;
+  unanswered: LowdbUnansweredLog;
+  api(path: string, init?: { method?: string; body?: unknown; token?: string | null }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** A small restify server with just the triage parts, wired the way the app wires them. */
+export async function startStaffServer(
+  dataDir: string,
+  options: {
+    staffToken?: string;
+    deliver?: DeliverReply;
+    rules?: InquiryRules;
+    now?: () => Date;
+    /** Also serve /api/messages with a bot that answers "echo: …", behind the pending-reply middleware. */
+    withBot?: boolean;
+  } = {},
+): Promise<StaffServer> {
+  const inquiries = await LowdbInquiryStore.open(join(dataDir, 'inquiries'), options.rules ?? testRules(), {
+    now: options.now,
+  });
+  const unanswered = await LowdbUnansweredLog.open(join(dataDir, 'unanswered.json'));
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const server = restify.createServer({ name: 'triage-test' });
+  server.use(restify.plugins.queryParser());
+  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  registerStaffApi(server, {
+    staffToken: options.staffToken ?? TOKEN,
+    inquiries,
+    unanswered,
+    deliver: options.deliver ?? createReplyDelivery({ cloudAdapter: adapter, botAppId: '' }),
+    now: options.now,
+  });
+  registerStaffPage(server);
+  if (options.withBot) {
+    adapter.use(createPendingReplyMiddleware(inquiries));
+    server.post('/api/messages', async (req, res) => {
+      await adapter.process(req, res, async (context) => {
+        await context.sendActivity(`echo: ${context.activity.text}`);
+      });
+    });
+  }
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    base,
+    server,
+    adapter,
+    inquiries,
+    unanswered,
+    api(path, init = {}) {
+      const token = init.token === undefined ? TOKEN : init.token;
+      const headers: Record<string, string> = {};
+      if (token !== null) headers.authorization = `Bearer ${token}`;
+      if (init.body !== undefined) headers['content-type'] = 'application/json';
+      return fetch(`${base}${path}`, {
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.server.closeAllConnections?.();
+      });
+      await inquiries.flush();
+      await unanswered.flush();
+    },
+  };
+}
