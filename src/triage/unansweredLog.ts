@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -91,6 +91,8 @@ export class LowdbUnansweredLog implements UnansweredLog {
         { file, err: (err as Error).message },
         'unanswered log unreadable; starting afresh',
       );
+      // Keep the damaged file for a look instead of overwriting it on the next write.
+      await rename(file, `${file}.corrupt-${Date.now()}`).catch(() => undefined);
     }
     return log;
   }
