@@ -9,10 +9,12 @@
 //   the bot to read is that long), or when it is laid out like a card (4-4-4[-4…], last group 1–4
 //   digits, 12+ digits in all; or 4-6-4 / 4-6-5). One unbroken group of 20+ digits is masked whole.
 //   After a label ("カード番号は", "card number:") 10–19 digits are masked whatever their shape.
-//   Japanese phone numbers (0 + 10–11 digits: 0120-24-0365, 03-1234-5678, 090-1234-5678) are never
-//   masked without such a label; unlabelled 10–12 digit runs are left alone (phones, amounts, dates).
-//   Shape: every digit becomes '*', separators stay, and the last 4 digits are kept when 13+ digits were
-//   masked ('****-****-****-6467'); shorter numbers are masked completely.
+//   Japanese phone numbers (0 + 10–11 digits: 0120-24-0365, 03-1234-5678, 090-1234-5678, 09012345678)
+//   are not masked without such a label: alone they are too short, and a hyphenated one is never joined
+//   with neighbouring digits into a card window. Unlabelled 10–12 digit runs are left alone (phones,
+//   amounts, dates) unless laid out 4-4-4.
+//   Shape: every digit becomes '*', separators stay, and the last 4 digits are kept when 13–19 digits
+//   were masked ('****-****-****-6467'); shorter and longer runs are masked completely.
 // - PINs offered as such: a PIN label (暗証番号, 暗唱番号, ピン, PIN, pin code …) followed by 4–8
 //   digits → each digit becomes '*'. "暗証番号を変更したい", "4桁" etc. carry no digits to mask.
 // - Passwords offered as such: a password label (パスワード, password, passwd, pw, pwd, パスコード …)
@@ -195,10 +197,19 @@ function splitGroups(run: string): Group[] {
   return groups;
 }
 
-// A Japanese phone number as one hyphenated (or unbroken) token: 0 + 9–10 more digits, 1–3 groups.
+// A Japanese phone number written the usual way, as one hyphenated token: 0 + 9–10 more digits in 2–3
+// groups (0120-24-0365, 03-1234-5678, 090-1234-5678). An unbroken 0-prefixed run is not treated as a
+// phone when other digits sit next to it: it is only masked through Luhn then, and cannot be used to
+// split a card number written in an odd grouping.
 function isPhoneToken(groups: Group[]): boolean {
   const digits = groups.map((g) => g.digits).join('');
-  return digits.startsWith('0') && digits.length >= 10 && digits.length <= 11 && groups.length <= 3;
+  return (
+    digits.startsWith('0') &&
+    digits.length >= 10 &&
+    digits.length <= 11 &&
+    groups.length >= 2 &&
+    groups.length <= 3
+  );
 }
 
 function cardShaped(groups: Group[], total: number): boolean {
@@ -260,7 +271,7 @@ function cardGroups(groups: Group[], labelled: boolean): boolean[] {
 
 function maskRegion(chars: string[], groups: Group[], from: number, to: number): void {
   const total = groups.slice(from, to + 1).reduce((n, g) => n + g.digits.length, 0);
-  let keep = total >= 13 ? 4 : 0;
+  let keep = total >= 13 && total <= 19 ? 4 : 0;
   for (let k = to; k >= from; k--) {
     const g = groups[k];
     if (!g) continue;

@@ -1,0 +1,354 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  luhnValid,
+  maskDeep,
+  maskDeepWithFindings,
+  maskSecrets,
+  type SecretKind,
+} from '../../src/privacy/secretGuard.js';
+
+type Row = [input: string, expected: string, found: SecretKind[]];
+
+const CARD = '4539148803436467'; // Luhn-valid Visa test number
+
+const cards: Row[] = [
+  ['カード番号は4539 1488 0343 6467です', 'カード番号は**** **** **** 6467です', ['card_number']],
+  ['4539-1488-0343-6467', '****-****-****-6467', ['card_number']],
+  [CARD, '************6467', ['card_number']],
+  ['４５３９ １４８８ ０３４３ ６４６７', '**** **** **** ６４６７', ['card_number']],
+  [
+    '４５３９－１４８８－０３４３－６４６７でログインできない',
+    '****－****－****－６４６７でログインできない',
+    ['card_number'],
+  ],
+  ['4539ー1488ー0343ー6467', '****ー****ー****ー6467', ['card_number']],
+  ['4539\u30001488\u30000343\u30006467', '****\u3000****\u3000****\u30006467', ['card_number']],
+  ['my card is 4539 1488 0343 6467, help', 'my card is **** **** **** 6467, help', ['card_number']],
+  ['card number: 4539148803436467.', 'card number: ************6467.', ['card_number']],
+  ['abc4539148803436467xyz', 'abc************6467xyz', ['card_number']],
+  // Amex 15 (Luhn-valid), grouped 4-6-5 and unbroken.
+  ['3782 822463 10005', '**** ****** *0005', ['card_number']],
+  ['378282246310005', '***********0005', ['card_number']],
+  // 13-digit Luhn-valid (old Visa).
+  ['4222222222222', '*********2222', ['card_number']],
+  // Card layout 4-4-4-4 masks even when Luhn fails (a mistyped card number is still a card number).
+  ['4539 1488 0343 6468', '**** **** **** 6468', ['card_number']],
+  // Unbroken 14–19 digits are masked whatever Luhn says (loan card numbers need not be Luhn numbers).
+  ['4539148803436468', '************6468', ['card_number']],
+  // 20+ digits: a card could hide anywhere inside, so nothing is kept.
+  ['12345678901234567890123', '***********************', ['card_number']],
+  // An odd grouping cannot hide a card behind a phone-like group.
+  ['640731\u30000318382354', '******\u3000******2354', ['card_number']],
+  // 4-4-4: a card number cut short still reveals too much.
+  ['1234 5678 9012', '**** **** ****', ['card_number']],
+  // Offered as a card number: 10–19 digits, any shape, masked completely below 13.
+  ['カード番号は1234567890', 'カード番号は**********', ['card_number']],
+  ['カード番号：0120240365', 'カード番号：**********', ['card_number']],
+  ['Card No. 12345 67890 12', 'Card No. ***** ***** **', ['card_number']],
+  // Two cards in one message.
+  [`${CARD} と 5555555555554444`, '************6467 と ************4444', ['card_number']],
+];
+
+const pins: Row[] = [
+  ['暗証番号は1234', '暗証番号は****', ['pin']],
+  ['暗証番号 1234', '暗証番号 ****', ['pin']],
+  ['暗唱番号：０１２３', '暗唱番号：****', ['pin']],
+  ['暗証番号は「9876」です', '暗証番号は「****」です', ['pin']],
+  ['暗証番号を5678に変えたい', '暗証番号を****に変えたい', ['pin']],
+  ['PIN is 1234', 'PIN is ****', ['pin']],
+  ['my pin 0000', 'my pin ****', ['pin']],
+  ['pin: 123456', 'pin: ******', ['pin']],
+  ['My PIN number is 4321 thanks', 'My PIN number is **** thanks', ['pin']],
+  ['ピンは1234', 'ピンは****', ['pin']],
+  ['ＰＩＮは１２３４', 'ＰＩＮは****', ['pin']],
+];
+
+const passwords: Row[] = [
+  ['パスワードはabc123', 'パスワードは********', ['password']],
+  ['パスワードはabc123です', 'パスワードは********です', ['password']],
+  ['パスワード：Passw0rd!', 'パスワード：********', ['password']],
+  ['パスワードは「abc123」', 'パスワードは「********」', ['password']],
+  ['ﾊﾟｽﾜｰﾄﾞはｘｙｚ９８７', 'ﾊﾟｽﾜｰﾄﾞは********', ['password']],
+  ['password: hunter2', 'password: ********', ['password']],
+  ['my password is hunter2', 'my password is ********', ['password']],
+  ['My Password Is letmein', 'My Password Is ********', ['password']],
+  ['pw=qwerty', 'pw=********', ['password']],
+  ['password p@ss', 'password ********', ['password']],
+  ['Web-IDのパスワードはtaro2024です', 'Web-IDのパスワードは********です', ['password']],
+  ['my web-id password: s3cret!', 'my web-id password: ********', ['password']],
+  // A password made of digits is masked as a password, not left to the card rules.
+  ['password: 4539148803436467', 'password: ********', ['password']],
+];
+
+const mixed: Row[] = [
+  [
+    'カード番号は4539148803436467、暗証番号は1234、パスワードはabcd1234です',
+    'カード番号は************6467、暗証番号は****、パスワードは********です',
+    ['card_number', 'pin', 'password'],
+  ],
+  ['PIN is 1234 and password is hunter2', 'PIN is **** and password is ********', ['pin', 'password']],
+];
+
+// Messages and log text that must pass through unchanged.
+const untouched: string[] = [
+  // Phone numbers: the bot itself gives out the free dial; a member's own number is not a secret.
+  '0120-24-0365',
+  'プロミスコール（0120-24-0365）に電話しました',
+  '０１２０－２４－０３６５',
+  '03-1234-5678',
+  '090-1234-5678',
+  '09012345678',
+  '0120240365',
+  '折り返しは 090-1234-5678 か 03-1234-5678 にお願いします',
+  '0120-24-0365 03-1234-5678',
+  '+81 90 1234 5678',
+  // Not offered as secrets.
+  'パスワードを忘れました',
+  'パスワードが違いますと表示される',
+  'パスワードは何文字ですか',
+  'パスワードは8～16文字ですか',
+  'パスワードをresetしたい',
+  'I forgot my password',
+  'my password is wrong',
+  "my password isn't working",
+  'my password is not accepted',
+  'password reset link',
+  'the password for my Web-ID',
+  '暗証番号を変更したい',
+  '暗証番号を忘れた',
+  '暗証番号は4桁ですか',
+  '暗証番号を3回間違えた',
+  'my pin is 4 digits',
+  'ショッピングは1234円',
+  'ピンク1234',
+  'spin 1234',
+  // Amounts, dates, counts, short numbers.
+  '50000円',
+  '50,000円借りたい',
+  '1000000円',
+  '2024-06-10に返済',
+  '2024/06/10 21:30',
+  '会員数 12,345,678人',
+  '会員番号は12345678です',
+  'お問い合わせ番号 123456789012',
+  // 13 digits, not Luhn, unbroken: a corporate number or barcode, not a card.
+  '1234567890123',
+  // Already masked text stays as it is.
+  'カード番号は**** **** **** 6467です',
+  'password: ********',
+  '',
+];
+
+describe('maskSecrets', () => {
+  it.each([...cards, ...pins, ...passwords, ...mixed])('%s → %s', (input, expected, found) => {
+    const result = maskSecrets(input);
+    expect(result.text).toBe(expected);
+    expect(result.found).toEqual(found);
+  });
+
+  it.each(untouched)('leaves %j alone', (input) => {
+    expect(maskSecrets(input)).toEqual({ text: input, found: [] });
+  });
+
+  it('finds nothing more in its own output', () => {
+    for (const [input] of [...cards, ...pins, ...passwords, ...mixed]) {
+      const once = maskSecrets(input).text;
+      expect(maskSecrets(once)).toEqual({ text: once, found: [] });
+    }
+  });
+
+  it('never keeps more than the last 4 digits of a card number', () => {
+    for (const [input, , found] of cards) {
+      if (!found.includes('card_number')) continue;
+      const digitsLeft = maskSecrets(input).text.replace(/[^0-9０-９]/g, '');
+      const digitsIn = input.replace(/[^0-9０-９]/g, '');
+      // Each card keeps at most 4 digits; the two-card row keeps 4 each.
+      expect(digitsLeft.length).toBeLessThanOrEqual(input.includes(' と ') ? 8 : 4);
+      expect(digitsIn.length).toBeGreaterThan(digitsLeft.length);
+    }
+  });
+
+  it('stays fast on a long message full of digit groups', () => {
+    const text = '1 '.repeat(2000);
+    const started = performance.now();
+    maskSecrets(text);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+});
+
+describe('luhnValid', () => {
+  it.each([
+    ['4539148803436467', true],
+    ['4539148803436468', false],
+    ['378282246310005', true],
+    ['79927398713', true],
+    ['79927398710', false],
+    ['', false],
+  ])('%s → %s', (digits, valid) => {
+    expect(luhnValid(digits)).toBe(valid);
+  });
+});
+
+// ---- properties ----
+
+const toFullWidth = (d: string) => String.fromCharCode(d.charCodeAt(0) - 0x30 + 0xff10);
+const digitsOf = (s: string) =>
+  s.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff10 + 0x30)).replace(/[^0-9]/g, '');
+
+function withLuhnCheckDigit(body: number[]): string {
+  for (let check = 0; check <= 9; check++) {
+    const candidate = [...body, check].join('');
+    if (luhnValid(candidate)) return candidate;
+  }
+  throw new Error('unreachable');
+}
+
+// Payment cards never start with 0 (ISO/IEC 7812), so neither do the generated numbers.
+const luhn16 = fc
+  .tuple(
+    fc.integer({ min: 1, max: 9 }),
+    fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 14, maxLength: 14 }),
+  )
+  .map(([first, rest]) => withLuhnCheckDigit([first, ...rest]));
+
+// Japanese and English text without digits around the number; the boundary keeps other text from
+// gluing onto its first or last digit group.
+const textUnit = fc.constantFrom(
+  ...'あいうえおカードの番号はですがログインできませんでした会員支払い漢字確認 abcdefXYZ helpmycard?!。、'.split(
+    '',
+  ),
+);
+const text = fc.string({ unit: textUnit, maxLength: 30 });
+const boundary = fc.constantFrom(' ', 'は', '：', ': ', '「', '」', '\n', '(', ')', '、', 'x', '');
+
+const SEPARATORS = ['', ' ', '  ', '-', ' - ', '\u3000', '－', 'ー', '‐', '–'];
+
+/** The number cut into groups of 1–9 digits, one separator style throughout, any width per digit. */
+const uniformSpacing = (number: string) =>
+  fc
+    .tuple(
+      fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 16 }),
+      fc.constantFrom(...SEPARATORS),
+      fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }),
+    )
+    .map(([sizes, sep, wide]) => {
+      const digits = [...number].map((d, i) => (wide[i] ? toFullWidth(d) : d));
+      const groups: string[] = [];
+      let at = 0;
+      for (const size of sizes) {
+        if (at >= digits.length) break;
+        groups.push(digits.slice(at, at + size).join(''));
+        at += size;
+      }
+      if (at < digits.length) groups.push(digits.slice(at).join(''));
+      return groups.join(sep);
+    });
+
+/** The usual 4-4-4-4 layout with a separator chosen per gap. */
+const mixedSpacing = (number: string) =>
+  fc
+    .array(fc.constantFrom(...SEPARATORS), { minLength: 3, maxLength: 3 })
+    .map((seps) => number.slice(0, 4) + seps.map((s, i) => s + number.slice(4 + 4 * i, 8 + 4 * i)).join(''));
+
+describe('maskSecrets properties', () => {
+  it('a Luhn-valid 16-digit number in any spacing, inside any text, is gone afterwards', () => {
+    const spaced = luhn16.chain((n) =>
+      fc.tuple(fc.constant(n), fc.oneof(uniformSpacing(n), mixedSpacing(n), fc.constant(n))),
+    );
+    fc.assert(
+      fc.property(spaced, text, boundary, boundary, text, ([number, written], before, b1, b2, after) => {
+        const message = before + b1 + written + b2 + after;
+        const result = maskSecrets(message);
+        expect(digitsOf(result.text)).not.toContain(number);
+        expect(digitsOf(result.text).length).toBeLessThanOrEqual(4);
+        expect(result.found).toContain('card_number');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('Japanese phone numbers inside any text are left as they are', () => {
+    const phone = fc.oneof(
+      fc.tuple(fc.constantFrom('0120', '0800'), fc.integer({ min: 0, max: 999_999 })).map(([p, n]) => {
+        const s = String(n).padStart(6, '0');
+        return p === '0120' ? `${p}-${s.slice(0, 2)}-${s.slice(2)}` : `${p}-${s.slice(0, 3)}-${s.slice(3)}0`;
+      }),
+      fc.tuple(fc.constantFrom('03', '06'), fc.integer({ min: 0, max: 99_999_999 })).map(([p, n]) => {
+        const s = String(n).padStart(8, '0');
+        return `${p}-${s.slice(0, 4)}-${s.slice(4)}`;
+      }),
+      fc
+        .tuple(fc.constantFrom('090', '080', '070', '050'), fc.integer({ min: 0, max: 99_999_999 }))
+        .map(([p, n]) => {
+          const s = String(n).padStart(8, '0');
+          return `${p}-${s.slice(0, 4)}-${s.slice(4)}`;
+        }),
+    );
+    const phones = fc.array(phone, { minLength: 1, maxLength: 3 }).map((ps) => ps.join(' '));
+    fc.assert(
+      fc.property(text, phones, text, (before, written, after) => {
+        const message = `${before} ${written} ${after}`;
+        expect(maskSecrets(message)).toEqual({ text: message, found: [] });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('maskDeep', () => {
+  it('masks every string in nested objects and arrays, keeps everything else, and copies', () => {
+    const when = new Date('2024-06-10T00:00:00Z');
+    const input = {
+      id: 'inq-1',
+      priority: 2,
+      urgent: true,
+      missing: null,
+      nothing: undefined,
+      createdAt: when,
+      summary: 'ログインできない。カード番号は4539 1488 0343 6467',
+      transcript: [
+        { from: 'user', text: '暗証番号は1234です' },
+        { from: 'bot', text: 'プロミスコール 0120-24-0365 へどうぞ' },
+        ['password: hunter2', 42],
+      ],
+      meta: { deeper: { still: { text: 'my pin 0000' } } },
+    };
+    const before = structuredClone(input);
+    const out = maskDeep(input);
+    expect(out).toEqual({
+      id: 'inq-1',
+      priority: 2,
+      urgent: true,
+      missing: null,
+      nothing: undefined,
+      createdAt: when,
+      summary: 'ログインできない。カード番号は**** **** **** 6467',
+      transcript: [
+        { from: 'user', text: '暗証番号は****です' },
+        { from: 'bot', text: 'プロミスコール 0120-24-0365 へどうぞ' },
+        ['password: ********', 42],
+      ],
+      meta: { deeper: { still: { text: 'my pin ****' } } },
+    });
+    expect(out.createdAt).toBe(when);
+    expect(input).toEqual(before); // the input is not modified
+    expect(out).not.toBe(input);
+  });
+
+  it('masks a bare string and passes other primitives through', () => {
+    expect(maskDeep('PIN is 1234')).toBe('PIN is ****');
+    expect(maskDeep(4539148803436467)).toBe(4539148803436467);
+    expect(maskDeep(null)).toBeNull();
+    expect(maskDeep(undefined)).toBeUndefined();
+  });
+
+  it('survives cycles and reports what it found', () => {
+    const node: Record<string, unknown> = { text: 'パスワードはabc123' };
+    node.self = node;
+    const { value, found } = maskDeepWithFindings(node);
+    expect(value.text).toBe('パスワードは********');
+    expect(value.self).toBe(value);
+    expect(found).toEqual(['password']);
+  });
+});
