@@ -5,6 +5,16 @@ import { startTestServer, type TestServer } from './helpers.js';
 
 // The page and the Direct Line endpoint together, in headless Chromium, with a small echo bot so the
 // Web Chat behaviour (typing, cards, suggested actions, reload, language, fresh start) is tested on its own.
+// Browser globals used inside page.evaluate callbacks (the project compiles without the DOM lib).
+declare const document: {
+  documentElement: { lang: string };
+  activeElement: { id: string; getAttribute(name: string): string | null } | null;
+};
+declare const sessionStorage: {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+};
+
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',

@@ -8,6 +8,12 @@ import { type App, createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 
 // The member's path end to end: the real app, the real page, Web Chat in headless Chromium.
+// Browser globals used inside page.evaluate callbacks (the project compiles without the DOM lib).
+declare const document: {
+  documentElement: { lang: string };
+  activeElement: { id: string; getAttribute(name: string): string | null } | null;
+};
+
 const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless',
