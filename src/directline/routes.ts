@@ -42,7 +42,10 @@ export interface DirectLineRouteOptions {
   logger?: Logger;
   /** The POST answers at the latest after this long even if the bot is still busy (replies still arrive). */
   turnTimeoutMs?: number;
-  /** New conversations per client address per minute (tokens/generate, conversations without token). */
+  /**
+   * New conversations per client address per minute (tokens/generate, conversations without token);
+   * 0 turns the limit off (e.g. behind a proxy that already limits, where every member shares one address).
+   */
   startsPerMinute?: number;
 }
 
@@ -119,7 +122,7 @@ class StartLimiter {
     }
     const count = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, count);
-    return count <= this.perMinute;
+    return this.perMinute <= 0 || count <= this.perMinute;
   }
 }
 
@@ -165,7 +168,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   const log = adapter.conversations;
   const ttl = opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   const turnTimeoutMs = opts.turnTimeoutMs ?? 15_000;
-  const limiter = new StartLimiter(opts.startsPerMinute ?? 60);
+  const limiter = new StartLimiter(opts.startsPerMinute ?? 120);
   const logger = opts.logger;
   const base = DIRECTLINE_BASE_PATH;
   // Signing fails on a too-short secret: better at start-up than on the first member's request.

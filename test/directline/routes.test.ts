@@ -333,3 +333,19 @@ describe('Direct Line 3.0 endpoint', () => {
     }
   });
 });
+
+describe('starting conversations is rate-limited per client address', () => {
+  it('answers 429 once the per-minute budget is spent', async () => {
+    const limited = await startTestServer({ startsPerMinute: 2 });
+    try {
+      expect((await call(limited.baseUrl, 'POST', `${DL}/tokens/generate`)).status).toBe(200);
+      expect((await call(limited.baseUrl, 'POST', `${DL}/conversations`)).status).toBe(201);
+      const third = await call(limited.baseUrl, 'POST', `${DL}/tokens/generate`);
+      expect(third.status).toBe(429);
+      expect(third.body.error.code).toBe('TooManyRequests');
+      expect(limited.adapter.conversations.size).toBe(2);
+    } finally {
+      await limited.close();
+    }
+  });
+});
