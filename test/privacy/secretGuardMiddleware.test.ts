@@ -1,0 +1,186 @@
+import { type Activity, MemoryStorage, TestAdapter, type TurnContext, UserState } from 'botbuilder';
+import { describe, expect, it } from 'vitest';
+import { loadPrivacyKnowledge } from '../../src/privacy/privacyKnowledge.js';
+import { maskSecrets, type SecretKind } from '../../src/privacy/secretGuard.js';
+import {
+  createSecretGuardMiddleware,
+  SECRETS_FOUND_KEY,
+  secretsFound,
+} from '../../src/privacy/secretGuardMiddleware.js';
+
+const knowledge = loadPrivacyKnowledge();
+const CARD_DIGITS = '4539148803436467';
+
+interface Seen {
+  text: string | undefined;
+  value: unknown;
+  found: SecretKind[] | undefined;
+}
+
+/** A bot that records what it sees and echoes it back — the worst thing a dialog could do. */
+function echoBot(seen: Seen[]) {
+  return async (context: TurnContext) => {
+    if (context.activity.type !== 'message') return;
+    seen.push({
+      text: context.activity.text,
+      value: context.activity.value,
+      found: context.turnState.get(SECRETS_FOUND_KEY) as SecretKind[] | undefined,
+    });
+    await context.sendActivity(`echo: ${context.activity.text ?? ''}`);
+  };
+}
+
+function adapterWith(seen: Seen[], logic = echoBot(seen)) {
+  const adapter = new TestAdapter(logic);
+  adapter.use(createSecretGuardMiddleware(knowledge));
+  return adapter;
+}
+
+const digitsOf = (s: string | undefined) =>
+  (s ?? '')
+    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff10 + 0x30))
+    .replace(/\D/g, '');
+
+function noSecretIn(reply: Partial<Activity>) {
+  expect(digitsOf(reply.text)).not.toContain(CARD_DIGITS);
+  expect(reply.text ?? '').not.toMatch(/1234|hunter2/);
+}
+
+describe('secret guard middleware', () => {
+  it('warns in Japanese first, hands the bot masked text, and no reply carries the number', async () => {
+    const seen: Seen[] = [];
+    await adapterWith(seen)
+      .send('カード番号は4539 1488 0343 6467です')
+      .assertReply((reply) => {
+        expect(reply.text).toBe(knowledge.warnings.card_number.ja);
+        noSecretIn(reply);
+      })
+      .assertReply((reply) => {
+        expect(reply.text).toBe('echo: カード番号は**** **** **** 6467です');
+        noSecretIn(reply);
+      })
+      .startTest();
+    expect(seen).toEqual([
+      { text: 'カード番号は**** **** **** 6467です', value: undefined, found: ['card_number'] },
+    ]);
+  });
+
+  it('warns in English for an English message, and masks a PIN and a password together', async () => {
+    const seen: Seen[] = [];
+    await adapterWith(seen)
+      .send({ type: 'message', text: 'my pin is 1234 and my password is hunter2', locale: 'en-US' })
+      .assertReply((reply) => {
+        expect(reply.text).toBe(knowledge.warnings.multiple.en);
+        noSecretIn(reply);
+      })
+      .assertReply('echo: my pin is **** and my password is ********')
+      .startTest();
+    expect(seen[0]?.found).toEqual(['pin', 'password']);
+  });
+
+  it('English card number: English warning, masked text', async () => {
+    const seen: Seen[] = [];
+    await adapterWith(seen)
+      .send({ type: 'message', text: 'card number 4539-1488-0343-6467 please help', locale: 'en-US' })
+      .assertReply(knowledge.warnings.card_number.en)
+      .assertReply('echo: card number ****-****-****-6467 please help')
+      .startTest();
+  });
+
+  it('uses Japanese for Latin-only text when the locale is not English', async () => {
+    await adapterWith([])
+      .send({ type: 'message', text: 'PIN 1234', locale: 'ja-JP' })
+      .assertReply(knowledge.warnings.pin.ja)
+      .assertReply('echo: PIN ****')
+      .startTest();
+  });
+
+  it('says nothing extra and records no findings for an ordinary message', async () => {
+    const seen: Seen[] = [];
+    await adapterWith(seen)
+      .send('プロミスコールは0120-24-0365ですか')
+      .assertReply('echo: プロミスコールは0120-24-0365ですか')
+      .assertNoReply('no warning for an ordinary message', 200)
+      .startTest();
+    expect(seen[0]?.found).toEqual([]);
+  });
+
+  it('masks strings inside activity.value (card submits, postBacks)', async () => {
+    const seen: Seen[] = [];
+    await adapterWith(seen)
+      .send({
+        type: 'message',
+        value: { form: { password: 'password: hunter2', count: 3 } },
+        locale: 'en-US',
+      })
+      .assertReply(knowledge.warnings.password.en)
+      .assertReply('echo: ')
+      .startTest();
+    expect(seen[0]?.value).toEqual({ form: { password: 'password: ********', count: 3 } });
+  });
+
+  it('masks what the bot sends even when a dialog tries to repeat a secret', async () => {
+    const leaky = async (context: TurnContext) => {
+      await context.sendActivity(`Your card is ${CARD_DIGITS} and your PIN is 1234`);
+      await context.sendActivities([
+        { type: 'message', text: 'パスワードはabc123ですね', speak: `暗証番号は9876` },
+      ]);
+    };
+    const adapter = adapterWith([], leaky);
+    await adapter
+      .send('こんにちは')
+      .assertReply('Your card is ************6467 and your PIN is ****')
+      .assertReply((reply) => {
+        expect(reply.text).toBe('パスワードは********ですね');
+        expect(reply.speak).toBe('暗証番号は****');
+      })
+      .startTest();
+  });
+
+  it('masks before later middleware (transcripts, state) sees the activity', async () => {
+    const logged: string[] = [];
+    const adapter = new TestAdapter(async () => {});
+    adapter.use(createSecretGuardMiddleware(knowledge));
+    adapter.use({
+      onTurn: async (context, next) => {
+        logged.push(context.activity.text ?? '');
+        expect(secretsFound(context)).toEqual(['pin']);
+        await next();
+      },
+    });
+    await adapter.send('暗証番号は0000').assertReply(knowledge.warnings.pin.ja).startTest();
+    expect(logged).toEqual(['暗証番号は****']);
+  });
+
+  it('stored user state holds only masked text', async () => {
+    const storage = new MemoryStorage();
+    const userState = new UserState(storage);
+    const lastMessage = userState.createProperty<string>('lastMessage');
+    const adapter = new TestAdapter(async (context) => {
+      await lastMessage.set(context, context.activity.text ?? '');
+      await userState.saveChanges(context);
+    });
+    adapter.use(createSecretGuardMiddleware(knowledge));
+    await adapter.send('ログインできません パスワードはabc123 カード4539148803436467').startTest();
+    const dump = JSON.stringify(
+      await storage.read(Object.keys((storage as unknown as { memory: object }).memory)),
+    );
+    expect(dump).toContain('パスワードは********');
+    expect(dump).not.toContain('abc123');
+    expect(dump).not.toContain(CARD_DIGITS);
+  });
+});
+
+describe('privacy knowledge', () => {
+  it('has a warning per kind in both languages, none of which the guard would mask', () => {
+    for (const text of Object.values(knowledge.warnings)) {
+      for (const lang of ['ja', 'en'] as const) {
+        expect(text[lang].length).toBeGreaterThan(10);
+        expect(maskSecrets(text[lang])).toEqual({ text: text[lang], found: [] });
+      }
+    }
+    expect(knowledge.warnings.multiple.ja).toContain(
+      'カード番号・暗証番号・パスワードはチャットに入力しないでください',
+    );
+  });
+});
