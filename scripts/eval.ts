@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadIntents, SETTINGS_FILE } from '../src/nlu/intentsKnowledge.js';
 import { TopicRecognizer } from '../src/nlu/recognizer.js';
 import { KNOWLEDGE_DIR } from '../src/paths.js';
+import type { TopicId } from '../src/topics.js';
 import { calibrate } from './lib/calibrate.js';
 import { accuracyOf, formatReport, readEvalFile, scorePredictions } from './lib/evalCore.js';
 import { trainNlpJsBaseline } from './lib/nlpjsBaseline.js';
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   const report = scorePredictions(args.file, lines, predictions);
   if (args.baseline) {
     const baseline = await trainNlpJsBaseline(loadIntents(args.knowledge).examples);
-    const predicted = [];
+    const predicted: TopicId[] = [];
     for (const l of lines) predicted.push((await baseline.classify(l.text)).topic);
     report.baseline = { name: 'nlp.js', ...accuracyOf(lines, predicted) };
   }

@@ -11,9 +11,17 @@ export interface TrainOptions {
   learningRate: number;
   l2: number;
   seed: number;
+  /** Per-class loss weight; `balanced` weighs each class by inverse frequency (sqrt-damped). */
+  classWeighting: 'none' | 'balanced';
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 30, learningRate: 0.5, l2: 1e-5, seed: 42 };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  epochs: 30,
+  learningRate: 0.5,
+  l2: 1e-5,
+  seed: 42,
+  classWeighting: 'balanced',
+};
 
 interface SparseVector {
   idx: Int32Array;
@@ -54,6 +62,13 @@ export class LinearClassifier {
     const order = samples.map((_, i) => i);
     const random = mulberry32(opts.seed);
     const logits = new Float64Array(K);
+    const classWeight = new Float64Array(K).fill(1);
+    if (opts.classWeighting === 'balanced') {
+      const counts = new Float64Array(K);
+      for (const s of samples) counts[s.label]! += 1;
+      const mean = samples.length / counts.filter((c) => c > 0).length;
+      for (let k = 0; k < K; k++) classWeight[k] = counts[k]! > 0 ? Math.sqrt(mean / counts[k]!) : 1;
+    }
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
@@ -63,10 +78,11 @@ export class LinearClassifier {
       for (const n of order) {
         const v = vectors[n]!;
         const y = samples[n]!.label;
+        const cw = classWeight[y]!;
         model.logitsInto(v, logits);
         softmaxInPlace(logits);
         for (let k = 0; k < K; k++) {
-          const g = logits[k]! - (k === y ? 1 : 0);
+          const g = cw * (logits[k]! - (k === y ? 1 : 0));
           bias[k]! -= lr * g * 0.1;
           for (let t = 0; t < v.idx.length; t++) {
             const w = v.idx[t]! * K + k;

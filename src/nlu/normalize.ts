@@ -23,13 +23,13 @@ export function katakanaToHiragana(text: string): string {
 // lower-case, hiragana-only and without long-vowel marks.
 const CANONICAL: ReadonlyArray<readonly [RegExp, string]> = [
   // Web-ID in all its spellings: ウェブID, ウエブアイディー, web id, web-id, webｉｄ.
-  [/(?:うえぶ|web)\s*(?:id|あいでい|あいでぃ|あいで)/g, 'webid'],
+  [/(?:うえぶ|web)\s*(?:id(?![a-z])|あいでい|あいでぃ|あいで)/g, 'webid'],
   [/うえぶ|web/g, 'web'],
   [/あいでい|あいでぃ/g, 'id'],
   [/(?:暗唱|安唱|暗省|あんしょう|あんしょ)(?:番号|ばんごう|ばんご|番)?/g, '暗証番号'],
   [/暗証(?:ばんごう|ばんご|番号|番)?/g, '暗証番号'],
   [/ぴん(?:番号|ばんごう|こど)/g, '暗証番号'],
-  [/pin\s*(?:code|number|no)?/g, 'pin'],
+  [/pin(?:\s*(?:code|number|no)(?![a-z]))?/g, 'pin'],
   [/ぱすわあど|ぱすわと(?!う)/g, 'ぱすわど'],
   [/pass\s*word|passwd|pasword|passwrod|pwd/g, 'password'],
   [/ろぐいん|ろぐおん|ろぎん|さいんいん/g, 'ろぐいん'],
@@ -40,6 +40,15 @@ const CANONICAL: ReadonlyArray<readonly [RegExp, string]> = [
   [/[無失]く|亡くし/g, 'なく'],
   [/[分判]から/g, 'わから'],
   [/出来/g, 'でき'],
+  // Common words members write in kana; folded to the kanji the examples mostly use.
+  [/なに(?=が|を|で|に|か|$)/g, '何'],
+  [/おしえ/g, '教え'],
+  [/つかい/g, '使い'],
+  [/まちが/g, '間違'],
+  [/みつから/g, '見つから'],
+  [/おもいだ/g, '思い出'],
+  [/おぼえ/g, '覚え'],
+  [/ぬすま/g, '盗ま'],
   [/問(?:い)?合(?:わ)?せ|といあわせ|問い合せ|問合わせ/g, '問い合わせ'],
   [/振り込|ふりこ|振込み/g, '振込'],
   [/引き落とし|引き落し|引落し|引落とし|ひきおとし|引きおとし/g, '引落'],

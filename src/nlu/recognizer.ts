@@ -1,4 +1,4 @@
-import type { Recognizer, RecognizerResult, TurnContext } from 'botbuilder';
+import type { RecognizerResult, TurnContext } from 'botbuilder';
 import { detectLang } from '../language.js';
 import { TOPIC_IDS, type TopicId } from '../topics.js';
 import { LinearClassifier, type TrainOptions } from './classifier.js';
@@ -34,8 +34,13 @@ export interface TopicRecognizerResult extends RecognizerResult {
 const LABELS: readonly TopicId[] = TOPIC_IDS;
 const NONE_INDEX = LABELS.indexOf('none');
 
-/** Offline bilingual topic recognizer (botbuilder Recognizer contract). */
-export class TopicRecognizer implements Recognizer {
+/** botbuilder's recognizer contract (as LuisRecognizer and the dialog Recognizer implement it). */
+export interface BotRecognizer {
+  recognize(context: TurnContext): Promise<RecognizerResult>;
+}
+
+/** Offline bilingual topic recognizer. */
+export class TopicRecognizer implements BotRecognizer {
   private constructor(
     private readonly model: LinearClassifier,
     readonly settings: RecognizerSettings,
