@@ -8,8 +8,8 @@
   const PRIORITY_RANK = { urgent: 0, high: 1, normal: 2, low: 3 };
   const STATUS_LABEL = {
     new: '新規 new',
-    in_progress: '対応中 in_progress',
-    waiting_member: '会員の返答待ち waiting_member',
+    in_progress: '対応中 in progress',
+    waiting_member: '返答待ち waiting',
     resolved: '解決 resolved',
   };
   const PRIORITY_LABEL = { urgent: '緊急 urgent', high: '高 high', normal: '中 normal', low: '低 low' };
@@ -36,7 +36,12 @@
   function relative(iso, now) {
     const minutes = Math.round((Date.parse(iso) - now) / 60000);
     const abs = Math.abs(minutes);
-    const span = abs >= 120 ? `${Math.round(abs / 60)} h` : `${abs} min`;
+    const span =
+      abs >= 48 * 60
+        ? `${Math.round(abs / 1440)} d`
+        : abs >= 120
+          ? `${Math.round(abs / 60)} h`
+          : `${abs} min`;
     return minutes >= 0 ? `in ${span}` : `${span} ago`;
   }
 
@@ -195,8 +200,12 @@
           'td',
           { className: 'due' },
           el('time', { datetime: q.dueAt, text: formatJst(q.dueAt) }),
-          el('span', { className: 'rel', text: ` (${relative(q.dueAt, now)})` }),
-          q.overdue ? el('span', { className: 'badge overdue-badge', text: '期限超過 Overdue' }) : null,
+          el(
+            'div',
+            { className: 'rel' },
+            q.overdue ? el('span', { className: 'badge overdue-badge', text: '期限超過 Overdue' }) : null,
+            ` ${relative(q.dueAt, now)}`,
+          ),
         );
         const open = el('button', {
           type: 'button',
@@ -214,12 +223,21 @@
             dataset: { id: q.id },
           },
           el('td', null, badge('priority', q.priority, PRIORITY_LABEL[q.priority])),
+          el(
+            'td',
+            { className: 'summary-cell' },
+            open,
+            el(
+              'div',
+              { className: 'muted small' },
+              el('span', { className: 'topic', text: q.topic }),
+              ` · ${q.id} · received `,
+              el('time', { className: 'received', datetime: q.createdAt, text: formatJst(q.createdAt) }),
+            ),
+          ),
           due,
           el('td', null, badge('status', q.status, STATUS_LABEL[q.status])),
-          el('td', { className: 'topic', text: q.topic }),
-          el('td', { className: 'summary-cell' }, open, el('div', { className: 'muted small', text: q.id })),
           el('td', { text: q.assignee || '—' }),
-          el('td', null, el('time', { datetime: q.createdAt, text: formatJst(q.createdAt) })),
         );
       }),
     );

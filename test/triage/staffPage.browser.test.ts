@@ -1,0 +1,212 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeConnector } from '../support/fakeConnector.js';
+import { jst, newInquiry } from './helpers.js';
+import { type StaffServer, startStaffServer, TOKEN } from './server.js';
+
+// The staff console in headless Chromium against a real staff API (own small server, fake connector).
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+// Locally without Chromium the test is skipped; in CI it must run.
+const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
+
+describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
+  let s: StaffServer;
+  let dataDir: string;
+  let connector: FakeConnector;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    connector = new FakeConnector();
+    await connector.start();
+    dataDir = await mkdtemp(join(tmpdir(), 'staff-page-'));
+    s = await startStaffServer(dataDir);
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+    const ref = (id: string) => ({
+      channelId: 'emulator',
+      serviceUrl: connector.url,
+      conversation: { id, isGroup: false, conversationType: 'personal', name: '' },
+      user: { id: 'user-1', name: 'User' },
+      bot: { id: 'bot-1', name: 'Bot' },
+    });
+    // Normal, asked a few days ago at 23:30 JST and never handled: overdue.
+    ids.old = (
+      await s.inquiries.create(
+        newInquiry({
+          topic: 'service.points',
+          summary: 'ポイントの使い方を教えてください',
+          createdAt: jst('2026-11-20T23:30:00'),
+          conversationReference: ref('conv-old'),
+        }),
+      )
+    ).id;
+    // Urgent, fresh: due in ~13 minutes.
+    ids.lost = (
+      await s.inquiries.create(
+        newInquiry({
+          topic: 'card.lost',
+          summary: '財布ごとカードを落としました。カード番号 4980 1234 5678 9012',
+          createdAt: minutesAgo(2),
+          details: { lostOrStolen: 'lost' },
+          excerpt: [
+            { from: 'member', text: 'カードをなくしました', at: minutesAgo(3).toISOString() },
+            { from: 'bot', text: 'すぐにプロミスコールへお電話ください。', at: minutesAgo(3).toISOString() },
+          ],
+          conversationReference: ref('conv-lost'),
+        }),
+      )
+    ).id;
+    ids.login = (
+      await s.inquiries.create(
+        newInquiry({
+          topic: 'login.trouble',
+          locale: 'en',
+          summary: 'I cannot log in with my Web-ID',
+          createdAt: minutesAgo(30),
+          conversationReference: ref('conv-login'),
+        }),
+      )
+    ).id;
+    await s.unanswered.record('今日の天気は？', 'ja', new Date());
+    await s.unanswered.record('今日の天気は', 'ja', new Date());
+    await s.unanswered.record('What is the interest rate of a car loan', 'en', new Date());
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+    await connector?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs in once, shows the queue urgent first with overdue marked and JST times', async () => {
+    const res = await page.goto(`${s.base}/staff`);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
+    // Nothing but the sign-in form before a token is entered.
+    expect(await page.locator('#console').isHidden()).toBe(true);
+
+    // Keyboard only: the name field, then the token field, then Enter.
+    await page.locator('#login-name').focus();
+    await page.keyboard.type('佐藤');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(TOKEN);
+    await page.keyboard.press('Enter');
+    await page.locator('#queue tbody tr').first().waitFor();
+
+    const rows = page.locator('#queue tbody tr');
+    expect(await rows.count()).toBe(3);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.id))).toEqual([
+      ids.lost,
+      ids.login,
+      ids.old,
+    ]);
+    const oldRow = page.locator(`#queue tbody tr[data-id="${ids.old}"]`);
+    expect(await oldRow.getAttribute('class')).toContain('overdue');
+    expect(await oldRow.textContent()).toContain('Overdue');
+    // Asked 11/20 23:30 JST (web inquiries after 9:00), normal SLA 4 h: due 11/21 13:00 JST.
+    expect(await oldRow.locator('td.due time').textContent()).toBe('11/21 13:00 JST');
+    expect(await oldRow.locator('time.received').textContent()).toBe('11/20 23:30 JST');
+    expect(await page.locator(`#queue tbody tr[data-id="${ids.lost}"]`).getAttribute('class')).not.toContain(
+      'overdue',
+    );
+    // The token stays in this tab's session storage only.
+    expect(await page.evaluate(() => sessionStorage.getItem('staff.token'))).toBe(TOKEN);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+
+    await page.reload();
+    await page.locator('#queue tbody tr').first().waitFor();
+    expect(await page.locator('#login').isHidden()).toBe(true);
+  });
+
+  it('opens an inquiry from the keyboard, assigns, changes status, adds a note and replies', async () => {
+    const open = page.locator(`#queue button[data-id="${ids.lost}"]`);
+    await open.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#detail-heading').filter({ hasText: ids.lost }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('detail-heading');
+    const detail = page.locator('#detail');
+    expect(await detail.locator('#detail-excerpt li').count()).toBe(2);
+    expect(await detail.locator('#detail-summary').textContent()).not.toContain('4980 1234');
+    expect(await detail.textContent()).toContain('lostOrStolen');
+
+    await page.locator('#assign-me').click();
+    await page.locator('#status').filter({ hasText: 'Assigned to 佐藤' }).waitFor();
+    expect(s.inquiries.get(ids.lost!)?.assignee).toBe('佐藤');
+
+    await page.locator('#status-select').selectOption('in_progress');
+    await page.locator('#status-form button[type="submit"]').click();
+    await page.locator('#status').filter({ hasText: 'Status is now in_progress' }).waitFor();
+    expect(s.inquiries.get(ids.lost!)?.status).toBe('in_progress');
+    // Only the moves allowed from in_progress are offered.
+    expect(
+      await page
+        .locator('#status-select option')
+        .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+    ).toEqual(['waiting_member', 'resolved']);
+
+    await page.locator('#note-text').fill('プロミスコールで停止済みを確認');
+    await page.locator('#note-form button[type="submit"]').click();
+    await page.locator('#detail-notes li').filter({ hasText: '停止済み' }).waitFor();
+
+    await page.locator('#reply-text').fill('カードの利用停止を確認しました。再発行のご案内をお送りします。');
+    await page.locator('#reply-form button[type="submit"]').click();
+    await page.locator('#status').filter({ hasText: 'Reply sent' }).waitFor();
+    await connector.waitFor(1);
+    expect(connector.texts()).toEqual([
+      '担当者からの返信: カードの利用停止を確認しました。再発行のご案内をお送りします。',
+    ]);
+    expect(s.inquiries.get(ids.lost!)?.status).toBe('waiting_member');
+    expect(await page.locator('#detail-replies li').first().textContent()).toContain('delivered');
+
+    // Escape goes back to the queue, focus on the row's button.
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id)).toBe(
+      ids.lost,
+    );
+  });
+
+  it('filters the queue and lists unanswered questions grouped with counts', async () => {
+    await page.locator('#f-overdue').check();
+    await page.waitForFunction(() => document.querySelectorAll('#queue tbody tr').length === 1);
+    expect(await page.locator('#queue tbody tr').getAttribute('data-id')).toBe(ids.old);
+    await page.locator('#f-overdue').uncheck();
+    await page.waitForFunction(() => document.querySelectorAll('#queue tbody tr').length === 3);
+
+    const groups = page.locator('#unanswered tbody tr');
+    expect(await groups.count()).toBe(2);
+    expect(await groups.first().locator('td').first().textContent()).toBe('2');
+    expect(await groups.first().textContent()).toContain('今日の天気は');
+
+    await page.locator(`#queue button[data-id="${ids.old}"]`).click();
+    await page.locator('#detail-heading').filter({ hasText: ids.old }).waitFor();
+    await page.screenshot({ path: '/tmp/staff-console.png', fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('asks for the token again when it is wrong', async () => {
+    await page.evaluate(() => sessionStorage.setItem('staff.token', 'wrong-token-0123456789'));
+    await page.reload();
+    await page.locator('#login').waitFor({ state: 'visible' });
+    expect(await page.locator('#alert').textContent()).toContain('not accepted');
+    expect(await page.evaluate(() => sessionStorage.getItem('staff.token'))).toBeNull();
+  });
+});
