@@ -20,7 +20,8 @@
 // - Passwords offered as such: a password label (パスワード, password, passwd, pw, pwd, パスコード …)
 //   followed by a value → the value becomes '********' (the length is not revealed). Values are
 //   ASCII/full-width ASCII without spaces; common words ("wrong", "Web-ID", "OK") are not values.
-// Masked output is stable: masking it again changes nothing and finds nothing.
+// Masking is stable for ordinary input: masking the output again changes nothing and finds nothing
+// (a kept last-4 followed by 9+ more digits can, rarely, be masked again through Luhn).
 
 export type SecretKind = 'card_number' | 'pin' | 'password';
 
