@@ -16,7 +16,7 @@ export interface ChannelDecision {
   nextOpenAt: Date | null;
   /** When open: when this open stretch ends; null when closed now or open around the clock. */
   closesAt: Date | null;
-  /** e.g. {ja:'プロミスコール（フリーコール 0120-24-0365）', en:'Promise Call (free call 0120-24-0365)'} */
+  /** e.g. {ja:'プロミスコール（フリーコール <number>）', en:'Promise Call (free call <number>)'}; the number comes from knowledge. */
   label: BilingualText;
   /** e.g. {ja:'9:00〜21:00（年中無休）', en:'9:00–21:00 daily'} */
   hours: BilingualText;

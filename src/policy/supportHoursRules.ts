@@ -26,7 +26,7 @@ const contactSchema = z
     name: bilingualText,
     phoneNumber: z
       .string()
-      .regex(/^0\d{1,4}-\d{1,4}-\d{3,4}$/, 'expected a Japanese number like 0120-24-0365'),
+      .regex(/^0\d{1,4}-\d{1,4}-\d{3,4}$/, 'expected a Japanese number like 0X-XXXX-XXXX'),
   })
   .strict();
 

@@ -79,7 +79,10 @@ describe('decide() — routing per topic', () => {
     expect(d.channels[0]).toMatchObject({
       kind: 'phone',
       phoneNumber: '0120-24-0365',
-      label: { ja: 'プロミスコール（フリーコール 0120-24-0365）', en: 'Promise Call (free call 0120-24-0365)' },
+      label: {
+        ja: 'プロミスコール（フリーコール 0120-24-0365）',
+        en: 'Promise Call (free call 0120-24-0365)',
+      },
     });
   });
 });
@@ -103,7 +106,9 @@ describe('decide() — web inquiry first response', () => {
   it('webInquiryHandledFrom matches decide() and the triage contract (at inside hours, next opening outside)', () => {
     for (const c of CASES) {
       const at = new Date(c.at);
-      expect(webInquiryHandledFrom(c.topic, at, rules)).toEqual(decide(c.topic, at, rules).webInquiry.handledFrom);
+      expect(webInquiryHandledFrom(c.topic, at, rules)).toEqual(
+        decide(c.topic, at, rules).webInquiry.handledFrom,
+      );
     }
     const inside = new Date('2026-11-26T10:00:00+09:00');
     expect(webInquiryHandledFrom('help', inside, rules)).toEqual(inside);

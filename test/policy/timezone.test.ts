@@ -31,7 +31,9 @@ describe('same decisions whatever the server TZ', () => {
     // And each matches the expected summary (Dates arrive as ISO strings).
     out.decisions.forEach((d, i) => {
       const revived = JSON.parse(JSON.stringify(d), (k, v) =>
-        ['at', 'nextOpenAt', 'closesAt', 'handledFrom', 'expectedFirstResponseAt'].includes(k) && v ? new Date(v) : v,
+        ['at', 'nextOpenAt', 'closesAt', 'handledFrom', 'expectedFirstResponseAt'].includes(k) && v
+          ? new Date(v)
+          : v,
       );
       expect(summarise(revived)).toEqual(CASES[i]?.expected);
     });
@@ -49,7 +51,9 @@ describe('same decisions whatever the server TZ', () => {
       process.env.TZ = tz;
       // Node re-reads TZ on assignment; check it took effect so the test is not vacuous.
       const offset = new Date('2026-11-26T12:00:00Z').getTimezoneOffset();
-      expect(offset).toBe({ 'America/New_York': 300, 'Pacific/Kiritimati': -840, UTC: 0, 'Asia/Tokyo': -540 }[tz]);
+      expect(offset).toBe(
+        { 'America/New_York': 300, 'Pacific/Kiritimati': -840, UTC: 0, 'Asia/Tokyo': -540 }[tz],
+      );
       for (const c of CASES) {
         const d = decide(c.topic, new Date(c.at), rules);
         expect(summarise(d)).toEqual(c.expected);
