@@ -22,14 +22,15 @@ describe('decide() — routing per topic', () => {
   const at = new Date('2026-11-26T14:00:00+09:00');
   const special: TopicId[] = ['card.lost', 'payment.inquiry', 'card.pin_forgot', 'support.contact'];
 
-  it('card.lost: the 24-hour phone line first, urgent, web inquiry refused with a reason', () => {
+  it('card.lost: the 24-hour phone line first, urgent; an urgent note for staff is accepted second', () => {
     const d = decide('card.lost', at, rules);
     expect(d.urgent).toBe(true);
-    expect(d.channels.map((c) => c.kind)).toEqual(['phone_24h']);
+    expect(d.channels.map((c) => c.kind)).toEqual(['phone_24h', 'web']);
     expect(d.channels[0]?.phoneNumber).toBe('0120-24-0365');
     expect(d.channels[0]?.hours.ja).toContain('24時間');
-    expect(d.webInquiry.allowed).toBe(false);
-    expect(d.webInquiry.refusal?.ja).toContain('0120-24-0365');
+    // The lost-card flow offers staff an urgent inquiry with the time of loss (it never replaces the call).
+    expect(d.webInquiry.allowed).toBe(true);
+    expect(d.webInquiry.refusal).toBeUndefined();
   });
 
   it('payment.inquiry: phone only; a web inquiry is refused with a clear reason', () => {

@@ -114,7 +114,7 @@ describe('validation names the file and the field', () => {
     [
       '{expected} where web inquiries are refused',
       (r: RawRules) => {
-        r.routing.topics['card.lost'].reason.whenOpen.ja = '{expected}';
+        r.routing.topics['payment.inquiry'].reason.whenOpen.ja = '{expected}';
       },
       '{expected} needs webInquiry.allowed',
     ],
