@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { conceptsOf } from '../../src/nlu/features.js';
+import { katakanaToHiragana, normalize } from '../../src/nlu/normalize.js';
+
+describe('normalize', () => {
+  it('folds half-width katakana, full-width katakana and hiragana onto one form', () => {
+    expect(normalize('ﾛｸﾞｲﾝ')).toBe(normalize('ログイン'));
+    expect(normalize('ろぐいん')).toBe(normalize('ログイン'));
+    expect(katakanaToHiragana('カードヴ')).toBe('かーどゔ');
+  });
+
+  it('turns full-width letters and digits into lower-case ASCII', () => {
+    expect(normalize('ＰＩＮコード１２３')).toBe(normalize('pinコード123'));
+    expect(normalize('HELLO')).toBe('hello');
+  });
+
+  it('drops long-vowel marks so パスワード and パスワド (a typo) match', () => {
+    expect(normalize('パスワード')).toBe(normalize('パスワド'));
+    expect(normalize('ｵﾍﾟﾚｰﾀｰ')).toBe(normalize('オペレータ'));
+  });
+
+  it('folds every spelling of Web-ID', () => {
+    for (const v of [
+      'Web-ID',
+      'Web‐ID',
+      'ＷｅｂＩＤ',
+      'web id',
+      'ウェブID',
+      'ウエブＩＤ',
+      'ｳｪﾌﾞｱｲﾃﾞｨｰ',
+      'webid',
+    ]) {
+      expect(normalize(`${v}を忘れた`), v).toBe('webidを忘れた');
+    }
+  });
+
+  it('corrects common misspellings and kana/kanji variants', () => {
+    expect(normalize('暗唱番号')).toBe('暗証番号');
+    expect(normalize('あんしょうばんごう')).toBe('暗証番号');
+    expect(normalize('カードを無くした')).toBe(normalize('かーどをなくした'));
+    expect(normalize('カードを失くした')).toBe(normalize('カードをなくした'));
+    expect(normalize('問合せ')).toBe(normalize('問い合わせ'));
+    expect(normalize('なにができるの')).toBe(normalize('何ができるの'));
+  });
+
+  it('treats punctuation and spacing as noise but keeps English contractions', () => {
+    expect(normalize('ログイン、できない！！')).toBe('ろぐいん できない');
+    expect(normalize("I can't   log in?")).toBe("i can't login");
+  });
+
+  it('gives Japanese and English synonyms the same concept', () => {
+    expect(conceptsOf('暗証番号わすれた')).toEqual(expect.arrayContaining(['PIN', 'FORGET']));
+    expect(conceptsOf('forgot my PIN')).toEqual(expect.arrayContaining(['PIN', 'FORGET']));
+    expect(conceptsOf('財布ごと落とした')).toEqual(expect.arrayContaining(['WALLET', 'LOSE']));
+    expect(conceptsOf('恋人がほしい')).not.toContain('HUMAN');
+  });
+});
