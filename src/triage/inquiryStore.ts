@@ -120,7 +120,7 @@ const clip = (text: string) => maskSecrets(text).slice(0, MAX_TEXT);
 
 function newId(at: Date): string {
   // Short enough to read out on the phone, sortable by day, unguessable enough.
-  const day = at.toISOString().slice(0, 10).replace(/-/g, '');
+  const day = new Date(at.getTime() + 9 * 60 * 60 * 1000).toISOString().slice(0, 10).replace(/-/g, ''); // JST date
   return `Q${day}-${randomBytes(4).toString('hex').toUpperCase()}`;
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bilingualText } from '../knowledge/bilingual.js';
 import { loadJsonFile } from '../knowledge/loader.js';
 import { KNOWLEDGE_DIR } from '../paths.js';
+import { addOpenMinutes, decide, type SupportHoursRules, webInquiryHandledFromFor } from '../policy/index.js';
 import { TOPIC_IDS, type TopicId } from '../topics.js';
 import { PRIORITIES, type Priority } from './types.js';
 
@@ -51,6 +52,29 @@ export type FirstResponseAt = (topic: TopicId, at: Date) => Date | null;
 export interface InquiryRules {
   triage: TriageRules;
   firstResponseAt: FirstResponseAt;
+  /**
+   * `minutes` of staffed web-inquiry time after `start` (the policy's schedule arithmetic). Without
+   * it, office time is counted by probing firstResponseAt in small steps.
+   */
+  addOfficeMinutes?: (start: Date, minutes: number) => Date | null;
+  /** The first-response time the bot promises the member (policy); dueAt is never later. */
+  promisedBy?: FirstResponseAt;
+}
+
+/** The rules as the app uses them: knowledge/triage.json plus the support-hours policy. */
+export function inquiryRulesFromPolicy(
+  supportHours: SupportHoursRules,
+  triage: TriageRules = loadTriageRules(),
+): InquiryRules {
+  const web = supportHours.channels[supportHours.webInquiry.channel];
+  return {
+    triage,
+    firstResponseAt: webInquiryHandledFromFor(supportHours),
+    promisedBy: (topic, at) => decide(topic, at, supportHours).webInquiry.expectedFirstResponseAt,
+    ...(web
+      ? { addOfficeMinutes: (start: Date, minutes: number) => addOpenMinutes(web.schedule, start, minutes) }
+      : {}),
+  };
 }
 
 const STEP_MS = 5 * 60 * 1000;
@@ -59,9 +83,17 @@ const MAX_STEPS = 10_000;
 /**
  * dueAt of a new inquiry. Urgent: createdAt + its SLA, whatever the hour. Others: the SLA counted in
  * office time only, starting when web inquiries are next handled — so one asked at 23:30 is due
- * after 9:00, and one asked at 20:30 with a 4 h SLA is due 3.5 office hours after 9:00 next day.
+ * after 9:00, and one asked at 20:30 with a 2 h SLA is due 1.5 office hours after 9:00 next day —
+ * and never later than the first response the policy promised the member.
  */
 export function computeDueAt(topic: TopicId, priority: Priority, createdAt: Date, rules: InquiryRules): Date {
+  const due = slaDueAt(topic, priority, createdAt, rules);
+  if (priority === 'urgent') return due;
+  const promised = rules.promisedBy?.(topic, createdAt);
+  return promised && promised.getTime() < due.getTime() ? promised : due;
+}
+
+function slaDueAt(topic: TopicId, priority: Priority, createdAt: Date, rules: InquiryRules): Date {
   const slaMs = rules.triage.slaMinutes[priority] * 60 * 1000;
   if (priority === 'urgent') return new Date(createdAt.getTime() + slaMs);
   // A topic the policy keeps off the web (e.g. payment: phone only) still lands in the staff queue;
@@ -70,6 +102,8 @@ export function computeDueAt(topic: TopicId, priority: Priority, createdAt: Date
     rules.firstResponseAt(topic, at) ?? rules.firstResponseAt('handoff.human', at);
   const start = opening(createdAt);
   if (!start) return new Date(createdAt.getTime() + slaMs);
+  const exact = rules.addOfficeMinutes?.(start, rules.triage.slaMinutes[priority]);
+  if (exact) return exact;
   let cursor = Math.max(start.getTime(), createdAt.getTime());
   let remaining = slaMs;
   // Walk in small steps; a step that ends outside office hours jumps to the next opening without

@@ -1,8 +1,15 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadSupportHours } from '../../src/policy/index.js';
+import type { TopicId } from '../../src/topics.js';
 import { InvalidTransitionError, LowdbInquiryStore } from '../../src/triage/inquiryStore.js';
-import { computeDueAt, loadTriageRules } from '../../src/triage/rules.js';
+import {
+  computeDueAt,
+  inquiryRulesFromPolicy,
+  loadTriageRules,
+  priorityFor,
+} from '../../src/triage/rules.js';
 import { useTempDirs } from '../support/tempDir.js';
 import { jst, newInquiry, testRules } from './helpers.js';
 
@@ -21,12 +28,12 @@ describe('triage rules (knowledge/triage.json)', () => {
     const high = computeDueAt('login.trouble', 'high', jst('2026-11-25T23:30:00'), rules);
     expect(high.toISOString()).toBe(jst('2026-11-26T10:00:00').toISOString());
     const normal = computeDueAt('service.points', 'normal', jst('2026-11-26T03:00:00'), rules);
-    expect(normal.toISOString()).toBe(jst('2026-11-26T13:00:00').toISOString());
+    expect(normal.toISOString()).toBe(jst('2026-11-26T11:00:00').toISOString());
   });
 
-  it('counts office time only: 20:30 + 4 h is 12:30 the next day', () => {
+  it('counts office time only: 20:30 + 2 h is 10:30 the next day', () => {
     const due = computeDueAt('service.points', 'normal', jst('2026-11-25T20:30:00'), rules);
-    expect(due.toISOString()).toBe(jst('2026-11-26T12:30:00').toISOString());
+    expect(due.toISOString()).toBe(jst('2026-11-26T10:30:00').toISOString());
   });
 
   it('inside office hours the SLA runs from the moment the member asked', () => {
@@ -37,6 +44,27 @@ describe('triage rules (knowledge/triage.json)', () => {
   it('a phone-only topic (payment) is worked in the general web-inquiry window', () => {
     const due = computeDueAt('payment.inquiry', 'high', jst('2026-11-25T22:00:00'), rules);
     expect(due.toISOString()).toBe(jst('2026-11-26T10:00:00').toISOString());
+  });
+});
+
+describe('dueAt with the real support-hours policy (knowledge/support-hours.json)', () => {
+  const rules = inquiryRulesFromPolicy(loadSupportHours());
+  const due = (topic: TopicId, at: string) =>
+    computeDueAt(topic, priorityFor(topic, rules.triage), jst(at), rules).toISOString();
+
+  it('an inquiry left at 23:30 is due after 9:00; a lost card 15 minutes later, at night too', () => {
+    expect(due('login.trouble', '2026-11-25T23:30:00')).toBe(jst('2026-11-26T10:00:00').toISOString());
+    expect(due('card.lost', '2026-11-25T23:30:00')).toBe(jst('2026-11-25T23:45:00').toISOString());
+    expect(due('card.lost', '2026-11-26T03:10:00')).toBe(jst('2026-11-26T03:25:00').toISOString());
+  });
+
+  it('counts staffed time across the night and never exceeds what the member was promised', () => {
+    // normal: 2 staffed hours from 20:30 → 10:30 next day.
+    expect(due('service.points', '2026-11-25T20:30:00')).toBe(jst('2026-11-26T10:30:00').toISOString());
+    // low (4 h) is capped at the policy's promised first response (9:00 + 2 h).
+    expect(due('none', '2026-11-25T23:30:00')).toBe(jst('2026-11-26T11:00:00').toISOString());
+    // Payment is phone only (no web window): worked in the general window, high priority.
+    expect(due('payment.inquiry', '2026-11-25T22:00:00')).toBe(jst('2026-11-26T10:00:00').toISOString());
   });
 });
 
@@ -99,7 +127,7 @@ describe('LowdbInquiryStore', () => {
     const now = jst('2026-11-25T12:00:00');
     const store = await LowdbInquiryStore.open(join(await tempDir(), 'q'), testRules(), { now: () => now });
     const old = await store.create(
-      newInquiry({ topic: 'service.points', createdAt: jst('2026-11-25T06:00:00') }),
+      newInquiry({ topic: 'service.points', createdAt: jst('2026-11-25T10:45:00') }),
     );
     const lost = await store.create(
       newInquiry({ topic: 'card.lost', createdAt: jst('2026-11-25T11:55:00') }),
@@ -110,7 +138,7 @@ describe('LowdbInquiryStore', () => {
     expect(store.list().map((q) => q.id)).toEqual([lost.id, login.id, old.id]);
     expect(store.list({ priority: ['urgent'] }).map((q) => q.id)).toEqual([lost.id]);
     expect(store.list({ topic: ['service.points'] }).map((q) => q.id)).toEqual([old.id]);
-    // old: due 13:00 (9:00 + 4 h) — not yet; lost: due 12:10 — not yet.
+    // lost due 12:10, login 12:30, old 12:45: none overdue at 12:00.
     expect(store.list({ overdue: true })).toEqual([]);
     const later = await LowdbInquiryStore.open(join(await tempDir(), 'q2'), testRules(), {
       now: () => jst('2026-11-25T12:20:00'),

@@ -83,13 +83,13 @@ describe('staff API: queue and inquiries', () => {
       newInquiry({ topic: 'card.lost', createdAt: jst('2026-11-25T11:55:00') }),
     );
     const points = await s.inquiries.create(
-      newInquiry({ topic: 'service.points', createdAt: jst('2026-11-25T10:00:00') }),
+      newInquiry({ topic: 'service.points', createdAt: jst('2026-11-25T11:10:00') }),
     );
     const login = await s.inquiries.create(
-      newInquiry({ topic: 'login.trouble', createdAt: jst('2026-11-25T11:50:00') }),
+      newInquiry({ topic: 'login.trouble', createdAt: jst('2026-11-25T11:40:00') }),
     );
     const done = await s.inquiries.create(
-      newInquiry({ topic: 'webid.issue', createdAt: jst('2026-11-25T09:00:00') }),
+      newInquiry({ topic: 'webid.issue', createdAt: jst('2026-11-25T10:50:00') }),
     );
     await s.inquiries.setStatus(done.id, 'resolved');
 
@@ -98,7 +98,7 @@ describe('staff API: queue and inquiries', () => {
       expect(res.status).toBe(200);
       return ((await res.json()) as { inquiries: Array<{ id: string }> }).inquiries.map((q) => q.id);
     };
-    // lost due 12:10, login 12:50, done 13:00, points 14:00.
+    // lost due 12:10, login 12:40, done 12:50, points 13:10.
     expect(await ids('')).toEqual([lost.id, login.id, done.id, points.id]);
     expect(await ids('?status=open')).toEqual([lost.id, login.id, points.id]);
     expect(await ids('?status=resolved')).toEqual([done.id]);
@@ -207,7 +207,8 @@ describe('staff API: queue and inquiries', () => {
       groups: Array<{ id: string; count: number; examples: string[] }>;
     };
     expect(groups.map((g) => g.count)).toEqual([2, 1]);
-    expect(groups[1]!.examples).toEqual(['カードローンの金利']);
+    // Examples keep the member's own wording (half-width kana and all).
+    expect(groups[1]!.examples).toEqual(['ｶｰﾄﾞﾛｰﾝの金利']);
     expect((await s.api(`/api/staff/unanswered/${groups[0]!.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await s.api(`/api/staff/unanswered/${groups[0]!.id}`, { method: 'DELETE' })).status).toBe(404);
     expect(s.unanswered.list()).toHaveLength(1);

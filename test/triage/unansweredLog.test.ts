@@ -21,7 +21,7 @@ describe('unanswered questions log', () => {
       ['weather today', 3],
       ['金利は', 1],
     ]);
-    expect(groups[0]!.examples).toEqual(['WEATHER today!!', 'weather TODAY', 'Weather today?']);
+    expect(groups[0]!.examples).toEqual(['ＷＥＡＴＨＥＲ today!!', 'weather TODAY', 'Weather today?']);
     expect(groups[0]!.lastSeen).toBe(at(3).toISOString());
   });
 
