@@ -1,5 +1,6 @@
 import type { ConversationReference, TurnContext } from 'botbuilder';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DIRECTLINE_SERVICE_URL, DirectLineAdapter } from '../../src/directline/directLineAdapter.js';
 import { createReplyDelivery } from '../../src/triage/delivery.js';
 import type { Inquiry } from '../../src/triage/types.js';
 import { emulatorActivity, FakeConnector } from '../support/fakeConnector.js';
@@ -173,5 +174,40 @@ describe('staff reply delivery', () => {
     expect(await deliver({ ...base, conversationReference: reference('https://x.example/', 'c') }, 'x')).toBe(
       'pending',
     );
+  });
+});
+
+describe('staff reply into Web Chat (the in-process Direct Line adapter)', () => {
+  it('appends the reply to a live Direct Line conversation, and keeps it pending once the chat expired', async () => {
+    const { DirectLineAdapter, DIRECTLINE_SERVICE_URL } = await import(
+      '../../src/directline/directLineAdapter.js'
+    );
+    const dl = new DirectLineAdapter();
+    const deliver = createReplyDelivery({
+      botAppId: '',
+      cloudAdapter: {
+        continueConversationAsync: (async () => {
+          throw new Error('must not be used for Direct Line');
+        }) as never,
+      },
+      directLine: { adapter: dl, serviceUrl: DIRECTLINE_SERVICE_URL },
+    });
+    const live = dl.conversations.create('dl_user');
+    const inquiry = (conversationId: string) =>
+      ({
+        id: 'Q1',
+        locale: 'en',
+        conversationReference: {
+          channelId: 'webchat',
+          serviceUrl: DIRECTLINE_SERVICE_URL,
+          conversation: { id: conversationId },
+          user: { id: 'dl_user' },
+          bot: { id: 'bot' },
+        },
+      }) as Inquiry;
+    expect(await deliver(inquiry(live.id), 'Your new card is on its way.')).toBe('delivered');
+    const texts = dl.conversations.peek(live.id)!.entries.map((e) => e.activity.text);
+    expect(texts).toContain('Reply from our staff: Your new card is on its way.');
+    expect(await deliver(inquiry('gone-conversation'), 'hello?')).toBe('pending');
   });
 });
