@@ -179,9 +179,6 @@ describe('staff reply delivery', () => {
 
 describe('staff reply into Web Chat (the in-process Direct Line adapter)', () => {
   it('appends the reply to a live Direct Line conversation, and keeps it pending once the chat expired', async () => {
-    const { DirectLineAdapter, DIRECTLINE_SERVICE_URL } = await import(
-      '../../src/directline/directLineAdapter.js'
-    );
     const dl = new DirectLineAdapter();
     const deliver = createReplyDelivery({
       botAppId: '',
