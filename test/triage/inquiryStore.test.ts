@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSupportHours } from '../../src/policy/index.js';
@@ -81,6 +81,17 @@ describe('LowdbInquiryStore', () => {
     expect(onDisk).toEqual(created);
     // No temp files left behind by the atomic writer.
     expect((await readdir(dir)).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('rejects create when the write fails, and keeps nothing half-made in the queue', async () => {
+    const root = await tempDir();
+    const dir = join(root, 'inquiries');
+    const store = await LowdbInquiryStore.open(dir, testRules());
+    // The folder vanishes and a file takes its place: every write now fails.
+    await rm(dir, { recursive: true });
+    await writeFile(dir, 'not a folder');
+    await expect(store.create(newInquiry())).rejects.toThrow();
+    expect(store.list()).toEqual([]);
   });
 
   it('masks secrets in everything it stores, including staff notes', async () => {
