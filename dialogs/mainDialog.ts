@@ -1,41 +1,327 @@
-import { MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import {
-  ComponentDialog,
+  type Activity,
+  type ConversationState,
+  MessageFactory,
+  type StatePropertyAccessor,
+  type TurnContext,
+} from 'botbuilder';
+import {
+  type DialogContext,
   DialogSet,
   type DialogState,
-  DialogTurnStatus,
+  type DialogTurnResult,
   WaterfallDialog,
 } from 'botbuilder-dialogs';
-import type { Knowledge } from '../src/knowledge/index.js';
 import { detectLang } from '../src/language.js';
+import { TOPIC_IDS, type TopicId } from '../src/topics.js';
+import { CONTACT_DIALOG, CONTACT_TOPICS, ContactDialog } from './contactDialog.js';
+import { type DialogDeps, FlowKit } from './flowKit.js';
+import { HANDOFF_DIALOG, HandoffDialog } from './handoffDialog.js';
+import { LOGIN_DIALOG, LOGIN_TOPICS, LoginDialog } from './loginDialog.js';
+import { LOST_CARD_DIALOG, LOST_CARD_TOPICS, LostCardDialog } from './lostCardDialog.js';
+import { foldForMatch, longestMatch } from './matchText.js';
+import { PIN_DIALOG, PIN_TOPICS, PinDialog } from './pinDialog.js';
+import {
+  matchChoice,
+  QUESTION_PROMPT,
+  type QuestionAnswer,
+  type QuestionOptions,
+  QuestionPrompt,
+} from './questionPrompt.js';
 import { menuActions } from './replies.js';
+import { SERVICE_TOPICS, SERVICES_DIALOG, ServicesDialog, serviceFollowUp } from './servicesDialog.js';
+import { emptySession, type SessionState, TRANSCRIPT_LINES } from './session.js';
+import { setTurnInfo } from './turn.js';
+import { WEBID_DIALOG, WEBID_TOPICS, WebIdDialog } from './webIdDialog.js';
 
-const ROOT = 'root';
+/** What the router needs from the recognizer for one message. */
+export interface RoutedRecognition {
+  topic: TopicId;
+  score: number;
+  runnerUp?: TopicId;
+  ambiguous: boolean;
+}
 
-/** The router every message goes through. */
-export class MainDialog extends ComponentDialog {
-  constructor(private readonly knowledge: Knowledge) {
-    super('main');
-    this.addDialog(
-      new WaterfallDialog(ROOT, [
-        async (step) => {
-          const lang = detectLang(step.context.activity.text, step.context.activity.locale);
-          const c = this.knowledge.conversation;
-          await step.context.sendActivity(
-            MessageFactory.suggestedActions(menuActions(c, lang), c.fallback[lang]),
-          );
-          return step.endDialog();
-        },
-      ]),
+export interface MainDialogDeps extends Omit<DialogDeps, 'session'> {
+  recognize: (text: string) => RoutedRecognition;
+  /** "Now" for a turn: the activity timestamp when valid, else the server clock. */
+  instantOf: (activity: Partial<Activity>) => Date;
+  /** Routing decisions are logged without the member's text. */
+  logger?: { debug(obj: object, msg: string): void };
+}
+
+const CLARIFY_DIALOG = 'clarify';
+/** Topics that only steer the conversation; they never interrupt a flow as "a new topic". */
+const CONTROL_TOPICS: readonly TopicId[] = ['greeting', 'help', 'thanks_bye', 'cancel', 'none'];
+
+const FLOW_OF: Array<[readonly TopicId[], string]> = [
+  [LOGIN_TOPICS, LOGIN_DIALOG],
+  [WEBID_TOPICS, WEBID_DIALOG],
+  [LOST_CARD_TOPICS, LOST_CARD_DIALOG],
+  [PIN_TOPICS, PIN_DIALOG],
+  [CONTACT_TOPICS, CONTACT_DIALOG],
+  [SERVICE_TOPICS, SERVICES_DIALOG],
+  [['handoff.human'], HANDOFF_DIALOG],
+];
+
+function flowFor(topic: TopicId): string | undefined {
+  return FLOW_OF.find(([topics]) => topics.includes(topic))?.[1];
+}
+
+/**
+ * The router every message goes through: conversation control (start over, cancel, help), a clear
+ * new topic interrupting the current flow, "did you mean A or B?", a fallback with the menu after a
+ * miss and a person offered after two, and follow-ups read in the context of the last answer.
+ */
+export class MainDialog {
+  private readonly dialogs: DialogSet;
+  private readonly session: StatePropertyAccessor<SessionState>;
+  private readonly kit: FlowKit;
+  /** Button labels (and topic names) in both languages → topic, so a pressed button never misroutes. */
+  private readonly buttons = new Map<string, TopicId>();
+
+  constructor(
+    private readonly deps: MainDialogDeps,
+    conversationState: ConversationState,
+  ) {
+    this.session = conversationState.createProperty<SessionState>('session');
+    const dialogState: StatePropertyAccessor<DialogState> = conversationState.createProperty('dialogState');
+    this.kit = new FlowKit({ ...deps, session: this.session });
+    this.dialogs = new DialogSet(dialogState);
+    this.dialogs.add(
+      new LoginDialog(this.kit, { webId: WEBID_DIALOG, pin: PIN_DIALOG, handoff: HANDOFF_DIALOG }),
     );
-    this.initialDialogId = ROOT;
+    this.dialogs.add(new WebIdDialog(this.kit));
+    this.dialogs.add(new LostCardDialog(this.kit, HANDOFF_DIALOG));
+    this.dialogs.add(new PinDialog(this.kit, WEBID_DIALOG));
+    this.dialogs.add(new ContactDialog(this.kit));
+    this.dialogs.add(new ServicesDialog(this.kit));
+    this.dialogs.add(new HandoffDialog(this.kit));
+    this.dialogs.add(new QuestionPrompt(deps.recognizeYesNo));
+    this.dialogs.add(
+      new WaterfallDialog(CLARIFY_DIALOG, [(s) => this.askClarify(s), (s) => this.afterClarify(s)]),
+    );
+
+    const c = deps.knowledge.conversation;
+    for (const topic of TOPIC_IDS) {
+      for (const label of Object.values(c.topicLabels[topic])) this.buttons.set(foldForMatch(label), topic);
+    }
+    for (const item of c.menu)
+      for (const label of Object.values(item.label)) this.buttons.set(foldForMatch(label), item.topic);
+    for (const s of deps.knowledge.flows.services.services) {
+      for (const label of Object.values(s.label)) this.buttons.set(foldForMatch(label), s.topic);
+    }
   }
 
-  async run(context: TurnContext, accessor: StatePropertyAccessor<DialogState>): Promise<void> {
-    const dialogSet = new DialogSet(accessor);
-    dialogSet.add(this);
-    const dc = await dialogSet.createContext(context);
-    const result = await dc.continueDialog();
-    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+  async run(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const text = (activity.text ?? '').trim();
+    const lang = detectLang(text, activity.locale);
+    setTurnInfo(context, { lang, now: this.deps.instantOf(activity) });
+    const session = await this.session.get(context, emptySession());
+    this.recordTranscript(context, session, text);
+    const dc = await this.dialogs.createContext(context);
+    const c = this.deps.knowledge.conversation;
+
+    if (!text) return this.miss(context, session, text);
+    if (longestMatch(text, c.restartWords) > 0 && foldForMatch(text).length <= 12) {
+      await dc.cancelAllDialogs();
+      session.misses = 0;
+      session.lastTopic = undefined;
+      return this.sendMenu(context, c.startOver[lang]);
+    }
+
+    const recognition = this.recognize(text);
+    this.deps.logger?.debug(
+      {
+        conversationId: activity.conversation?.id,
+        topic: recognition.topic,
+        score: Number(recognition.score.toFixed(3)),
+        ambiguous: recognition.ambiguous,
+        inFlow: dc.activeDialog?.id,
+      },
+      'routed',
+    );
+    if (dc.activeDialog) {
+      if (recognition.topic === 'cancel') {
+        await dc.cancelAllDialogs();
+        return this.sendMenu(context, c.cancelled[lang]);
+      }
+      if (recognition.topic === 'help') {
+        await this.sendMenu(context, c.help[lang]);
+        await dc.repromptDialog();
+        return;
+      }
+      if (recognition.topic === 'thanks_bye') {
+        await dc.cancelAllDialogs();
+        await context.sendActivity(c.thanksBye[lang]);
+        return;
+      }
+      if (this.interrupts(dc, recognition, text)) {
+        await dc.cancelAllDialogs();
+        await this.startTopic(dc, recognition.topic, text, session);
+        return;
+      }
+      await dc.continueDialog();
+      return;
+    }
+
+    const followUp = this.followUpFor(session, recognition, text);
+    if (followUp && session.lastTopic) {
+      session.misses = 0;
+      const f = this.kit.facts(context, session.lastTopic);
+      await this.kit.sendWithMenu(
+        context,
+        this.kit.text(context, followUp, { phone: f.phone, hours: f.hours }),
+      );
+      return;
+    }
+    if (recognition.ambiguous && recognition.runnerUp) {
+      await dc.beginDialog(CLARIFY_DIALOG, { topics: [recognition.topic, recognition.runnerUp], text });
+      return;
+    }
+    await this.startTopic(dc, recognition.topic, text, session);
+  }
+
+  private recognize(text: string): RoutedRecognition {
+    const pressed = this.buttons.get(foldForMatch(text));
+    if (pressed) return { topic: pressed, score: 1, ambiguous: false };
+    return this.deps.recognize(text);
+  }
+
+  /**
+   * A clear, confident topic other than the running flow's own interrupts it — unless the text also
+   * answers the pending question (「盗まれた」 answers "lost or stolen?" and also sounds like card.lost).
+   */
+  private interrupts(dc: DialogContext, recognition: RoutedRecognition, text: string): boolean {
+    if (CONTROL_TOPICS.includes(recognition.topic) || recognition.ambiguous) return false;
+    const running = dc.activeDialog?.id;
+    if (running === flowFor(recognition.topic)) return false;
+    let inner: DialogContext = dc;
+    while (inner.child) inner = inner.child;
+    const pending = inner.activeDialog?.state?.options as QuestionOptions | undefined;
+    if (pending?.choices && !pending.freeText && matchChoice(text, pending, this.deps.recognizeYesNo))
+      return false;
+    if (pending?.freeText) return recognition.score >= 0.9;
+    return true;
+  }
+
+  /**
+   * 「どの銀行？」 right after internet repayment is about internet repayment. A text that names
+   * another service, or is confidently about something else, is a new question instead.
+   */
+  private followUpFor(session: SessionState, recognition: RoutedRecognition, text: string) {
+    const services = this.deps.knowledge.flows.services.services;
+    if (!session.lastTopic || !SERVICE_TOPICS.includes(session.lastTopic)) return undefined;
+    const otherTopic =
+      !CONTROL_TOPICS.includes(recognition.topic) && !SERVICE_TOPICS.includes(recognition.topic);
+    if (otherTopic && !recognition.ambiguous) return undefined;
+    const namesOther = services.some(
+      (s) => s.topic !== session.lastTopic && longestMatch(text, [s.label.ja, s.label.en]) > 0,
+    );
+    if (namesOther) return undefined;
+    return serviceFollowUp(this.deps.knowledge.flows.services, session.lastTopic, text)?.answer;
+  }
+
+  private async startTopic(
+    dc: DialogContext,
+    topic: TopicId,
+    text: string,
+    session: SessionState,
+    replace = false,
+  ) {
+    const c = this.deps.knowledge.conversation;
+    const lang = this.kit.lang(dc.context);
+    const begin = (id: string, options: object) =>
+      replace ? dc.replaceDialog(id, options) : dc.beginDialog(id, options);
+    const end = async () => (replace ? dc.endDialog() : undefined);
+
+    if (topic === 'none') {
+      await this.miss(dc.context, session, text);
+      return end();
+    }
+    session.misses = 0;
+    switch (topic) {
+      case 'greeting':
+        await this.sendMenu(dc.context, c.greeting[lang]);
+        return end();
+      case 'help':
+        await this.sendMenu(dc.context, c.help[lang]);
+        return end();
+      case 'thanks_bye':
+        await dc.context.sendActivity(c.thanksBye[lang]);
+        return end();
+      case 'cancel':
+        await this.sendMenu(dc.context, c.nothingToCancel[lang]);
+        return end();
+    }
+    const flow = flowFor(topic);
+    if (!flow) return end();
+    if (topic !== 'handoff.human') session.lastTopic = topic;
+    const options = topic === 'handoff.human' ? {} : { topic, text };
+    return begin(flow, options);
+  }
+
+  private async askClarify(
+    step: import('botbuilder-dialogs').WaterfallStepContext,
+  ): Promise<DialogTurnResult> {
+    const c = this.deps.knowledge.conversation;
+    const { topics } = step.options as { topics: TopicId[] };
+    const options: QuestionOptions = {
+      question: c.didYouMean,
+      choices: [
+        ...topics.map((t) => ({ value: t, label: c.topicLabels[t], synonyms: [] })),
+        { value: 'none', label: c.noneOfThese, synonyms: [] },
+      ],
+      retryText: c.retry,
+    };
+    return step.prompt(QUESTION_PROMPT, options);
+  }
+
+  private async afterClarify(
+    step: import('botbuilder-dialogs').WaterfallStepContext,
+  ): Promise<DialogTurnResult> {
+    const { text } = step.options as { text: string };
+    const chosen = (step.result as QuestionAnswer).value;
+    const session = await this.session.get(step.context, emptySession());
+    const topic = (TOPIC_IDS as readonly string[]).includes(chosen) ? (chosen as TopicId) : 'none';
+    return (await this.startTopic(step, topic, text, session, true)) ?? step.endDialog();
+  }
+
+  /** Not understood: the menu after a miss, a person offered after two; the text is kept for staff. */
+  private async miss(context: TurnContext, session: SessionState, text: string): Promise<void> {
+    const c = this.deps.knowledge.conversation;
+    const lang = this.kit.lang(context);
+    session.misses += 1;
+    if (text)
+      await this.deps.unanswered
+        .record(text, lang, this.deps.instantOf(context.activity))
+        .catch(() => undefined);
+    if (session.misses >= 2) {
+      await this.kit.sendWithMenu(context, c.fallbackOfferHuman[lang]);
+      return;
+    }
+    await this.sendMenu(context, c.fallback[lang]);
+  }
+
+  private async sendMenu(context: TurnContext, text: string): Promise<void> {
+    const lang = this.kit.lang(context);
+    await context.sendActivity(
+      MessageFactory.suggestedActions(menuActions(this.deps.knowledge.conversation, lang), text),
+    );
+  }
+
+  /** Keeps the last turns (the member's text is already masked) for an inquiry's excerpt. */
+  private recordTranscript(context: TurnContext, session: SessionState, text: string): void {
+    const push = (from: 'member' | 'bot', line: string) => {
+      session.transcript.push({ from, text: line, at: new Date().toISOString() });
+      if (session.transcript.length > TRANSCRIPT_LINES)
+        session.transcript.splice(0, session.transcript.length - TRANSCRIPT_LINES);
+    };
+    if (text) push('member', text);
+    context.onSendActivities(async (_ctx, activities, next) => {
+      for (const a of activities) if (a.type === 'message' && a.text) push('bot', a.text);
+      return next();
+    });
   }
 }

@@ -1,59 +1,52 @@
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConversationState,
-  type TurnContext,
-  UserState,
-} from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import restify from 'restify';
-import { MainDialog } from '../dialogs/mainDialog.js';
 import { checkIncomingActivity } from './activityGuard.js';
-import { MemberHelpBot } from './bot.js';
+import { type BotServices, createBotServices } from './botServices.js';
 import type { Config } from './config.js';
-import { type Knowledge, loadKnowledge } from './knowledge/index.js';
+import { DIRECTLINE_SERVICE_URL, type DirectLineAdapter } from './directline/directLineAdapter.js';
+import { registerDirectLine } from './directline/routes.js';
+import { registerWebChatPage } from './directline/webChatPage.js';
+import type { Knowledge } from './knowledge/index.js';
+import { fill } from './knowledge/template.js';
 import { detectLang } from './language.js';
 import { createLogger, type Logger } from './logger.js';
-import { LowdbStorage } from './storage/lowdbStorage.js';
+import { createReplyDelivery } from './triage/delivery.js';
+import { registerStaffApi } from './triage/staffApi.js';
+import { registerStaffPage } from './triage/staffPage.js';
 
-export interface App {
+export interface App extends BotServices {
   server: restify.Server;
-  bot: MemberHelpBot;
   adapter: CloudAdapter;
-  storage: LowdbStorage;
-  knowledge: Knowledge;
+  directLine: DirectLineAdapter;
   logger: Logger;
   /** Starts listening; resolves to the base URL, e.g. http://127.0.0.1:3978. */
   listen(port?: number, host?: string): Promise<string>;
-  /** Stops accepting requests, waits for pending storage writes. */
+  /** Stops accepting requests and waits for pending writes. */
   close(): Promise<void>;
 }
 
 export interface AppOptions {
   logger?: Logger;
   knowledge?: Knowledge;
+  now?: () => Date;
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
+/** The whole bot on one restify server: Emulator/channel endpoint, Web Chat, staff console. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config);
-  const knowledge = options.knowledge ?? loadKnowledge();
+  const services = await createBotServices(config, logger, options);
+  const { bot, knowledge, storage } = services;
 
-  const storage = new LowdbStorage({
-    dir: join(config.dataDir, 'state'),
-    ttlMs: config.stateTtlHours * 60 * 60 * 1000,
-  });
-  const conversationState = new ConversationState(storage);
-  const userState = new UserState(storage);
-  const bot = new MemberHelpBot({
-    conversationState,
-    userState,
-    dialog: new MainDialog(knowledge),
-    knowledge,
-  });
+  const onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error({ err: error, conversationId: context.activity.conversation?.id }, 'turn failed');
+    const lang = detectLang(context.activity.text, context.activity.locale);
+    const phone = knowledge.supportHours.contacts.promise_call?.phoneNumber ?? '';
+    await context.sendActivity(fill(knowledge.conversation.error[lang], { phone })).catch(() => undefined);
+  };
 
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.microsoftAppId,
@@ -62,12 +55,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     MicrosoftAppTenantId: config.microsoftAppTenantId,
   });
   const adapter = new CloudAdapter(auth);
-  adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error({ err: error, conversationId: context.activity.conversation?.id }, 'turn failed');
-    const lang = detectLang(context.activity.text, context.activity.locale);
-    await context.sendActivity(knowledge.conversation.error[lang]).catch(() => undefined);
-    await conversationState.delete(context).catch(() => undefined);
-  };
+  adapter.onTurnError = onTurnError;
+  for (const m of services.middleware) adapter.use(m);
 
   const server = restify.createServer({ name: 'member-help-bot' });
   server.use(restify.plugins.queryParser());
@@ -86,17 +75,36 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     return next();
   });
 
+  const directLine = registerDirectLine(server, { bot, tokenSecret: config.directLineTokenSecret, logger });
+  directLine.onTurnError = onTurnError;
+  for (const m of services.middleware) directLine.use(m);
+  registerWebChatPage(server);
+
+  registerStaffApi(server, {
+    staffToken: config.staffToken,
+    inquiries: services.inquiries,
+    unanswered: services.unanswered,
+    deliver: createReplyDelivery({
+      cloudAdapter: adapter,
+      botAppId: config.microsoftAppId,
+      directLine: { adapter: directLine, serviceUrl: DIRECTLINE_SERVICE_URL },
+      wording: knowledge.triage.staffReply,
+      logger,
+    }),
+    logger,
+  });
+  registerStaffPage(server);
+
   const sweep = setInterval(() => {
     storage.sweepExpired().catch((err: unknown) => logger.warn({ err }, 'state sweep failed'));
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
   return {
+    ...services,
     server,
-    bot,
     adapter,
-    storage,
-    knowledge,
+    directLine,
     logger,
     listen(port = config.port, host = '0.0.0.0') {
       return new Promise((resolve, reject) => {
@@ -112,10 +120,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       clearInterval(sweep);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        // Idle keep-alive connections would otherwise hold close() open.
+        // Idle keep-alive connections (Web Chat polling) would otherwise hold close() open.
         server.server.closeAllConnections?.();
       });
-      await storage.flush();
+      await services.flush();
     },
   };
 }

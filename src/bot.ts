@@ -5,7 +5,6 @@ import {
   type TurnContext,
   type UserState,
 } from 'botbuilder';
-import type { DialogState } from 'botbuilder-dialogs';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { menuActions } from '../dialogs/replies.js';
 import type { Knowledge } from './knowledge/index.js';
@@ -20,11 +19,8 @@ export interface MemberHelpBotDeps {
 
 /** Greets new members and hands every message to the main dialog; state is saved after each turn. */
 export class MemberHelpBot extends ActivityHandler {
-  private readonly dialogState;
-
   constructor(private readonly deps: MemberHelpBotDeps) {
     super();
-    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
 
     this.onMembersAdded(async (context, next) => {
       const joined = (context.activity.membersAdded ?? []).filter(
@@ -35,7 +31,7 @@ export class MemberHelpBot extends ActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
-      await this.deps.dialog.run(context, this.dialogState);
+      await this.deps.dialog.run(context);
       await next();
     });
   }

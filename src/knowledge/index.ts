@@ -1,5 +1,9 @@
 import { join } from 'node:path';
+import { type ConfirmWords, loadConfirmWords } from '../nlu/yesNo.js';
 import { KNOWLEDGE_DIR } from '../paths.js';
+import { loadSupportHours, type SupportHoursRules } from '../policy/index.js';
+import { loadPrivacyKnowledge, type PrivacyKnowledge } from '../privacy/privacyKnowledge.js';
+import { loadTriageRules, type TriageRules } from '../triage/rules.js';
 import { type ConversationKnowledge, conversationSchema } from './conversationSchema.js';
 import {
   type ContactFlow,
@@ -19,7 +23,10 @@ import {
 } from './flowSchemas.js';
 import { loadJsonFile } from './loader.js';
 
-/** Everything the dialogs say and know, validated at start-up. */
+/**
+ * Everything the bot says and knows, validated at start-up (the intent examples are loaded by the
+ * recognizer, which trains on them).
+ */
 export interface Knowledge {
   dir: string;
   conversation: ConversationKnowledge;
@@ -32,6 +39,10 @@ export interface Knowledge {
     contact: ContactFlow;
     handoff: HandoffFlow;
   };
+  supportHours: SupportHoursRules;
+  privacy: PrivacyKnowledge;
+  triage: TriageRules;
+  confirmWords: ConfirmWords;
 }
 
 export function loadKnowledge(dir: string = KNOWLEDGE_DIR): Knowledge {
@@ -48,5 +59,9 @@ export function loadKnowledge(dir: string = KNOWLEDGE_DIR): Knowledge {
       contact: loadJsonFile(flow('contact.json'), contactFlowSchema),
       handoff: loadJsonFile(flow('handoff.json'), handoffFlowSchema),
     },
+    supportHours: loadSupportHours(dir),
+    privacy: loadPrivacyKnowledge(dir),
+    triage: loadTriageRules(dir),
+    confirmWords: loadConfirmWords(dir),
   };
 }

@@ -1,0 +1,39 @@
+import { ComponentDialog, WaterfallDialog } from 'botbuilder-dialogs';
+import type { TopicId } from '../src/topics.js';
+import type { FlowKit } from './flowKit.js';
+
+export const CONTACT_DIALOG = 'contact';
+export const CONTACT_TOPICS: readonly TopicId[] = ['support.contact', 'payment.inquiry'];
+
+/**
+ * How and when to reach support, from the policy module: is the phone open now, when a web inquiry
+ * will be answered. Payment questions: phone only, with number and hours.
+ */
+export class ContactDialog extends ComponentDialog {
+  constructor(kit: FlowKit) {
+    super(CONTACT_DIALOG);
+    const k = kit.deps.knowledge.flows.contact;
+    this.addDialog(
+      new WaterfallDialog('answer', [
+        async (step) => {
+          const topic = (step.options as { topic?: TopicId }).topic ?? 'support.contact';
+          const f = kit.facts(step.context, topic);
+          const status = f.phoneOpenNow
+            ? kit.text(step.context, k.texts.phoneOpenNow)
+            : kit.text(step.context, k.texts.phoneClosedNow, { next: f.phoneNextOpen ?? '' });
+          if (topic === 'payment.inquiry') {
+            await kit.say(step.context, k.texts.paymentPhoneOnly, { phone: f.phone, hours: f.hours });
+            return kit.finish(step, `${kit.text(step.context, k.texts.paymentNoChat)}\n${status}`);
+          }
+          await kit.say(step.context, k.texts.phoneFirst, { phone: f.phone, hours: f.hours });
+          await step.context.sendActivity(status);
+          return kit.finish(
+            step,
+            kit.text(step.context, k.texts.web, { hours: f.webHours, expected: f.webExpected ?? '' }),
+          );
+        },
+      ]),
+    );
+    this.initialDialogId = 'answer';
+  }
+}

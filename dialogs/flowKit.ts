@@ -1,0 +1,106 @@
+import {
+  ActionTypes,
+  type CardAction,
+  MessageFactory,
+  type StatePropertyAccessor,
+  type TurnContext,
+} from 'botbuilder';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import type { BilingualText } from '../src/knowledge/bilingual.js';
+import type { Choice } from '../src/knowledge/flowSchemas.js';
+import type { Knowledge } from '../src/knowledge/index.js';
+import { fill } from '../src/knowledge/template.js';
+import type { Lang, TopicId } from '../src/topics.js';
+import type { InquiryIntake, UnansweredLog } from '../src/triage/types.js';
+import { QUESTION_PROMPT, type QuestionOptions, type YesNoRecognizer } from './questionPrompt.js';
+import { menuActions } from './replies.js';
+import type { SessionState } from './session.js';
+import type { SupportFacts } from './supportFacts.js';
+import { turnInfo } from './turn.js';
+
+export interface DialogDeps {
+  knowledge: Knowledge;
+  /** Phone numbers, hours and reply times for a topic at an instant (the policy module). */
+  supportFacts: (topic: TopicId, now: Date, lang: Lang) => SupportFacts;
+  recognizeYesNo: YesNoRecognizer;
+  /** A time in free text (昨日の夜8時, yesterday evening), resolved in Asia/Tokyo. */
+  extractWhen: (text: string, lang: Lang, now: Date) => Date | undefined;
+  /** An instant as members read it, in Japan time: 11月25日(水) 20:00 / Wed 25 Nov 20:00 JST. */
+  formatTime: (at: Date, lang: Lang) => string;
+  inquiries: InquiryIntake;
+  unanswered: UnansweredLog;
+  session: StatePropertyAccessor<SessionState>;
+}
+
+/** Small helpers every flow uses, so each flow file reads as its conversation. */
+export class FlowKit {
+  constructor(readonly deps: DialogDeps) {}
+
+  get conversation() {
+    return this.deps.knowledge.conversation;
+  }
+
+  lang(context: TurnContext): Lang {
+    return turnInfo(context).lang;
+  }
+
+  /** The facts for placeholders: {phone}, {hours}, … for this topic, now, in the member's language. */
+  facts(context: TurnContext, topic: TopicId): SupportFacts {
+    const { now, lang } = turnInfo(context);
+    return this.deps.supportFacts(topic, now, lang);
+  }
+
+  /** Picks the member's language and fills the placeholders. */
+  text(context: TurnContext, text: BilingualText, values: Record<string, string | number> = {}): string {
+    return fill(text[this.lang(context)], values);
+  }
+
+  async say(context: TurnContext, text: BilingualText, values: Record<string, string | number> = {}) {
+    await context.sendActivity(this.text(context, text, values));
+  }
+
+  ask(
+    step: WaterfallStepContext,
+    question: BilingualText,
+    choices: Choice[],
+    extra: Partial<QuestionOptions> = {},
+  ): Promise<DialogTurnResult> {
+    const options: QuestionOptions = { question, choices, retryText: this.conversation.retry, ...extra };
+    return step.prompt(QUESTION_PROMPT, options);
+  }
+
+  askYesNo(step: WaterfallStepContext, question: BilingualText): Promise<DialogTurnResult> {
+    return this.ask(step, question, this.yesNoChoices(), { yesNo: true });
+  }
+
+  yesNoChoices(): Choice[] {
+    return [
+      { value: 'yes', label: this.conversation.yes, synonyms: [] },
+      { value: 'no', label: this.conversation.no, synonyms: [] },
+    ];
+  }
+
+  /** Ends a flow with its concrete next step and the menu buttons, so the member is never stranded. */
+  async finish(step: WaterfallStepContext, text?: string): Promise<DialogTurnResult> {
+    await this.sendWithMenu(step.context, text ?? this.conversation.anythingElse[this.lang(step.context)]);
+    return step.endDialog();
+  }
+
+  /** A message with the menu and "ask our staff" as buttons. */
+  async sendWithMenu(context: TurnContext, text: string): Promise<void> {
+    await context.sendActivity(MessageFactory.suggestedActions(this.menuWithHuman(this.lang(context)), text));
+  }
+
+  /** Two unreadable answers in a row: stop the flow, offer the menu and a person. */
+  async giveUp(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return this.finish(step, this.conversation.fallbackOfferHuman[this.lang(step.context)]);
+  }
+
+  menuWithHuman(lang: Lang): CardAction[] {
+    const human = this.conversation.topicLabels['handoff.human'][lang];
+    return [
+      ...menuActions(this.conversation, lang),
+      { type: ActionTypes.ImBack, title: human, value: human },
+    ];
+  }
+}

@@ -1,0 +1,123 @@
+import { TurnContext } from 'botbuilder';
+import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { TopicId } from '../src/topics.js';
+import type { FlowKit } from './flowKit.js';
+import { type QuestionAnswer, QuestionPrompt, UNRECOGNIZED } from './questionPrompt.js';
+import { emptySession } from './session.js';
+import { turnInfo } from './turn.js';
+
+export const HANDOFF_DIALOG = 'handoff';
+
+export interface HandoffOptions {
+  /** What the inquiry is about; defaults to the last topic discussed. */
+  topic?: TopicId;
+  /** Prepared by a flow (masked); otherwise the member is asked to describe the case. */
+  summary?: string;
+  details?: Record<string, string>;
+  /** The member already agreed to leave the inquiry. */
+  confirmed?: boolean;
+}
+
+interface HandoffState {
+  topic: TopicId;
+  summary?: string;
+}
+
+/**
+ * Leaves an inquiry for staff: the member's own words (masked by the secret guard), the last turns
+ * and where to reply; tells the member when to expect an answer. Topics the policy keeps off the web
+ * (payment questions) are refused with the phone number instead.
+ */
+export class HandoffDialog extends ComponentDialog {
+  constructor(kit: FlowKit) {
+    super(HANDOFF_DIALOG);
+    const k = kit.deps.knowledge.flows.handoff;
+    const state = (step: WaterfallStepContext) => step.values as HandoffState;
+    const cancelChoice = {
+      value: 'cancel',
+      label: kit.conversation.topicLabels.cancel,
+      synonyms: [],
+    };
+
+    this.addDialog(new QuestionPrompt(kit.deps.recognizeYesNo));
+    this.addDialog(
+      new WaterfallDialog('steps', [
+        async (step) => {
+          const options = (step.options ?? {}) as HandoffOptions;
+          const session = await kit.deps.session.get(step.context, emptySession());
+          const topic = options.topic ?? session.lastTopic ?? 'handoff.human';
+          state(step).topic = topic;
+          const facts = kit.facts(step.context, topic);
+          if (!facts.webAllowed) {
+            // The policy says why (payment: phone only; PIN: in person only) and what to do instead.
+            const refusal =
+              facts.webRefusal ??
+              kit.text(step.context, k.texts.refusedPayment, { phone: facts.phone, hours: facts.hours });
+            return kit.finish(step, refusal);
+          }
+          if (options.summary) return step.next({ value: 'prepared', text: options.summary });
+          return kit.ask(step, k.texts.askDescription, [cancelChoice], { freeText: true });
+        },
+        async (step) => {
+          const answer = step.result as QuestionAnswer;
+          if (answer.value === 'cancel') return kit.finish(step, kit.text(step.context, k.texts.notSent));
+          state(step).summary = answer.text;
+          if ((step.options as HandoffOptions).confirmed) return step.next({ value: 'yes' });
+          return kit.ask(step, k.texts.askConfirm, kit.yesNoChoices(), {
+            yesNo: true,
+            values: { summary: answer.text },
+          });
+        },
+        async (step) => {
+          const answer = (step.result as QuestionAnswer).value;
+          if (answer !== 'yes') {
+            return answer === UNRECOGNIZED
+              ? kit.giveUp(step)
+              : kit.finish(step, kit.text(step.context, k.texts.notSent));
+          }
+          return this.create(kit, step);
+        },
+      ]),
+    );
+    this.initialDialogId = 'steps';
+  }
+
+  private async create(kit: FlowKit, step: WaterfallStepContext) {
+    const k = kit.deps.knowledge.flows.handoff;
+    const { lang, now } = turnInfo(step.context);
+    const s = step.values as HandoffState;
+    const facts = kit.facts(step.context, s.topic);
+    const session = await kit.deps.session.get(step.context, emptySession());
+    const phone = { phone: facts.phone, hours: facts.urgent ? facts.lossHours : facts.hours };
+    try {
+      const inquiry = await kit.deps.inquiries.create({
+        topic: s.topic,
+        locale: lang,
+        summary: s.summary ?? '',
+        excerpt: [...session.transcript],
+        conversationReference: TurnContext.getConversationReference(step.context.activity),
+        createdAt: now,
+        details: (step.options as HandoffOptions).details,
+      });
+      const values = {
+        ...phone,
+        id: inquiry.id,
+        expected: kit.deps.formatTime(new Date(inquiry.dueAt), lang),
+      };
+      const text = kit.text(
+        step.context,
+        inquiry.priority === 'urgent' ? k.texts.createdUrgent : k.texts.created,
+        values,
+      );
+      // Started by another flow (lost card): that flow sends its own closing step and menu.
+      if ((step.options as HandoffOptions).confirmed) {
+        await step.context.sendActivity(text);
+        return step.endDialog();
+      }
+      return kit.finish(step, text);
+    } catch {
+      // The member must never be told an inquiry exists that was not stored.
+      return kit.finish(step, kit.text(step.context, k.texts.failed, phone));
+    }
+  }
+}

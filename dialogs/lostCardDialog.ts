@@ -1,0 +1,108 @@
+import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { TopicId } from '../src/topics.js';
+import type { FlowKit } from './flowKit.js';
+import { longestMatch } from './matchText.js';
+import { FREE_TEXT, type QuestionAnswer, QuestionPrompt, UNRECOGNIZED } from './questionPrompt.js';
+import { turnInfo } from './turn.js';
+
+export const LOST_CARD_DIALOG = 'lostCard';
+export const LOST_CARD_TOPICS: readonly TopicId[] = ['card.lost'];
+
+interface LostCardOptions {
+  /** The message that started the flow: it may already say stolen, or when. */
+  text?: string;
+}
+interface LostCardState {
+  kind?: string;
+  /** ISO instant the member noticed, or undefined when unknown. */
+  when?: string;
+  called?: string;
+}
+
+/**
+ * Lost or stolen card — urgent at any hour. Asks lost or stolen and when (skipped when the first
+ * message already says so), then step 1: call the 24-hour line now; step 2: the police box report;
+ * offers an urgent inquiry for staff carrying the time of loss.
+ */
+export class LostCardDialog extends ComponentDialog {
+  constructor(kit: FlowKit, handoffId: string) {
+    super(LOST_CARD_DIALOG);
+    const k = kit.deps.knowledge.flows.lostCard;
+    const state = (step: WaterfallStepContext) => step.values as LostCardState;
+    const phone = (step: WaterfallStepContext) => {
+      const f = kit.facts(step.context, 'card.lost');
+      return { phone: f.phone, hours: f.lossHours };
+    };
+    const kindIn = (text: string) => {
+      let best: { value: string; length: number } | undefined;
+      for (const c of k.kindChoices.filter((choice) => choice.value !== 'unknown')) {
+        const length = longestMatch(text, c.synonyms);
+        if (length > 0 && (!best || length > best.length)) best = { value: c.value, length };
+      }
+      return best?.value;
+    };
+    const whenIn = (step: WaterfallStepContext, text: string) => {
+      const { lang, now } = turnInfo(step.context);
+      return kit.deps.extractWhen(text, lang, now)?.toISOString();
+    };
+
+    this.addDialog(new QuestionPrompt(kit.deps.recognizeYesNo));
+    this.addDialog(
+      new WaterfallDialog('steps', [
+        async (step) => {
+          const opening = (step.options as LostCardOptions).text ?? '';
+          state(step).kind = kindIn(opening);
+          state(step).when = whenIn(step, opening);
+          await kit.say(step.context, k.texts.intro);
+          if (state(step).kind) return step.next();
+          return kit.ask(step, k.texts.askKind, k.kindChoices);
+        },
+        async (step) => {
+          if (step.result) {
+            const answer = (step.result as QuestionAnswer).value;
+            state(step).kind = answer === UNRECOGNIZED ? 'unknown' : answer;
+          }
+          if (state(step).when) return step.next();
+          return kit.ask(step, k.texts.askWhen, k.whenUnknownChoices, { freeText: true });
+        },
+        async (step) => {
+          const answer = step.result as QuestionAnswer | undefined;
+          if (answer?.value === FREE_TEXT) state(step).when = whenIn(step, answer.text);
+          // Whatever the hour, the first step is the same: stop the card by phone now.
+          await kit.say(step.context, k.texts.step1, phone(step));
+          return kit.ask(step, k.texts.askCalled, k.calledChoices);
+        },
+        async (step) => {
+          const called = (step.result as QuestionAnswer).value;
+          state(step).called = called;
+          if (called === 'later' || called === UNRECOGNIZED)
+            await kit.say(step.context, k.texts.callNow, phone(step));
+          if (called === 'cannot') await kit.say(step.context, k.texts.cannotCall, phone(step));
+          await kit.say(
+            step.context,
+            state(step).kind === 'stolen' ? k.texts.step2Stolen : k.texts.step2Lost,
+          );
+          return kit.askYesNo(step, k.texts.askInquiry);
+        },
+        async (step) => {
+          if ((step.result as QuestionAnswer).value !== 'yes') return step.next();
+          const s = state(step);
+          const { lang } = turnInfo(step.context);
+          const when = s.when ? kit.deps.formatTime(new Date(s.when), lang) : k.texts.whenUnknown[lang];
+          const summary = [
+            kit.text(step.context, s.kind === 'stolen' ? k.texts.summaryStolen : k.texts.summaryLost),
+            kit.text(step.context, k.texts.summaryWhen, { when }),
+          ].join(' ');
+          const details: Record<string, string> = {
+            lostOrStolen: s.kind ?? 'unknown',
+            calledCallCenter: s.called ?? 'unknown',
+          };
+          if (s.when) details.lostAt = s.when;
+          return step.beginDialog(handoffId, { topic: 'card.lost', summary, details, confirmed: true });
+        },
+        async (step) => kit.finish(step, kit.text(step.context, k.texts.closing, phone(step))),
+      ]),
+    );
+    this.initialDialogId = 'steps';
+  }
+}

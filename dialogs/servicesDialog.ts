@@ -1,0 +1,58 @@
+import { ActionTypes, MessageFactory } from 'botbuilder';
+import { ComponentDialog, WaterfallDialog } from 'botbuilder-dialogs';
+import type { ServicesFlow } from '../src/knowledge/flowSchemas.js';
+import { TOPIC_IDS, type TopicId } from '../src/topics.js';
+import type { FlowKit } from './flowKit.js';
+import { longestMatch } from './matchText.js';
+
+export const SERVICES_DIALOG = 'services';
+export const SERVICE_TOPICS: readonly TopicId[] = TOPIC_IDS.filter((t) => t.startsWith('service.'));
+
+/** The four web services: an overview with buttons, or one service's answer. */
+export class ServicesDialog extends ComponentDialog {
+  constructor(kit: FlowKit) {
+    super(SERVICES_DIALOG);
+    const k = kit.deps.knowledge.flows.services;
+    this.addDialog(
+      new WaterfallDialog('answer', [
+        async (step) => {
+          const topic = (step.options as { topic?: TopicId }).topic ?? 'service.overview';
+          const lang = kit.lang(step.context);
+          const service = k.services.find((s) => s.topic === topic);
+          if (!service) {
+            const buttons = k.services.map((s) => ({
+              type: ActionTypes.ImBack,
+              title: s.label[lang],
+              value: s.label[lang],
+            }));
+            await step.context.sendActivity(MessageFactory.suggestedActions(buttons, k.texts.overview[lang]));
+            return step.endDialog();
+          }
+          const f = kit.facts(step.context, topic);
+          await kit.say(step.context, service.answer, { phone: f.phone, hours: f.hours });
+          return kit.finish(step, k.texts.askMore[lang]);
+        },
+      ]),
+    );
+    this.initialDialogId = 'answer';
+  }
+}
+
+/**
+ * The answer to a follow-up about the service just explained (「どの銀行？」 after internet
+ * repayment), or undefined when the text asks nothing that service's follow-ups cover.
+ */
+export function serviceFollowUp(
+  services: ServicesFlow,
+  lastTopic: TopicId | undefined,
+  text: string,
+): ServicesFlow['services'][number]['followUps'][number] | undefined {
+  const service = services.services.find((s) => s.topic === lastTopic);
+  if (!service) return undefined;
+  let best: { length: number; followUp: (typeof service.followUps)[number] } | undefined;
+  for (const followUp of service.followUps) {
+    const length = longestMatch(text, followUp.keywords);
+    if (length > 0 && (!best || length > best.length)) best = { length, followUp };
+  }
+  return best?.followUp;
+}

@@ -1,0 +1,58 @@
+import { decide, formatJstFrom, type SupportHoursRules } from '../src/policy/index.js';
+import type { Lang, TopicId } from '../src/topics.js';
+
+/** Contact facts for one topic at one instant, already worded in the member's language. */
+export interface SupportFacts {
+  /** The call center's free-dial number. */
+  phone: string;
+  /** General phone hours, e.g. 9:00〜21:00. */
+  hours: string;
+  /** Hours of the loss/theft line, e.g. 24時間365日. */
+  lossHours: string;
+  phoneOpenNow: boolean;
+  /** When the general line opens next (formatted), if it is closed now. */
+  phoneNextOpen?: string;
+  /** Hours staff answer web inquiries. */
+  webHours: string;
+  webAllowed: boolean;
+  /** When a web inquiry left now can expect its first answer (formatted). */
+  webExpected?: string;
+  webRefusal?: string;
+  /** In-person places (store, automatic contract machine) with hours. */
+  inPerson: string[];
+  /** The policy's one-sentence summary for this topic. */
+  reason: string;
+  urgent: boolean;
+}
+
+/** Builds the facts from the policy module's decision, the single source of hours and numbers. */
+export function createSupportFacts(rules: SupportHoursRules) {
+  return (topic: TopicId, now: Date, lang: Lang): SupportFacts => {
+    const decision = decide(topic, now, rules);
+    // Topics routed elsewhere (the PIN: in person) still need the call center's number and hours.
+    const general = decide('support.contact', now, rules);
+    const loss = decide('card.lost', now, rules);
+    const all = [...decision.channels, ...general.channels, ...loss.channels];
+    const phone = all.find((c) => c.kind === 'phone');
+    const lossLine = all.find((c) => c.kind === 'phone_24h');
+    const web = all.find((c) => c.kind === 'web');
+    const expected =
+      decision.webInquiry.expectedFirstResponseAt ?? general.webInquiry.expectedFirstResponseAt;
+    return {
+      phone: phone?.phoneNumber ?? lossLine?.phoneNumber ?? '',
+      hours: phone?.hours[lang] ?? '',
+      lossHours: lossLine?.hours[lang] ?? '',
+      phoneOpenNow: phone?.openNow ?? false,
+      phoneNextOpen: phone?.nextOpenAt ? formatJstFrom(phone.nextOpenAt, now, lang) : undefined,
+      webHours: web?.hours[lang] ?? '',
+      webAllowed: decision.webInquiry.allowed,
+      webExpected: expected ? formatJstFrom(expected, now, lang) : undefined,
+      webRefusal: decision.webInquiry.refusal?.[lang],
+      inPerson: decision.channels
+        .filter((c) => c.kind === 'in_person')
+        .map((c) => (lang === 'ja' ? `${c.label.ja}（${c.hours.ja}）` : `${c.label.en} (${c.hours.en})`)),
+      reason: decision.reason[lang],
+      urgent: decision.urgent,
+    };
+  };
+}

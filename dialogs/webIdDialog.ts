@@ -1,0 +1,64 @@
+import {
+  ComponentDialog,
+  type DialogContext,
+  type DialogTurnResult,
+  WaterfallDialog,
+} from 'botbuilder-dialogs';
+import type { TopicId } from '../src/topics.js';
+import type { FlowKit } from './flowKit.js';
+import { type QuestionAnswer, QuestionPrompt, UNRECOGNIZED } from './questionPrompt.js';
+
+export const WEBID_DIALOG = 'webid';
+export const WEBID_TOPICS: readonly TopicId[] = ['webid.issue', 'webid.forgot'];
+
+/**
+ * Web-ID: what it is and how to get one (member number + mail address → 「実行」 → mail with a
+ * setup link), with help when the mail doesn't arrive or the member number can't be found;
+ * a forgotten Web-ID or password goes to the reset link.
+ */
+export class WebIdDialog extends ComponentDialog {
+  constructor(kit: FlowKit) {
+    super(WEBID_DIALOG);
+    const k = kit.deps.knowledge.flows.webId;
+    const facts = (context: import('botbuilder').TurnContext) => {
+      const f = kit.facts(context, 'webid.issue');
+      return { phone: f.phone, hours: f.hours };
+    };
+    this.addDialog(new QuestionPrompt(kit.deps.recognizeYesNo));
+    this.addDialog(
+      new WaterfallDialog('issue', [
+        async (step) => {
+          await kit.say(step.context, k.texts.whatIsIt);
+          await kit.say(step.context, k.texts.issueSteps);
+          return kit.ask(step, k.texts.askResult, k.resultChoices);
+        },
+        async (step) => {
+          const answer = (step.result as QuestionAnswer).value;
+          if (answer === UNRECOGNIZED) return kit.giveUp(step);
+          if (answer === 'mail')
+            return kit.finish(step, kit.text(step.context, k.texts.mailMissing, facts(step.context)));
+          if (answer === 'number') {
+            return kit.finish(step, kit.text(step.context, k.texts.memberNumber, facts(step.context)));
+          }
+          return kit.finish(step, kit.text(step.context, k.texts.done));
+        },
+      ]),
+    );
+    this.addDialog(
+      new WaterfallDialog('forgot', [
+        async (step) => {
+          await kit.say(step.context, k.texts.forgot);
+          return kit.finish(step, kit.text(step.context, k.texts.forgotMeanwhile));
+        },
+      ]),
+    );
+    this.initialDialogId = 'issue';
+  }
+
+  protected override onBeginDialog(
+    inner: DialogContext,
+    options?: { topic?: TopicId },
+  ): Promise<DialogTurnResult> {
+    return inner.beginDialog(options?.topic === 'webid.forgot' ? 'forgot' : 'issue', options);
+  }
+}

@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { ConversationState, type Middleware, UserState } from 'botbuilder';
+import { MainDialog } from '../dialogs/mainDialog.js';
+import { createSupportFacts } from '../dialogs/supportFacts.js';
+import { MemberHelpBot } from './bot.js';
+import type { Config } from './config.js';
+import { type Knowledge, loadKnowledge } from './knowledge/index.js';
+import type { Logger } from './logger.js';
+import { resolveWhen } from './nlu/entities.js';
+import { TopicRecognizer } from './nlu/recognizer.js';
+import { buildVocabulary, yesNoWith } from './nlu/yesNo.js';
+import { formatJst, instantOf, webInquiryHandledFromFor } from './policy/index.js';
+import { createSecretGuardMiddleware } from './privacy/secretGuardMiddleware.js';
+import { LowdbStorage } from './storage/lowdbStorage.js';
+import { createPendingReplyMiddleware } from './triage/delivery.js';
+import { LowdbInquiryStore } from './triage/inquiryStore.js';
+import { LowdbUnansweredLog } from './triage/unansweredLog.js';
+
+/** Everything behind the bot except HTTP: shared by the server and by the dialog tests. */
+export interface BotServices {
+  knowledge: Knowledge;
+  storage: LowdbStorage;
+  recognizer: TopicRecognizer;
+  inquiries: LowdbInquiryStore;
+  unanswered: LowdbUnansweredLog;
+  bot: MemberHelpBot;
+  /** For every adapter, in this order: the secret guard first, so nothing downstream sees a secret. */
+  middleware: Middleware[];
+  /** Waits for pending writes (state, inquiries, unanswered log). */
+  flush(): Promise<void>;
+}
+
+export interface BotServicesOptions {
+  knowledge?: Knowledge;
+  /** Server clock for turns without a timestamp; replaceable in tests. */
+  now?: () => Date;
+}
+
+export async function createBotServices(
+  config: Pick<Config, 'dataDir' | 'stateTtlHours'>,
+  logger: Logger,
+  options: BotServicesOptions = {},
+): Promise<BotServices> {
+  const knowledge = options.knowledge ?? loadKnowledge();
+  const now = options.now ?? (() => new Date());
+  const recognizer = TopicRecognizer.fromKnowledge(knowledge.dir);
+  const yesNoVocabulary = buildVocabulary(knowledge.confirmWords);
+
+  const storage = new LowdbStorage({
+    dir: join(config.dataDir, 'state'),
+    ttlMs: config.stateTtlHours * 60 * 60 * 1000,
+  });
+  const inquiries = await LowdbInquiryStore.open(
+    join(config.dataDir, 'inquiries'),
+    { triage: knowledge.triage, firstResponseAt: webInquiryHandledFromFor(knowledge.supportHours) },
+    { logger },
+  );
+  const unanswered = await LowdbUnansweredLog.open(join(config.dataDir, 'unanswered.json'), { logger });
+
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+  const dialog = new MainDialog(
+    {
+      knowledge,
+      recognize: (text) => {
+        const r = recognizer.recognizeText(text);
+        return {
+          topic: r.top.topic,
+          score: r.top.score,
+          runnerUp: r.runnerUp?.topic,
+          ambiguous: r.ambiguous,
+        };
+      },
+      recognizeYesNo: (text) => yesNoWith(text, yesNoVocabulary),
+      extractWhen: (text, lang, at) => resolveWhen(text, lang, at)?.at,
+      formatTime: formatJst,
+      supportFacts: createSupportFacts(knowledge.supportHours),
+      instantOf: (activity) => instantOf(activity, now()),
+      inquiries,
+      unanswered,
+      logger,
+    },
+    conversationState,
+  );
+  const bot = new MemberHelpBot({ conversationState, userState, dialog, knowledge });
+
+  return {
+    knowledge,
+    storage,
+    recognizer,
+    inquiries,
+    unanswered,
+    bot,
+    middleware: [
+      createSecretGuardMiddleware(knowledge.privacy),
+      createPendingReplyMiddleware(inquiries, { wording: knowledge.triage.staffReply, logger }),
+    ],
+    async flush() {
+      await Promise.all([storage.flush(), inquiries.flush(), unanswered.flush()]);
+    },
+  };
+}
