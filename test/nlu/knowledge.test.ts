@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KnowledgeError } from '../../src/knowledge/loader.js';
+import { loadIntents } from '../../src/nlu/intentsKnowledge.js';
+import { normalize } from '../../src/nlu/normalize.js';
+import { loadConfirmWords } from '../../src/nlu/yesNo.js';
+import { KNOWLEDGE_DIR, PROJECT_ROOT } from '../../src/paths.js';
+import { TOPIC_IDS } from '../../src/topics.js';
+import { useTempDirs } from '../support/tempDir.js';
+
+const tempDir = useTempDirs();
+
+describe('knowledge/intents', () => {
+  it('has at least 25 Japanese and 10 English examples for every topic', () => {
+    const { examples } = loadIntents();
+    for (const topic of TOPIC_IDS) {
+      const ja = examples.filter((e) => e.topic === topic && e.lang === 'ja').length;
+      const en = examples.filter((e) => e.topic === topic && e.lang === 'en').length;
+      expect(ja, `${topic} ja`).toBeGreaterThanOrEqual(25);
+      expect(en, `${topic} en`).toBeGreaterThanOrEqual(10);
+    }
+  });
+
+  it('contains no line of an evaluation file', () => {
+    const known = new Set(loadIntents().examples.map((e) => normalize(e.text)));
+    const files = [join(PROJECT_ROOT, '..', 'shared', 'eval', 'dev-intents.jsonl')].filter(existsSync);
+    for (const file of files) {
+      for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+        const { text } = JSON.parse(line) as { text: string };
+        expect(known.has(normalize(text)), text).toBe(false);
+      }
+    }
+  });
+
+  it('names the file and field of an invalid example', async () => {
+    const dir = await tempDir();
+    await cp(KNOWLEDGE_DIR, dir, { recursive: true });
+    await writeFile(
+      join(dir, 'intents', 'greeting.json'),
+      JSON.stringify({ topic: 'greeting', examples: { ja: ['こんにちは'], en: [''] } }),
+    );
+    expect(() => loadIntents(dir)).toThrow(KnowledgeError);
+    expect(() => loadIntents(dir)).toThrow(/greeting\.json: examples\.en\[0\]/);
+  });
+
+  it('rejects an example that teaches two topics', async () => {
+    const dir = await tempDir();
+    await cp(KNOWLEDGE_DIR, dir, { recursive: true });
+    await writeFile(
+      join(dir, 'intents', 'greeting.json'),
+      JSON.stringify({ topic: 'greeting', examples: { ja: ['ｶｰﾄﾞなくした'], en: ['hi'] } }),
+    );
+    expect(() => loadIntents(dir)).toThrow(/also an example of card\.lost/);
+  });
+
+  it('loads the yes/no vocabulary', () => {
+    const words = loadConfirmWords();
+    expect(words.yes.ja).toContain('はい');
+    expect(words.no.en).toContain('nope');
+  });
+});
