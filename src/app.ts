@@ -30,6 +30,8 @@ export interface AppOptions {
   logger?: Logger;
   knowledge?: Knowledge;
   now?: () => Date;
+  /** Replaces the bot that runs turns (same server, adapters, middleware); the benchmark's echo bot. */
+  turnBot?: (services: BotServices) => { run(context: TurnContext): Promise<void> };
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -39,7 +41,8 @@ const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config);
   const services = await createBotServices(config, logger, options);
-  const { bot, knowledge, storage } = services;
+  const { knowledge, storage } = services;
+  const bot = options.turnBot?.(services) ?? services.bot;
 
   const onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error, conversationId: context.activity.conversation?.id }, 'turn failed');
