@@ -33,13 +33,10 @@ export class LostCardDialog extends ComponentDialog {
       const f = kit.facts(step.context, 'card.lost');
       return { phone: f.phone, hours: f.lossHours };
     };
+    // Lost or stolen as the first message says it; both or neither (the menu's 「紛失・盗難」) → ask.
     const kindIn = (text: string) => {
-      let best: { value: string; length: number } | undefined;
-      for (const c of k.kindChoices.filter((choice) => choice.value !== 'unknown')) {
-        const length = longestMatch(text, c.synonyms);
-        if (length > 0 && (!best || length > best.length)) best = { value: c.value, length };
-      }
-      return best?.value;
+      const said = k.kindChoices.filter((c) => c.value !== 'unknown' && longestMatch(text, c.synonyms) > 0);
+      return said.length === 1 ? said[0]!.value : undefined;
     };
     const whenIn = (step: WaterfallStepContext, text: string) => {
       const { lang, now } = turnInfo(step.context);

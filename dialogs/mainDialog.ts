@@ -143,6 +143,12 @@ export class MainDialog {
       'routed',
     );
     if (dc.activeDialog) {
+      // An answer to the pending question wins over everything else (「no thanks」 is "no" here).
+      const pending = this.pendingQuestion(dc);
+      if (pending && !pending.freeText && matchChoice(text, pending, this.deps.recognizeYesNo)) {
+        await dc.continueDialog();
+        return;
+      }
       if (recognition.topic === 'cancel') {
         await dc.cancelAllDialogs();
         return this.sendMenu(context, c.cancelled[lang]);
@@ -157,7 +163,7 @@ export class MainDialog {
         await context.sendActivity(c.thanksBye[lang]);
         return;
       }
-      if (this.interrupts(dc, recognition, text)) {
+      if (this.interrupts(dc, recognition, pending)) {
         await dc.cancelAllDialogs();
         await this.startTopic(dc, recognition.topic, text, session);
         return;
@@ -189,19 +195,21 @@ export class MainDialog {
     return this.deps.recognize(text);
   }
 
-  /**
-   * A clear, confident topic other than the running flow's own interrupts it — unless the text also
-   * answers the pending question (「盗まれた」 answers "lost or stolen?" and also sounds like card.lost).
-   */
-  private interrupts(dc: DialogContext, recognition: RoutedRecognition, text: string): boolean {
-    if (CONTROL_TOPICS.includes(recognition.topic) || recognition.ambiguous) return false;
-    const running = dc.activeDialog?.id;
-    if (running === flowFor(recognition.topic)) return false;
+  /** The question the innermost dialog is waiting on, if it is one of ours. */
+  private pendingQuestion(dc: DialogContext): QuestionOptions | undefined {
     let inner: DialogContext = dc;
     while (inner.child) inner = inner.child;
-    const pending = inner.activeDialog?.state?.options as QuestionOptions | undefined;
-    if (pending?.choices && !pending.freeText && matchChoice(text, pending, this.deps.recognizeYesNo))
-      return false;
+    const options = inner.activeDialog?.state?.options as QuestionOptions | undefined;
+    return options?.choices ? options : undefined;
+  }
+
+  /**
+   * A clear, confident topic other than the running flow's own interrupts it. While the member is
+   * typing free text (a description, a time) only a near-certain topic does.
+   */
+  private interrupts(dc: DialogContext, recognition: RoutedRecognition, pending?: QuestionOptions): boolean {
+    if (CONTROL_TOPICS.includes(recognition.topic) || recognition.ambiguous) return false;
+    if (dc.activeDialog?.id === flowFor(recognition.topic)) return false;
     if (pending?.freeText) return recognition.score >= 0.9;
     return true;
   }

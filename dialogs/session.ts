@@ -11,7 +11,7 @@ export interface SessionState {
   transcript: ExcerptLine[];
 }
 
-export const TRANSCRIPT_LINES = 16;
+export const TRANSCRIPT_LINES = 24;
 
 export function emptySession(): SessionState {
   return { misses: 0, transcript: [] };

@@ -9,18 +9,19 @@ import type { Logger } from './logger.js';
 import { resolveWhen } from './nlu/entities.js';
 import { TopicRecognizer } from './nlu/recognizer.js';
 import { buildVocabulary, yesNoWith } from './nlu/yesNo.js';
-import { formatJst, instantOf, webInquiryHandledFromFor } from './policy/index.js';
+import { formatJst, instantOf } from './policy/index.js';
 import { createSecretGuardMiddleware } from './privacy/secretGuardMiddleware.js';
 import { LowdbStorage } from './storage/lowdbStorage.js';
 import { createPendingReplyMiddleware } from './triage/delivery.js';
 import { LowdbInquiryStore } from './triage/inquiryStore.js';
+import { inquiryRulesFromPolicy } from './triage/rules.js';
 import { LowdbUnansweredLog } from './triage/unansweredLog.js';
 
 /** Everything behind the bot except HTTP: shared by the server and by the dialog tests. */
 export interface BotServices {
   knowledge: Knowledge;
   storage: LowdbStorage;
-  recognizer: TopicRecognizer;
+  recognizer: Pick<TopicRecognizer, 'recognizeText'>;
   inquiries: LowdbInquiryStore;
   unanswered: LowdbUnansweredLog;
   bot: MemberHelpBot;
@@ -34,6 +35,8 @@ export interface BotServicesOptions {
   knowledge?: Knowledge;
   /** Server clock for turns without a timestamp; replaceable in tests. */
   now?: () => Date;
+  /** Replaces the trained recognizer (dialog tests that need a given recognition). */
+  recognizer?: Pick<TopicRecognizer, 'recognizeText'>;
 }
 
 export async function createBotServices(
@@ -43,7 +46,7 @@ export async function createBotServices(
 ): Promise<BotServices> {
   const knowledge = options.knowledge ?? loadKnowledge();
   const now = options.now ?? (() => new Date());
-  const recognizer = TopicRecognizer.fromKnowledge(knowledge.dir);
+  const recognizer = options.recognizer ?? TopicRecognizer.fromKnowledge(knowledge.dir);
   const yesNoVocabulary = buildVocabulary(knowledge.confirmWords);
 
   const storage = new LowdbStorage({
@@ -52,7 +55,7 @@ export async function createBotServices(
   });
   const inquiries = await LowdbInquiryStore.open(
     join(config.dataDir, 'inquiries'),
-    { triage: knowledge.triage, firstResponseAt: webInquiryHandledFromFor(knowledge.supportHours) },
+    inquiryRulesFromPolicy(knowledge.supportHours, knowledge.triage),
     { logger },
   );
   const unanswered = await LowdbUnansweredLog.open(join(config.dataDir, 'unanswered.json'), { logger });

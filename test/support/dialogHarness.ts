@@ -1,6 +1,6 @@
 import { type Activity, TestAdapter } from 'botbuilder';
 import { pino } from 'pino';
-import { type BotServices, createBotServices } from '../../src/botServices.js';
+import { type BotServices, type BotServicesOptions, createBotServices } from '../../src/botServices.js';
 
 export interface Reply {
   text: string;
@@ -21,9 +21,13 @@ export interface Harness {
  */
 export async function createHarness(
   dataDir: string,
-  options: { locale?: string; at?: Date; conversationId?: string } = {},
+  options: { locale?: string; at?: Date; conversationId?: string; services?: BotServicesOptions } = {},
 ): Promise<Harness> {
-  const services = await createBotServices({ dataDir, stateTtlHours: 24 }, pino({ level: 'silent' }));
+  const services = await createBotServices(
+    { dataDir, stateTtlHours: 24 },
+    pino({ level: 'silent' }),
+    options.services,
+  );
   const adapter = new TestAdapter(async (context) => services.bot.run(context), {
     channelId: 'test',
     serviceUrl: 'https://test.invalid',
