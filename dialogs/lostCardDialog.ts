@@ -20,9 +20,10 @@ interface LostCardState {
 }
 
 /**
- * Lost or stolen card — urgent at any hour. Asks lost or stolen and when (skipped when the first
- * message already says so), then step 1: call the 24-hour line now; step 2: the police box report;
- * offers an urgent inquiry for staff carrying the time of loss.
+ * Lost or stolen card — urgent at any hour. Step 1 (call the 24-hour line now) comes at once; then
+ * lost or stolen and when (skipped when the first message already says so), a check that the member
+ * called, step 2 (the police report for a loss or a theft), and an urgent inquiry for staff carrying
+ * the time of loss.
  */
 export class LostCardDialog extends ComponentDialog {
   constructor(kit: FlowKit, handoffId: string) {
@@ -50,7 +51,9 @@ export class LostCardDialog extends ComponentDialog {
           const opening = (step.options as LostCardOptions).text ?? '';
           state(step).kind = kindIn(opening);
           state(step).when = whenIn(step, opening);
+          // Stopping the card cannot wait for our questions: the 24-hour number comes first, at any hour.
           await kit.say(step.context, k.texts.intro);
+          await kit.say(step.context, k.texts.step1, phone(step));
           if (state(step).kind) return step.next();
           return kit.ask(step, k.texts.askKind, k.kindChoices);
         },
@@ -65,8 +68,6 @@ export class LostCardDialog extends ComponentDialog {
         async (step) => {
           const answer = step.result as QuestionAnswer | undefined;
           if (answer?.value === FREE_TEXT) state(step).when = whenIn(step, answer.text);
-          // Whatever the hour, the first step is the same: stop the card by phone now.
-          await kit.say(step.context, k.texts.step1, phone(step));
           return kit.ask(step, k.texts.askCalled, k.calledChoices);
         },
         async (step) => {

@@ -145,7 +145,13 @@ export class MainDialog {
     if (dc.activeDialog) {
       // An answer to the pending question wins over everything else (「no thanks」 is "no" here).
       const pending = this.pendingQuestion(dc);
-      if (pending && !pending.freeText && matchChoice(text, pending, this.deps.recognizeYesNo)) {
+      if (pending && matchChoice(text, pending, this.deps.recognizeYesNo)) {
+        await dc.continueDialog();
+        return;
+      }
+      // Free text (a description for staff, a time) is the member's own words: a topic word inside
+      // it is not a new request. Only a short, plain "cancel" stops it.
+      if (pending?.freeText && !(recognition.topic === 'cancel' && foldForMatch(text).length <= 8)) {
         await dc.continueDialog();
         return;
       }
@@ -163,7 +169,7 @@ export class MainDialog {
         await context.sendActivity(c.thanksBye[lang]);
         return;
       }
-      if (this.interrupts(dc, recognition, pending)) {
+      if (this.interrupts(dc, recognition)) {
         await dc.cancelAllDialogs();
         await this.startTopic(dc, recognition.topic, text, session);
         return;
@@ -203,15 +209,10 @@ export class MainDialog {
     return options?.choices ? options : undefined;
   }
 
-  /**
-   * A clear, confident topic other than the running flow's own interrupts it. While the member is
-   * typing free text (a description, a time) only a near-certain topic does.
-   */
-  private interrupts(dc: DialogContext, recognition: RoutedRecognition, pending?: QuestionOptions): boolean {
+  /** A clear topic other than the running flow's own interrupts it. */
+  private interrupts(dc: DialogContext, recognition: RoutedRecognition): boolean {
     if (CONTROL_TOPICS.includes(recognition.topic) || recognition.ambiguous) return false;
-    if (dc.activeDialog?.id === flowFor(recognition.topic)) return false;
-    if (pending?.freeText) return recognition.score >= 0.9;
-    return true;
+    return dc.activeDialog?.id !== flowFor(recognition.topic);
   }
 
   /**

@@ -11,17 +11,19 @@ describe('lost or stolen card', () => {
   it('ja: asks lost or stolen and when, then phone first, police second, and an urgent inquiry at 3 a.m.', async () => {
     const h = await createHarness(await tempDir(), { at: new Date('2026-11-26T03:00:00+09:00') });
     let r = await h.say('カードの紛失・盗難');
-    expect(joined(r)).toContain('盗まれましたか');
+    // The call comes first, before any question, even at 3 a.m.
+    const step1 = joined(r);
+    expect(step1).toContain('まず今すぐ');
+    expect(step1).toContain(PHONE);
+    expect(step1).toContain('24時間');
+    expect(step1.indexOf(PHONE)).toBeLessThan(step1.indexOf('盗まれましたか'));
     expect(lastButtons(r)).toEqual(['なくした', '盗まれた', 'わからない']);
 
     r = await h.say('財布ごと盗まれました');
     expect(joined(r)).toContain('いつごろ気づきましたか');
 
     r = await h.say('昨日の夜8時ごろ');
-    const step1 = joined(r);
-    expect(step1).toContain('まず今すぐ');
-    expect(step1).toContain(PHONE);
-    expect(step1).toContain('24時間');
+    expect(joined(r)).toContain('お電話はできましたか');
     expect(lastButtons(r)).toContain('電話した');
 
     r = await h.say('これから電話します');
@@ -51,6 +53,7 @@ describe('lost or stolen card', () => {
     expect(joined(r)).not.toContain('盗まれましたか');
     expect(joined(r)).not.toContain('いつごろ');
     expect(joined(r)).toContain(PHONE);
+    expect(joined(r)).toContain('お電話はできましたか');
     const r2 = await h.say('電話した');
     expect(joined(r2)).toContain('紛失届');
     const r3 = await h.say('いいえ');
@@ -65,11 +68,12 @@ describe('lost or stolen card', () => {
     });
     let r = await h.say('Lost or stolen card');
     expect(joined(r)).toContain('lose the card, or was it stolen');
+    expect(joined(r)).toContain(`call Promise Call at ${PHONE}`);
+    expect(joined(r)).toContain('24 hours');
     r = await h.say('lost it');
     expect(joined(r)).toContain('When did you notice');
     r = await h.say('yesterday evening');
-    expect(joined(r)).toContain(`call Promise Call at ${PHONE}`);
-    expect(joined(r)).toContain('24 hours');
+    expect(joined(r)).toContain('Have you been able to call?');
     r = await h.say('done');
     expect(joined(r)).toContain('loss report');
     r = await h.say('no thanks');
