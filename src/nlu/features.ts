@@ -3,501 +3,62 @@
 // language-independent concept tags. A concept fires for 「忘れた」 and for "forgot" alike, so
 // English examples teach the Japanese side and the other way round.
 
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadJsonFile } from '../knowledge/loader.js';
+import { KNOWLEDGE_DIR } from '../paths.js';
 import { normalize } from './normalize.js';
 
-// Patterns are written against normalised text: hiragana only, no long-vowel marks, canonical
-// spellings from normalize.ts (ろぐいん/login, webid, 暗証番号, ぱすわど/password, 振込, 引落, …).
-// Each concept is a list of alternatives; `(?<![a-z])` keeps English words from matching inside others.
-const CONCEPT_PATTERNS: Record<string, string[]> = {
-  LOGIN: [
-    'ろぐいん',
-    'login',
-    'まいぺじ',
-    '会員(?:ぺじ|さいと|専用|向け)',
-    'members? ?(?:site|page|area)',
-    '入り方',
-    '入れ',
-    'はいれ',
-    '入る',
-    'はいる',
-    'あくせす',
-    'access',
-    'get into',
-    '(?<![a-z])log ?on',
-  ],
-  WEBID: ['webid'],
-  ID: ['(?<![a-z])id(?![a-z])', '(?<=[^a-z])id'],
-  CARDNO: ['かど(?:の)?番号', 'card ?(?:number|no)', '会員番号', 'member number'],
-  PASSWORD: ['ぱすわど', 'password', '(?<![a-z])pass(?![a-z])', 'ぱす(?![ぽた])'],
-  PIN: ['暗証番号', '(?<![a-z])pin(?![a-z])', '4桁', '四桁'],
-  FORGET: [
-    '忘れ',
-    '思い出せ',
-    'おもいだせ',
-    '覚えて(?:い)?な',
-    '失念',
-    'だっけ',
-    'だったか',
-    '再確認',
-    'forg[eo]t',
-    'remember',
-    'recall',
-    'recover',
-    'retriev',
-    '(?<![a-z])again',
-  ],
-  UNKNOWN: ['わから', '知らな', 'しらな', '不明', "don'?t know", 'not sure'],
-  RESET: [
-    '再設定',
-    'りせっと',
-    'reset',
-    '変更',
-    '変え',
-    'change',
-    '新しく',
-    '再発行',
-    'reissue',
-    '再登録',
-    '作り直',
-    'new (?:password|pin)',
-  ],
-  LOSE: [
-    'なく(?:し|な|て)',
-    '紛失',
-    '落とし',
-    'おとし',
-    '見つから',
-    'みつから',
-    'どっかいった',
-    'どこかに',
-    'どこにも',
-    '行方不明',
-    '置き忘れ',
-    '(?<![a-z])lost',
-    '(?<![a-z])lose',
-    'missing',
-    'misplace',
-    'dropped',
-    "can'?t find",
-    'left (?:it|my)',
-  ],
-  STEAL: [
-    '盗',
-    'ぬすま',
-    'すられ',
-    'すりに',
-    'ひったくり',
-    '空き巣',
-    '取られ',
-    'とられ',
-    'stole',
-    'theft',
-    'robbed',
-    'pickpocket',
-    'snatch',
-  ],
-  WALLET: ['財布', 'かばん', '鞄', 'wallet', 'purse', '(?<![a-z])bag(?![a-z])'],
-  CARD: ['かど(?!う)', '(?<![a-z])card'],
-  STOP: ['止め', '停止', 'とめて', '(?<![a-z])block', 'freeze', 'suspend', 'cancel (?:my|the) card'],
-  ERROR: [
-    'えら',
-    'error',
-    '失敗',
-    '(?<![a-z])fail',
-    '弾か',
-    'はじか',
-    '無効',
-    'invalid',
-    'incorrect',
-    'reject',
-    '反応しな',
-    '真っ白',
-    '戻され',
-    'kicked',
-    'おかしい',
-    '誤り',
-    '違います(?:って|と)',
-    '違うと',
-    'wrong',
-    '間違',
-    'まちが',
-    'おば',
-  ],
-  LOCK: ['ろっく', 'lock', 'blocked', '回数', 'too many'],
-  CANT: [
-    'うまく(?:い|行)か',
-    'うまくいきません',
-    '(?:でき|でけ)(?:ない|ません|ん|ず|へん|なく)',
-    'むり',
-    '無理',
-    '不可',
-    '入れな',
-    'はいれな',
-    "can'?t",
-    'cannot',
-    'unable',
-    "won'?t",
-    "doesn'?t work",
-    'not working',
-    'つながらな',
-    '進めな',
-    'だめ',
-  ],
-  REGISTER: [
-    '登録',
-    'register',
-    'registration',
-    'signup',
-    'create an account',
-    'account creation',
-    'あかうんと(?:作|登録)',
-    '会員にな',
-    'become a .*member',
-    'ゆざ',
-    'enrol',
-  ],
-  ISSUE: [
-    '(?<!再)発行',
-    '取得',
-    '作り',
-    '作る',
-    '作成',
-    'つく',
-    '申請',
-    'もらう',
-    '手に入',
-    '持って(?:い)?な',
-    '(?<![a-z])get (?:a|one)',
-    'obtain',
-    'create',
-    'make',
-    'issue',
-    'set ?up',
-    'apply',
-  ],
-  WHATIS: [
-    'とは',
-    'って(?:なに|何)',
-    '何(?:ですか)?$',
-    'なに$',
-    '意味',
-    'what is',
-    "what'?s",
-    'meaning',
-    'explain',
-  ],
-  HOWTO: [
-    '方法',
-    'やり方',
-    '仕方',
-    'しかた',
-    '手順',
-    'どうやって',
-    'どうやる',
-    'どうすれば',
-    'どうしたら',
-    'どこ',
-    '(?<![a-z])how',
-    'where',
-    'steps',
-    'instructions',
-  ],
-  PHONE: [
-    '電話',
-    'こるせんた',
-    'ふりだいやる',
-    'ふりこる',
-    '0120',
-    '(?<![a-z])phone',
-    '(?<![a-z])call(?![a-z])',
-    'toll',
-    'hotline',
-  ],
-  CONTACT: [
-    '問い合わせ',
-    '連絡',
-    '窓口',
-    'さぽと',
-    'support',
-    'contact',
-    '(?<![a-z])reach',
-    'customer service',
-    'inquir',
-    'enquir',
-    '返事',
-    '返信',
-    '回答',
-    'reply',
-    'respond',
-    'answer',
-  ],
-  HOURS: [
-    '何時',
-    '時間',
-    '営業',
-    '受付',
-    '土日',
-    '夜',
-    '週末',
-    '深夜',
-    '祝日',
-    '(?<![a-z])hours?',
-    '(?<![a-z])open(?![a-z])',
-    'weekend',
-    'night',
-    'holiday',
-  ],
-  HUMAN: [
-    '人間',
-    '人と話',
-    '人に(?:代|かわ|つな|繋|対応|聞)',
-    '人がいい',
-    '人い(?:ます|る|な)',
-    '担当',
-    'おぺれた',
-    'すたっふ',
-    '係',
-    '有人',
-    '中の人',
-    '生身',
-    '相談員',
-    'human',
-    'person',
-    'agent',
-    'operator',
-    'staff',
-    'representative',
-    'someone',
-    'transfer me',
-    'put me through',
-    'speak (?:to|with)',
-    'talk (?:to|with)',
-  ],
-  MESSAGE: [
-    '伝言',
-    'めっせじ',
-    '残し',
-    '残す',
-    '折り返',
-    'かけ直',
-    'leave a message',
-    'call me back',
-    'callback',
-  ],
-  PAY: ['返済', '支払', '払', '返す', '返し', '(?<![a-z])pay', 'repay'],
-  DUE: ['返済日', '支払日', '期日', '約定日', 'いつ', '(?<![a-z])due', '(?<![a-z])date', '(?<![a-z])when'],
-  LATE: [
-    '遅れ',
-    '遅くな',
-    '遅延',
-    '延滞',
-    '滞納',
-    '間に合わな',
-    '過ぎ',
-    '払えな',
-    '待って',
-    '(?<![a-z])late',
-    'missed',
-    'overdue',
-    'behind on',
-  ],
-  AMOUNT: [
-    'いくら',
-    'どれくらい',
-    'どのくらい',
-    '金額',
-    '額',
-    '残高',
-    '残り',
-    '完済',
-    '一括',
-    'how much',
-    'amount',
-    'balance',
-    '(?<![a-z])owe',
-    'pay off',
-  ],
-  INTEREST: ['利息', '金利', '利率', '利子', 'interest', '(?<![a-z])rate'],
-  SERVICE: ['さびす', 'service', '機能', 'feature', 'できること', '何ができ', '特典', 'benefit'],
-  ONLINE: [
-    'web',
-    'ねっと',
-    'おんらいん',
-    'online',
-    'すまほ',
-    'あぷり',
-    'smartphone',
-    '(?<![a-z])app(?![a-z])',
-    '家から',
-    'atmに行か',
-    'without going',
-  ],
-  TRANSFER: [
-    '振込',
-    '瞬ふり',
-    '送金',
-    '入金',
-    'shunfuri',
-    'transfer',
-    '(?<![a-z])wire',
-    'deposit',
-    'send (?:the |some |it )?(?:money|loan|cash)',
-    'to my bank',
-    '口座に',
-    '口座へ',
-  ],
-  BANK: ['銀行', 'ばんく', '口座', '(?<![a-z])bank'],
-  POINT: ['ぽいんと', 'point', 'reward', 'loyalty'],
-  DEBIT: [
-    '口座振替',
-    '口ふり',
-    '引落',
-    '自動(?:で|返済|に|引)',
-    'direct debit',
-    'auto ?pay',
-    'auto debit',
-    'automatic',
-    'kuchifuri',
-    'withdrawal',
-  ],
-  GREET: [
-    'こんにち',
-    'こんち',
-    'ちわ',
-    'こんばん',
-    'おはよ',
-    '^やあ',
-    'もしもし',
-    'はじめまして',
-    'はろ',
-    'やっほ',
-    'おっす',
-    'よろしく',
-    'お疲れ',
-    'おつかれ',
-    'お世話に',
-    '^どうも$',
-    'hello',
-    'hallo',
-    '(?<![a-z])hi(?![a-z])',
-    'hiya',
-    '(?<![a-z])hey',
-    'good (?:morning|afternoon|evening|day)',
-    'howdy',
-    'greetings',
-    '^yo$',
-    '^morning$',
-  ],
-  HELP: [
-    'へるぷ',
-    '(?<![a-z])help(?!ed)',
-    'めにゅ',
-    'menu',
-    '使い方',
-    '使えば',
-    '何ができ',
-    'できること',
-    '答えられ',
-    '選択肢',
-    '操作',
-    'このちゃっと',
-    'ぼっと',
-    '何について',
-    '何を聞',
-    '質問',
-    '聞きたい',
-    '聞けば',
-    '相談したいこと',
-    'what can (?:you|i|this|the)',
-    '(?<![a-z])bot(?![a-z])',
-    'options',
-    'commands',
-    'question',
-    '(?<![a-z])cover',
-    'use th',
-    'how does this work',
-  ],
-  THANKS: [
-    'ありがと',
-    'ありがて',
-    '感謝',
-    'さんきゅ',
-    'あざ(?:す|っす)',
-    '助か',
-    '参考にな',
-    '解決しました',
-    'thank',
-    'thx',
-    '(?<![a-z])ty(?![a-z])',
-    'cheers',
-    'appreciate',
-    'helped',
-  ],
-  BYE: [
-    'さよなら',
-    'さようなら',
-    'ばいばい',
-    'またね',
-    'また来',
-    'じゃあね',
-    'それじゃ',
-    '失礼します',
-    'おやすみ',
-    '以上です',
-    'もう大丈夫',
-    'bye',
-    'see (?:you|ya)',
-    "that'?s (?:all|everything)",
-    'take care',
-    'later$',
-  ],
-  CANCEL: [
-    'きゃんせる',
-    'やめ',
-    '取り消',
-    '中断',
-    '中止',
-    'もういい',
-    'いいや',
-    '終了',
-    '戻',
-    'やり直',
-    'すとっぷ',
-    '^止めて',
-    'なんでもない',
-    '別にいい',
-    '処理',
-    'cancel',
-    '(?<![a-z])stop',
-    'quit',
-    'abort',
-    'never ?mind',
-    'forget (?:it|about)',
-    'start over',
-    'go back',
-    '(?<![a-z])exit',
-    'scratch that',
-    "don'?t bother",
-  ],
-  OTHERLOAN: [
-    '住宅ろん',
-    '車のろん',
-    'くれじっとかど',
-    '審査',
-    '限度額',
-    '増額',
-    '他社',
-    'mortgage',
-    'credit card',
-    'credit check',
-    'credit limit',
-    'new loan',
-  ],
-};
+/** knowledge/nlu-concepts.json: concept name → regular-expression alternatives (normalised text). */
+export const conceptLexiconSchema = z
+  .object({
+    $comment: z.string().optional(),
+    concepts: z.record(
+      z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'concept names are UPPER_SNAKE'),
+      z
+        .array(
+          z
+            .string()
+            .min(1)
+            .refine(
+              (p) => {
+                try {
+                  new RegExp(p);
+                  return true;
+                } catch {
+                  return false;
+                }
+              },
+              { message: 'not a valid regular expression' },
+            ),
+        )
+        .min(1),
+    ),
+  })
+  .strict();
 
-const CONCEPTS: ReadonlyArray<readonly [string, RegExp]> = Object.entries(CONCEPT_PATTERNS).map(
-  ([name, alternatives]) => [name, new RegExp(alternatives.join('|'))] as const,
-);
+export type ConceptLexicon = z.infer<typeof conceptLexiconSchema>;
+export type CompiledConcepts = ReadonlyArray<readonly [string, RegExp]>;
+
+export const CONCEPTS_FILE = 'nlu-concepts.json';
+
+export function compileConcepts(lexicon: ConceptLexicon): CompiledConcepts {
+  return Object.entries(lexicon.concepts).map(
+    ([name, alternatives]) => [name, new RegExp(alternatives.join('|'))] as const,
+  );
+}
+
+const cache = new Map<string, CompiledConcepts>();
+
+/** The concept lexicon of a knowledge directory, validated and compiled once per directory. */
+export function loadConcepts(dir: string = KNOWLEDGE_DIR): CompiledConcepts {
+  let compiled = cache.get(dir);
+  if (!compiled) {
+    compiled = compileConcepts(loadJsonFile(join(dir, CONCEPTS_FILE), conceptLexiconSchema));
+    cache.set(dir, compiled);
+  }
+  return compiled;
+}
 
 const EN_STOPWORDS = new Set([
   'a',
@@ -554,23 +115,25 @@ export const FEATURE_WEIGHTS = {
 const TOKEN = /[a-z0-9']+|[^\sa-z0-9']+/g;
 
 /** Feature names with weights for one normalised text. */
-export function featuresOfNormalized(normalized: string): Map<string, number> {
+export function featuresOfNormalized(
+  normalized: string,
+  concepts: CompiledConcepts = loadConcepts(),
+): Map<string, number> {
   const out = new Map<string, number>();
   const add = (name: string, weight: number) => out.set(name, (out.get(name) ?? 0) + weight);
 
-  const concepts: string[] = [];
-  for (const [name, pattern] of CONCEPTS) {
+  const fired: string[] = [];
+  for (const [name, pattern] of concepts) {
     if (pattern.test(normalized)) {
-      concepts.push(name);
+      fired.push(name);
       add(`c:${name}`, FEATURE_WEIGHTS.concept);
     }
   }
   // Pairs let a linear model tell FORGET+PIN from FORGET+WEBID from LOSE+CARD.
-  for (let i = 0; i < concepts.length; i++) {
-    for (let j = i + 1; j < concepts.length; j++)
-      add(`cc:${concepts[i]}+${concepts[j]}`, FEATURE_WEIGHTS.pair);
+  for (let i = 0; i < fired.length; i++) {
+    for (let j = i + 1; j < fired.length; j++) add(`cc:${fired[i]}+${fired[j]}`, FEATURE_WEIGHTS.pair);
   }
-  if (concepts.length === 0) add('c:NONE', 1);
+  if (fired.length === 0) add('c:NONE', 1);
 
   const words: string[] = [];
   for (const token of normalized.match(TOKEN) ?? []) {
@@ -604,11 +167,11 @@ export function featuresOfNormalized(normalized: string): Map<string, number> {
   return out;
 }
 
-export function featuresOf(text: string): Map<string, number> {
-  return featuresOfNormalized(normalize(text));
+export function featuresOf(text: string, concepts: CompiledConcepts = loadConcepts()): Map<string, number> {
+  return featuresOfNormalized(normalize(text), concepts);
 }
 
-export function conceptsOf(text: string): string[] {
+export function conceptsOf(text: string, concepts: CompiledConcepts = loadConcepts()): string[] {
   const normalized = normalize(text);
-  return CONCEPTS.filter(([, pattern]) => pattern.test(normalized)).map(([name]) => name);
+  return concepts.filter(([, pattern]) => pattern.test(normalized)).map(([name]) => name);
 }

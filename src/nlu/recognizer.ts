@@ -3,7 +3,7 @@ import { detectLang } from '../language.js';
 import { TOPIC_IDS, type TopicId } from '../topics.js';
 import { LinearClassifier, type TrainOptions } from './classifier.js';
 import { extractEntities } from './entities.js';
-import { featuresOfNormalized } from './features.js';
+import { type CompiledConcepts, featuresOfNormalized, loadConcepts } from './features.js';
 import { type IntentExample, loadIntents, type RecognizerSettings } from './intentsKnowledge.js';
 import { normalize } from './normalize.js';
 
@@ -44,35 +44,37 @@ export class TopicRecognizer implements BotRecognizer {
   private constructor(
     private readonly model: LinearClassifier,
     readonly settings: RecognizerSettings,
+    private readonly concepts: CompiledConcepts,
   ) {}
 
   /** Loads and validates knowledge/intents, then trains the model in process. */
   static fromKnowledge(dir?: string): TopicRecognizer {
     const { examples, settings } = loadIntents(dir);
-    return TopicRecognizer.fromExamples(examples, settings);
+    return TopicRecognizer.fromExamples(examples, settings, undefined, loadConcepts(dir));
   }
 
   static fromExamples(
     examples: ReadonlyArray<Pick<IntentExample, 'text' | 'topic'>>,
     settings: RecognizerSettings,
     options?: Partial<TrainOptions>,
+    concepts: CompiledConcepts = loadConcepts(),
   ): TopicRecognizer {
     const samples = examples.map((e) => ({
-      features: featuresOfNormalized(normalize(e.text)),
+      features: featuresOfNormalized(normalize(e.text), concepts),
       label: LABELS.indexOf(e.topic),
     }));
-    return new TopicRecognizer(LinearClassifier.train(samples, LABELS.length, options), settings);
+    return new TopicRecognizer(LinearClassifier.train(samples, LABELS.length, options), settings, concepts);
   }
 
   /** Same model, other decision settings (used by calibration). */
   withSettings(settings: RecognizerSettings): TopicRecognizer {
-    return new TopicRecognizer(this.model, settings);
+    return new TopicRecognizer(this.model, settings, this.concepts);
   }
 
   /** Raw model output, before the out-of-scope decision. */
   rawScores(text: string): { normalized: string; probabilities: Float64Array; coverage: number } {
     const normalized = normalize(text);
-    const { probabilities, coverage } = this.model.predict(featuresOfNormalized(normalized));
+    const { probabilities, coverage } = this.model.predict(featuresOfNormalized(normalized, this.concepts));
     return { normalized, probabilities, coverage };
   }
 
