@@ -3,6 +3,9 @@ import type { Activity, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { MAX_MESSAGE_CHARS } from '../activityGuard.js';
+import { exceedsDepth } from '../httpErrors.js';
+import { maskDeep } from '../privacy/secretGuard.js';
 import {
   ConversationNotFoundError,
   type ConversationRecord,
@@ -65,7 +68,8 @@ const accountSchema = z.object({ id: z.string().max(256).optional(), name: z.str
 // timestamps, channel, serviceUrl) is set by the server; unknown fields are dropped.
 const incomingActivitySchema = z.object({
   type: z.enum(['message', 'typing', 'event']),
-  text: z.string().max(10_000).optional(),
+  // The same limit as /api/messages (MAX_MESSAGE_CHARS), with the same clear message.
+  text: z.string().max(MAX_MESSAGE_CHARS, `text is longer than ${MAX_MESSAGE_CHARS} characters`).optional(),
   textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
   locale: z.string().optional(),
   localTimestamp: z.string().max(64).optional(),
@@ -370,6 +374,8 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
       const { record } = await authorise(req);
       const body = await readJsonBody(req);
       if (body === undefined) throw new HttpError(400, 'MissingProperty', 'An activity is required.');
+      // A text/plain body is parsed here, not by bodyParser: refuse deep nesting before anything recurses.
+      if (exceedsDepth(body)) throw new HttpError(400, 'BadArgument', 'The activity is nested too deeply.');
       if (JSON.stringify(body).length > MAX_ACTIVITY_BYTES) {
         throw new HttpError(413, 'PayloadTooLarge', 'The activity is too large.');
       }
@@ -379,9 +385,11 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
       await ensureStarted(record, cleanLocale(locale));
 
       const now = new Date();
+      // The transcript Web Chat reads back holds the masked text; the bot gets the original once, so
+      // its secret guard can warn the member (and masks it again before anything else sees it).
       const echo = log.append(
         record.id,
-        {
+        maskDeep({
           ...fields,
           ...(cleanLocale(locale) ? { locale: cleanLocale(locale) } : {}),
           channelId: DIRECTLINE_CHANNEL_ID,
@@ -390,11 +398,11 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
           from: { id: record.userId, role: 'user' },
           recipient: { id: DIRECTLINE_BOT_ID, name: adapter.bot.name, role: 'bot' },
           timestamp: now.toISOString(),
-        },
+        }),
         fields.type === 'message' ? {} : { ephemeralMs: NON_MESSAGE_ECHO_TTL_MS },
       );
       try {
-        await deliver(toBotActivity(echo, now));
+        await deliver(toBotActivity({ ...echo, text: fields.text, value: fields.value }, now));
       } catch (err) {
         // Only reached when onTurnError itself throws: the message was stored, the bot failed.
         logger?.error({ err, conversationId: record.id }, 'bot failed to handle a Direct Line activity');
