@@ -7,10 +7,24 @@ import type { Config } from './config.js';
 import { DIRECTLINE_SERVICE_URL, type DirectLineAdapter } from './directline/directLineAdapter.js';
 import { registerDirectLine } from './directline/routes.js';
 import { registerWebChatPage } from './directline/webChatPage.js';
+import {
+  clarifyRestifyErrors,
+  jsonFormatter,
+  rejectDeepBodies,
+  requireReadableContentType,
+  safeHandler,
+} from './httpErrors.js';
 import type { Knowledge } from './knowledge/index.js';
 import { fill } from './knowledge/template.js';
 import { detectLang } from './language.js';
-import { createLogger, type Logger } from './logger.js';
+import {
+  createLogger,
+  createTurnLogMiddleware,
+  type Logger,
+  registerRequestLogging,
+  requestContext,
+} from './logger.js';
+import { createConversationRateLimit, createIpRateLimit } from './rateLimit.js';
 import { createReplyDelivery } from './triage/delivery.js';
 import { registerStaffApi } from './triage/staffApi.js';
 import { registerStaffPage } from './triage/staffPage.js';
@@ -57,22 +71,50 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     MicrosoftAppType: config.microsoftAppType,
     MicrosoftAppTenantId: config.microsoftAppTenantId,
   });
+  // After services.middleware (secret guard first): a log line per turn, then the per-conversation
+  // rate limit, whose polite reply names the phone number like the error message does.
+  const conversationLimit = createConversationRateLimit(
+    config.rateLimit,
+    (lang) =>
+      fill(knowledge.conversation.rateLimited[lang], {
+        phone: knowledge.supportHours.contacts.promise_call?.phoneNumber ?? '',
+      }),
+    logger,
+  );
+  const turnMiddleware = [createTurnLogMiddleware(logger), ...(conversationLimit ? [conversationLimit] : [])];
+
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = onTurnError;
-  for (const m of services.middleware) adapter.use(m);
+  for (const m of [...services.middleware, ...turnMiddleware]) adapter.use(m);
 
-  const server = restify.createServer({ name: 'member-help-bot' });
+  const server = restify.createServer({
+    name: 'member-help-bot',
+    // restify 11 logs through pino (its @types still say bunyan): use ours, redaction included.
+    log: logger as unknown as restify.ServerOptions['log'],
+    formatters: { 'application/json': jsonFormatter(MAX_BODY_BYTES) },
+  });
+  // Request id + access log, then the per-address limit, before routing and body parsing.
+  registerRequestLogging(server, logger);
+  const ipLimit = createIpRateLimit(config.rateLimit, logger);
+  if (ipLimit) server.pre(ipLimit);
+  clarifyRestifyErrors(server, MAX_BODY_BYTES);
+  server.use(requireReadableContentType);
   server.use(restify.plugins.queryParser());
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
+  server.use(rejectDeepBodies);
+  server.use(requestContext);
 
-  server.post('/api/messages', async (req, res) => {
-    const check = checkIncomingActivity(req.body);
-    if (!check.ok) {
-      res.send(400, { error: { code: 'BadArgument', message: check.message } });
-      return;
-    }
-    await adapter.process(req, res, (context) => bot.run(context));
-  });
+  server.post(
+    '/api/messages',
+    safeHandler('api/messages', logger, async (req, res) => {
+      const check = checkIncomingActivity(req.body);
+      if (!check.ok) {
+        res.send(400, { error: { code: 'BadArgument', message: check.message } });
+        return;
+      }
+      await adapter.process(req, res, (context) => bot.run(context));
+    }),
+  );
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });
     return next();
@@ -80,7 +122,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const directLine = registerDirectLine(server, { bot, tokenSecret: config.directLineTokenSecret, logger });
   directLine.onTurnError = onTurnError;
-  for (const m of services.middleware) directLine.use(m);
+  for (const m of [...services.middleware, ...turnMiddleware]) directLine.use(m);
   registerWebChatPage(server);
 
   registerStaffApi(server, {

@@ -24,6 +24,11 @@ const envSchema = z.object({
     .string()
     .default('')
     .refine((v) => v === '' || v.length >= 32, 'must be empty (generated) or at least 32 characters'),
+  // Rate limits (src/rateLimit.ts); a count of 0 turns that limit off.
+  RATE_LIMIT_IP_REQUESTS: z.coerce.number().int().min(0).default(120),
+  RATE_LIMIT_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  RATE_LIMIT_CONVERSATION_MESSAGES: z.coerce.number().int().min(0).default(20),
+  RATE_LIMIT_CONVERSATION_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export interface Config {
@@ -41,6 +46,13 @@ export interface Config {
   stateTtlHours: number;
   /** Signs Web Chat's Direct Line tokens. */
   directLineTokenSecret: string;
+  /** HTTP requests per client address and message turns per conversation; a count of 0: off. */
+  rateLimit: {
+    ipRequests: number;
+    ipWindowSeconds: number;
+    conversationMessages: number;
+    conversationWindowSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -79,5 +91,11 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stateTtlHours: e.STATE_TTL_HOURS,
     // A per-process secret means a page reload after a restart starts a new chat; set one to keep them.
     directLineTokenSecret: e.DIRECTLINE_TOKEN_SECRET || randomBytes(32).toString('hex'),
+    rateLimit: {
+      ipRequests: e.RATE_LIMIT_IP_REQUESTS,
+      ipWindowSeconds: e.RATE_LIMIT_IP_WINDOW_SECONDS,
+      conversationMessages: e.RATE_LIMIT_CONVERSATION_MESSAGES,
+      conversationWindowSeconds: e.RATE_LIMIT_CONVERSATION_WINDOW_SECONDS,
+    },
   };
 }

@@ -23,6 +23,8 @@ export const conversationSchema = z
     thanksBye: bilingualText,
     anythingElse: bilingualText,
     error: bilingualText,
+    /** Sent once to a member who sends more messages than the per-conversation rate limit allows. */
+    rateLimited: bilingualText,
     topicLabels: z.record(z.enum(TOPIC_IDS), bilingualText),
     yes: bilingualText,
     no: bilingualText,

@@ -1,0 +1,134 @@
+import type { IncomingMessage } from 'node:http';
+import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Next, Request, Response } from 'restify';
+import type { Config } from './config.js';
+import { detectLang } from './language.js';
+
+// Two limits, both in memory (one process serves the bot):
+// - per client address, on every HTTP route: a generous ceiling so one address cannot flood the
+//   server (Web Chat's one-second polling is far below it); over it → 429 JSON with Retry-After;
+// - per conversation, on message turns: the member who floods gets ONE polite message in their
+//   language, further messages are dropped without running the dialog (the channel still gets its
+//   200, so it does not retry); other conversations are unaffected.
+// Behind a reverse proxy every member shares the proxy's address: raise or turn off the IP limit.
+
+export type RateLimitConfig = Config['rateLimit'];
+
+/** Paths never limited: the liveness probe must not get 429 while someone floods the server. */
+const EXEMPT_PATHS = new Set(['/healthz']);
+
+interface LogLike {
+  warn(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+function clientAddress(req: Request): string {
+  return (req as unknown as IncomingMessage).socket?.remoteAddress ?? 'unknown';
+}
+
+function retryAfterSeconds(res: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}
+
+/**
+ * restify `pre` handler limiting requests per client address, or undefined when the limit is off
+ * (RATE_LIMIT_IP_REQUESTS=0). Runs before routing and body parsing, so a flood costs little.
+ */
+export function createIpRateLimit(
+  config: Pick<RateLimitConfig, 'ipRequests' | 'ipWindowSeconds'>,
+  logger?: LogLike,
+): ((req: Request, res: Response, next: Next) => void) | undefined {
+  if (config.ipRequests <= 0) return undefined;
+  const limiter = new RateLimiterMemory({ points: config.ipRequests, duration: config.ipWindowSeconds });
+  return function ipRateLimit(req, res, next) {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (EXEMPT_PATHS.has(path)) {
+      next();
+      return;
+    }
+    const key = clientAddress(req);
+    limiter.consume(key).then(
+      () => next(),
+      (rejection: unknown) => {
+        if (!(rejection instanceof RateLimiterRes)) {
+          // The memory store does not fail; if it ever does, serve rather than lock everyone out.
+          logger?.warn({ err: rejection }, 'IP rate limiter failed; request let through');
+          next();
+          return;
+        }
+        const retryAfter = retryAfterSeconds(rejection);
+        // Log the first rejection of a window only: a flood must not become a log flood.
+        if (rejection.consumedPoints === config.ipRequests + 1) {
+          logger?.warn({ client: key, retryAfterSeconds: retryAfter }, 'IP rate limit reached');
+        }
+        res.header('Retry-After', String(retryAfter));
+        res.header('Cache-Control', 'no-store');
+        res.send(429, {
+          error: {
+            code: 'TooManyRequests',
+            message: `Too many requests from this address; try again in ${retryAfter} seconds.`,
+          },
+        });
+        next(false);
+      },
+    );
+  };
+}
+
+export interface ConversationRateLimitOptions {
+  messages: number;
+  windowSeconds: number;
+  /** The polite message, in both languages ({phone} is filled by `fill`). */
+  text: (lang: 'ja' | 'en') => string;
+  logger?: LogLike;
+}
+
+/**
+ * botbuilder Middleware limiting message turns per conversation. Register it after the secret guard
+ * (the polite reply then passes the guard's outgoing mask like every other reply).
+ */
+export class ConversationRateLimitMiddleware implements Middleware {
+  private readonly limiter: RateLimiterMemory;
+
+  constructor(private readonly options: ConversationRateLimitOptions) {
+    this.limiter = new RateLimiterMemory({ points: options.messages, duration: options.windowSeconds });
+  }
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const activity = context.activity;
+    const conversationId = activity.conversation?.id;
+    if (activity.type !== ActivityTypes.Message || !conversationId) return next();
+    const key = `${activity.channelId ?? ''}/${conversationId}`;
+    try {
+      await this.limiter.consume(key);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const log = { conversationId, channelId: activity.channelId };
+      if (rejection.consumedPoints === this.options.messages + 1) {
+        this.options.logger?.warn(log, 'conversation rate limit reached; telling the member once');
+        const lang = detectLang(activity.text, activity.locale);
+        await context.sendActivity(this.options.text(lang));
+      } else {
+        this.options.logger?.debug(log, 'message dropped by the conversation rate limit');
+      }
+      return; // the dialog does not run; the channel still gets its 200
+    }
+    await next();
+  }
+}
+
+/** The conversation limit as Middleware, or undefined when it is off (RATE_LIMIT_CONVERSATION_MESSAGES=0). */
+export function createConversationRateLimit(
+  config: Pick<RateLimitConfig, 'conversationMessages' | 'conversationWindowSeconds'>,
+  text: ConversationRateLimitOptions['text'],
+  logger?: LogLike,
+): ConversationRateLimitMiddleware | undefined {
+  if (config.conversationMessages <= 0) return undefined;
+  return new ConversationRateLimitMiddleware({
+    messages: config.conversationMessages,
+    windowSeconds: config.conversationWindowSeconds,
+    text,
+    logger,
+  });
+}
