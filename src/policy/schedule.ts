@@ -126,6 +126,8 @@ export function nextOpenInstant(schedule: Schedule, at: Date): Date | null {
  * that continue past midnight); null when closed at `at` or when it never closes within the horizon.
  */
 export function closesAt(schedule: Schedule, at: Date): Date | null {
+  // Open around the clock (the loss line): the loop below would walk the whole horizon to say so.
+  if (alwaysOpen(schedule)) return null;
   const t = at.getTime();
   const day = jstStartOfDay(t);
   const current = intervalsOfDay(schedule, day).find(([s, e]) => s <= t && t < e);
@@ -140,6 +142,16 @@ export function closesAt(schedule: Schedule, at: Date): Date | null {
     end = continued[1];
   }
   return null;
+}
+
+/** Every day 00:00–24:00, holidays as usual or 24 h, no closures: every day's windows are [0, 24:00). */
+function alwaysOpen(schedule: Schedule): boolean {
+  const fullDay = (windows: Array<{ open: number; close: number }>) =>
+    windows.some((w) => w.open === 0 && w.close === 24 * 60);
+  if (schedule.yearEndClosure || schedule.closedDates.length > 0) return false;
+  if (schedule.publicHolidays === 'closed') return false;
+  if (schedule.publicHolidays !== 'as_usual' && !fullDay(schedule.publicHolidays)) return false;
+  return WEEKDAYS.every((day) => fullDay(schedule.weekly.filter((w) => w.days.includes(day))));
 }
 
 /**
