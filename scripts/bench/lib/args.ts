@@ -1,0 +1,57 @@
+// Command-line options shared by the bench entries. Every figure has a bound: the runs stop by themselves.
+
+export interface BenchArgs {
+  quick: boolean;
+  concurrency: number;
+  warmupMs: number;
+  /** Length of one measured round. */
+  measureMs: number;
+  /** Measured rounds per bot and protocol (ours and echo alternate). */
+  rounds: number;
+  maxTurns: number;
+  storageSmall: number;
+  storageLarge: number;
+  storageTurns: number;
+  skipStorage: boolean;
+  cpuProf: boolean;
+  /** LOG_LEVEL of the bench servers (production default: info). */
+  logLevel: string;
+  /** The whole run is stopped after this long, whatever happens. */
+  timeLimitMs: number;
+}
+
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const flag = (name: string) => argv.includes(`--${name}`);
+  const num = (name: string, fallback: number, min: number, max: number) => {
+    const i = argv.indexOf(`--${name}`);
+    if (i < 0) return fallback;
+    const value = Number(argv[i + 1]);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      throw new Error(`--${name} must be a number from ${min} to ${max}`);
+    }
+    return value;
+  };
+  const text = (name: string, fallback: string, allowed: string[]) => {
+    const i = argv.indexOf(`--${name}`);
+    if (i < 0) return fallback;
+    const value = argv[i + 1] ?? '';
+    if (!allowed.includes(value)) throw new Error(`--${name} must be one of ${allowed.join(', ')}`);
+    return value;
+  };
+  const quick = flag('quick');
+  return {
+    quick,
+    concurrency: num('concurrency', 32, 1, 256),
+    warmupMs: num('warmup', quick ? 2 : 5, 0, 60) * 1000,
+    measureMs: num('seconds', quick ? 3 : 8, 1, 120) * 1000,
+    rounds: num('rounds', quick ? 2 : 3, 1, 20),
+    maxTurns: 1_000_000,
+    storageSmall: num('small', 1_000, 10, 1_000_000),
+    storageLarge: num('large', quick ? 20_000 : 100_000, 10, 1_000_000),
+    storageTurns: num('turns', quick ? 1_000 : 4_000, 10, 100_000),
+    skipStorage: flag('skip-storage'),
+    cpuProf: flag('cpu-prof'),
+    logLevel: text('log-level', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'silent']),
+    timeLimitMs: (quick ? 3 : 10) * 60 * 1000,
+  };
+}

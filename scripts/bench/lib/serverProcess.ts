@@ -1,0 +1,103 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { DirectLineToken, ParentMessage, ServerMessage, ServerStats } from './protocol.js';
+
+const SERVER_ENTRY = fileURLToPath(new URL('../server.ts', import.meta.url));
+const START_TIMEOUT_MS = 60_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+type Request = ParentMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
+
+/** A bot server in its own process, so its CPU time and RSS are its own and not the load client's. */
+export class ServerProcess {
+  private nextId = 1;
+  private readonly pending = new Map<number, (message: ServerMessage) => void>();
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly baseUrl: string,
+    readonly pid: number,
+  ) {
+    child.on('message', (message: ServerMessage) => {
+      if ('id' in message) {
+        this.pending.get(message.id)?.(message);
+        this.pending.delete(message.id);
+      }
+    });
+  }
+
+  static start(
+    mode: 'ours' | 'echo',
+    dataDir: string,
+    options: { cpuProfDir?: string; env?: Record<string, string> } = {},
+  ): Promise<ServerProcess> {
+    // The tsx loader the parent runs under is inherited through process.execArgv.
+    const execArgv = [...process.execArgv, '--no-deprecation'];
+    if (options.cpuProfDir) execArgv.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);
+    const child = fork(SERVER_ENTRY, [mode, dataDir], {
+      execArgv,
+      env: { ...process.env, BENCH_SERVER_ENV: JSON.stringify(options.env ?? {}) },
+      // stdout carries the server's JSON log (access and turn lines at info): discarded, as a log
+      // shipper would take it away; stderr stays visible.
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    const killOnExit = () => child.kill();
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        reject(new Error(`${mode} server did not start within ${START_TIMEOUT_MS} ms`));
+      }, START_TIMEOUT_MS);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${mode} server exited during start-up (code ${code})`));
+      });
+      child.on('message', (message: ServerMessage) => {
+        if (message.type === 'ready') {
+          clearTimeout(timer);
+          resolve(new ServerProcess(child, message.baseUrl, message.pid));
+        }
+      });
+    });
+  }
+
+  private request(message: Request): Promise<ServerMessage> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`server did not answer ${message.type} in ${REQUEST_TIMEOUT_MS} ms`));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(id, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      this.child.send({ ...message, id } as ParentMessage);
+    });
+  }
+
+  async reset(): Promise<void> {
+    await this.request({ type: 'reset' });
+  }
+
+  async stats(): Promise<ServerStats> {
+    const answer = await this.request({ type: 'stats' });
+    if (answer.type !== 'stats') throw new Error(`unexpected answer ${answer.type}`);
+    return answer.stats;
+  }
+
+  async directLineTokens(count: number): Promise<DirectLineToken[]> {
+    const answer = await this.request({ type: 'directLineTokens', count });
+    if (answer.type !== 'directLineTokens') throw new Error(`unexpected answer ${answer.type}`);
+    return answer.tokens;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    await this.request({ type: 'stop' }).catch(() => this.child.kill());
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,176 @@
+// npm run bench [-- --quick] [--concurrency N] [--seconds S] [--warmup S] [--skip-storage] [--cpu-prof]
+//
+// Bounded load over loopback against the bot server (restify + CloudAdapter + local Direct Line, the
+// bot in a child process with its own temporary DATA_DIR), then the same load against a plain echo
+// ActivityHandler on the same server stack; prints turns/s, p50/p99 per-turn latency, server CPU and
+// RSS, the ratio ours/echo (target >= 0.85), then storage scaling 1k vs 100k conversations (<= 1.5).
+// All traffic goes to 127.0.0.1; every phase is bounded in time; temporary folders are removed.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseBenchArgs } from './lib/args.js';
+import { BenchConnector } from './lib/connector.js';
+import { type LoadResult, mergeResults, type Protocol, runLoad } from './lib/load.js';
+import { MEAN_TURNS_PER_SCRIPT, SCRIPTS } from './lib/scripts.js';
+import { ServerProcess } from './lib/serverProcess.js';
+import { fmt, mb, table, verdict } from './lib/stats.js';
+import { runStorageBench, storageReport } from './lib/storageBench.js';
+
+const THROUGHPUT_TARGET = 0.85;
+const STORAGE_TARGET = 1.5;
+
+const args = parseBenchArgs(process.argv.slice(2));
+
+// The servers run with production defaults except: the per-address limit is raised out of reach (the
+// bench is one client address sending thousands of requests per second; the limiter still runs), and
+// the log level. The per-conversation limit stays as configured (20 messages/min): a script has <= 5
+// turns. The Direct Line start limit is avoided by making conversations in-process (see server.ts).
+const SERVER_ENV: Record<string, string> = {
+  RATE_LIMIT_IP_REQUESTS: '1000000000',
+  LOG_LEVEL: args.logLevel,
+};
+const root = await mkdtemp(join(tmpdir(), 'member-help-bench-'));
+const profDir = args.cpuProf ? await mkdtemp(join(tmpdir(), 'member-help-bench-prof-')) : undefined;
+const servers: ServerProcess[] = [];
+const connector = new BenchConnector();
+
+const hardLimit = setTimeout(() => {
+  console.error(`bench: time limit of ${args.timeLimitMs / 60_000} min reached, stopping`);
+  for (const s of servers) void s.stop();
+  void rm(root, { recursive: true, force: true }).finally(() => process.exit(2));
+}, args.timeLimitMs);
+hardLimit.unref();
+
+const cpu = cpus();
+console.log(
+  `machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), node ${process.version}, ${process.platform}`,
+);
+console.log(`server: LOG_LEVEL=${args.logLevel} (stdout discarded), RATE_LIMIT_IP_REQUESTS raised to 1e9`);
+console.log(
+  `load: ${args.concurrency} concurrent conversations; per bot and protocol warm-up ${args.warmupMs / 1000} s, then ${args.rounds} measured rounds of ${args.measureMs / 1000} s, alternating ours/echo; ` +
+    `${SCRIPTS.length} scripts (ja/en), ${fmt(MEAN_TURNS_PER_SCRIPT, 1)} message turns each on average`,
+);
+
+let exitCode = 0;
+try {
+  await connector.start();
+  // One server process per bot, started one after the other (start-up builds the NLU model).
+  const ours = await ServerProcess.start('ours', join(root, 'ours'), {
+    cpuProfDir: profDir && join(profDir, 'ours'),
+    env: SERVER_ENV,
+  });
+  servers.push(ours);
+  const echo = await ServerProcess.start('echo', join(root, 'echo'), {
+    cpuProfDir: profDir && join(profDir, 'echo'),
+    env: SERVER_ENV,
+  });
+  servers.push(echo);
+  const idle = await Promise.all([ours.stats(), echo.stats()]);
+  console.log(`server RSS after start-up: ours ${mb(idle[0].rss)}, echo ${mb(idle[1].rss)}`);
+
+  const results: Array<{ target: 'ours' | 'echo'; result: LoadResult }> = [];
+  const bots = [
+    ['ours', ours],
+    ['echo', echo],
+  ] as const;
+  for (const protocol of ['emulator', 'directline'] as Protocol[]) {
+    // Ours and echo alternate in short rounds, so both see the same machine state (other processes,
+    // page cache, thermal); each is warmed up first. Rounds are summed.
+    const rounds: Record<'ours' | 'echo', LoadResult[]> = { ours: [], echo: [] };
+    for (let round = 0; round < args.rounds; round++) {
+      for (const [target, server] of round % 2 === 0 ? bots : [...bots].reverse()) {
+        const result = await runLoad({
+          protocol,
+          server,
+          connector,
+          concurrency: args.concurrency,
+          warmupMs: round === 0 ? args.warmupMs : Math.min(args.warmupMs, 1000),
+          measureMs: args.measureMs,
+          maxTurns: args.maxTurns,
+          tag: `${target}-${protocol}-${round}`,
+        });
+        rounds[target].push(result);
+        console.log(
+          `  ${protocol} round ${round + 1}/${args.rounds} ${target}: ${fmt(result.turnsPerSec, 0)} turns/s` +
+            `${result.errors ? `, ${result.errors} errors (${result.firstError})` : ''}`,
+        );
+      }
+    }
+    for (const [target] of bots) results.push({ target, result: mergeResults(rounds[target]) });
+  }
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+
+  console.log('\nLoad (per-turn latency: see README "Load and storage benchmarks")\n');
+  console.log(
+    table(
+      [
+        'bot / protocol',
+        'turns/s',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'replies/turn',
+        'server CPU ms/turn',
+        'server peak RSS',
+        'errors',
+      ],
+      results.map(({ target, result: r }) => [
+        `${target} / ${r.protocol === 'emulator' ? '/api/messages' : 'Direct Line'}`,
+        fmt(r.turnsPerSec, 0),
+        fmt(r.latency.p50, 1),
+        fmt(r.latency.p99, 1),
+        fmt(r.latency.max, 0),
+        fmt(r.repliesPerTurn, 2),
+        fmt(r.serverCpuMsPerTurn, 2),
+        mb(r.server.peakRss),
+        String(r.errors + r.errorReplies),
+      ]),
+    ),
+  );
+
+  const summary: string[] = [];
+  for (const protocol of ['emulator', 'directline'] as Protocol[]) {
+    const ourResult = results.find((r) => r.target === 'ours' && r.result.protocol === protocol)!.result;
+    const echoResult = results.find((r) => r.target === 'echo' && r.result.protocol === protocol)!.result;
+    const ratio = ourResult.turnsPerSec / echoResult.turnsPerSec;
+    const clean =
+      ourResult.errors + ourResult.errorReplies + echoResult.errors + echoResult.errorReplies === 0;
+    const pass = ratio >= THROUGHPUT_TARGET && clean;
+    if (!pass) exitCode = 1;
+    summary.push(
+      `${verdict(pass)}  throughput ${protocol === 'emulator' ? '/api/messages' : 'Direct Line'}: ours/echo = ` +
+        `${fmt(ourResult.turnsPerSec, 0)}/${fmt(echoResult.turnsPerSec, 0)} turns/s = ${fmt(ratio, 2)} ` +
+        `(target >= ${THROUGHPUT_TARGET})${clean ? '' : ' — errors during the run'}`,
+    );
+  }
+
+  if (!args.skipStorage) {
+    console.log(
+      `\nStorage scaling (LowdbStorage, one state read + write per turn, ${args.storageTurns} turns per size)\n`,
+    );
+    const storage = await runStorageBench({
+      dir: join(root, 'storage'),
+      small: args.storageSmall,
+      large: args.storageLarge,
+      turns: args.storageTurns,
+      rounds: 4,
+    });
+    const lines = storageReport(storage, STORAGE_TARGET);
+    console.log(lines.slice(0, -1).join('\n'));
+    summary.push(lines.at(-1)!);
+    if (storage.ratio > STORAGE_TARGET) exitCode = 1;
+  }
+
+  console.log('\nSummary');
+  for (const line of summary) console.log(line);
+  if (profDir) console.log(`\nCPU profiles of the servers: ${profDir}`);
+} catch (err) {
+  console.error(`bench failed: ${(err as Error).stack ?? err}`);
+  exitCode = 2;
+} finally {
+  await Promise.all(servers.splice(0).map((s) => s.stop().catch(() => undefined)));
+  await connector.stop();
+  await rm(root, { recursive: true, force: true });
+}
+process.exitCode = exitCode;

@@ -1,0 +1,95 @@
+// Child process of `npm run bench`: one bot server on 127.0.0.1 (an OS-chosen port) with its own
+// DATA_DIR, driven over IPC by scripts/bench/run.ts. argv: <ours|echo> <dataDir>.
+// Exits when the parent says stop or goes away, so it never outlives the benchmark.
+import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createApp } from '../../src/app.js';
+import { parseConfig } from '../../src/config.js';
+import { signToken } from '../../src/directline/tokens.js';
+import { EchoBot } from './lib/echoBot.js';
+import type { ParentMessage, ServerMessage, ServerStats } from './lib/protocol.js';
+
+const [mode, dataDir] = process.argv.slice(2);
+if ((mode !== 'ours' && mode !== 'echo') || !dataDir || !process.send) {
+  console.error('usage (from run.ts only): server.ts <ours|echo> <dataDir>');
+  process.exit(2);
+}
+const send = (message: ServerMessage) => process.send?.(message);
+
+const tokenSecret = randomBytes(32).toString('hex');
+// Production defaults, except what run.ts sets (log level, the per-address rate limit: the bench is
+// one client address).
+const config = parseConfig({
+  PORT: '0',
+  DATA_DIR: dataDir,
+  DIRECTLINE_TOKEN_SECRET: tokenSecret,
+  ...(JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}') as Record<string, string>),
+});
+
+const app = await createApp(config, mode === 'echo' ? { turnBot: () => new EchoBot() } : {});
+const baseUrl = await app.listen(0, '127.0.0.1');
+
+// Resource use since the last reset: peak RSS sampled every 100 ms, CPU time, event-loop utilisation.
+let peakRss = process.memoryUsage.rss();
+let cpuStart = process.cpuUsage();
+let eluStart = performance.eventLoopUtilization();
+let delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 100);
+
+function stats(): ServerStats {
+  const rss = process.memoryUsage.rss();
+  peakRss = Math.max(peakRss, rss);
+  const cpu = process.cpuUsage(cpuStart);
+  return {
+    rss,
+    peakRss,
+    heapUsed: process.memoryUsage().heapUsed,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    elu: performance.eventLoopUtilization(eluStart).utilization,
+    loopDelayP99Ms: delay.percentile(99) / 1e6,
+  };
+}
+
+process.on('message', async (message: ParentMessage) => {
+  switch (message.type) {
+    case 'reset':
+      peakRss = process.memoryUsage.rss();
+      cpuStart = process.cpuUsage();
+      eluStart = performance.eventLoopUtilization();
+      delay.disable();
+      delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
+      send({ type: 'reset', id: message.id });
+      break;
+    case 'stats':
+      send({ type: 'stats', id: message.id, stats: stats() });
+      break;
+    case 'directLineTokens': {
+      // Direct Line conversations made in-process: the public start endpoint allows only a few new
+      // conversations per client address and minute, and the bench starts thousands from one address.
+      const count = Math.min(Math.max(1, message.count), 1000);
+      const tokens = [];
+      for (let i = 0; i < count; i++) {
+        const record = app.directLine.conversations.create();
+        const { token } = await signToken(tokenSecret, {
+          conversationId: record.id,
+          userId: record.userId,
+        });
+        tokens.push({ conversationId: record.id, userId: record.userId, token });
+      }
+      send({ type: 'directLineTokens', id: message.id, tokens });
+      break;
+    }
+    case 'stop':
+      clearInterval(sampler);
+      await app.close();
+      send({ type: 'stopped', id: message.id });
+      process.exit(0);
+  }
+});
+process.on('disconnect', () => process.exit(0));
+
+send({ type: 'ready', baseUrl, pid: process.pid });
