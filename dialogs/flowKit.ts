@@ -25,8 +25,11 @@ export interface DialogDeps {
   recognizeYesNo: YesNoRecognizer;
   /** A time in free text (昨日の夜8時, yesterday evening), resolved in Asia/Tokyo. */
   extractWhen: (text: string, lang: Lang, now: Date) => Date | undefined;
-  /** An instant as members read it, in Japan time: 11月25日(水) 20:00 / Wed 25 Nov 20:00 JST. */
-  formatTime: (at: Date, lang: Lang) => string;
+  /**
+   * An instant as members read it, in Japan time: 11月25日(水) 20:00 / Wed 25 Nov 20:00 JST; with `from`,
+   * relative words where they apply (明日 11月27日(金) 9:00 / tomorrow …).
+   */
+  formatTime: (at: Date, lang: Lang, from?: Date) => string;
   inquiries: InquiryIntake;
   unanswered: UnansweredLog;
   session: StatePropertyAccessor<SessionState>;

@@ -102,7 +102,7 @@ export class HandoffDialog extends ComponentDialog {
       const values = {
         ...phone,
         id: inquiry.id,
-        expected: kit.deps.formatTime(new Date(inquiry.dueAt), lang),
+        expected: kit.deps.formatTime(new Date(inquiry.dueAt), lang, now),
       };
       const text = kit.text(
         step.context,

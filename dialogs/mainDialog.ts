@@ -143,9 +143,11 @@ export class MainDialog {
       'routed',
     );
     if (dc.activeDialog) {
-      // An answer to the pending question wins over everything else (「no thanks」 is "no" here).
+      // An answer to the pending question wins over everything else (「no thanks」 is "no" here, and
+      // 「わからない」 is an answer the question handles, not "forgot my ID").
       const pending = this.pendingQuestion(dc);
-      if (pending && matchChoice(text, pending, this.deps.recognizeYesNo)) {
+      const unsure = foldForMatch(text).length <= 12 && longestMatch(text, c.unsureWords) > 0;
+      if (pending && (unsure || matchChoice(text, pending, this.deps.recognizeYesNo))) {
         await dc.continueDialog();
         return;
       }

@@ -9,7 +9,7 @@ import type { Logger } from './logger.js';
 import { resolveWhen } from './nlu/entities.js';
 import { TopicRecognizer } from './nlu/recognizer.js';
 import { buildVocabulary, yesNoWith } from './nlu/yesNo.js';
-import { formatJst, instantOf } from './policy/index.js';
+import { formatJst, formatJstFrom, instantOf } from './policy/index.js';
 import { createSecretGuardMiddleware } from './privacy/secretGuardMiddleware.js';
 import { LowdbStorage } from './storage/lowdbStorage.js';
 import { createPendingReplyMiddleware } from './triage/delivery.js';
@@ -76,7 +76,7 @@ export async function createBotServices(
       },
       recognizeYesNo: (text) => yesNoWith(text, yesNoVocabulary),
       extractWhen: (text, lang, at) => resolveWhen(text, lang, at)?.at,
-      formatTime: formatJst,
+      formatTime: (at, lang, from) => (from ? formatJstFrom(at, from, lang) : formatJst(at, lang)),
       supportFacts: createSupportFacts(knowledge.supportHours),
       instantOf: (activity) => instantOf(activity, now()),
       inquiries,

@@ -32,6 +32,8 @@ export const conversationSchema = z
     retry: bilingualText,
     /** Phrases that restart the conversation from the menu ("最初から", "start over"). */
     restartWords: z.array(z.string().min(1)).min(1),
+    /** 「わからない」 / "not sure": an answer to the pending question, never a new topic. */
+    unsureWords: z.array(z.string().min(1)).min(1),
   })
   .strict();
 

@@ -33,6 +33,14 @@ describe('conversation control', () => {
     expect(joined(r)).toContain('いつごろ気づきましたか');
   });
 
+  it('「わからない」 to a question is an answer the question handles, never a new topic', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    await h.say('カードを落としました');
+    const r = await h.say('わからない');
+    expect(joined(r)).toContain('お電話はできましたか');
+    expect(joined(r)).not.toContain('Web‐ID');
+  });
+
   it('cancel stops the flow and says so; with nothing running it says there is nothing to cancel', async () => {
     const h = await createHarness(await tempDir(), { at });
     await h.say('ログインできない');

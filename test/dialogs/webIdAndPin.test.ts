@@ -56,6 +56,9 @@ describe('forgotten card PIN', () => {
   it('en: tells the card PIN apart from the Web-ID password when the member says "password"', async () => {
     const h = await createHarness(await tempDir(), { locale: 'en-US', at });
     let r = await h.say('I want to reset my PIN or password, not sure which');
+    // Torn between the two topics, the router asks first; the PIN flow then asks which secret it is.
+    expect(lastButtons(r)).toEqual(['Forgot card PIN', 'Forgot Web-ID or password', 'None of these']);
+    r = await h.say('Forgot card PIN');
     expect(joined(r)).toContain('card PIN (the number you use at ATMs), or your Web-ID password');
     expect(lastButtons(r)).toEqual(['Card PIN', 'Web-ID password']);
     r = await h.say('the web one');
