@@ -4,6 +4,11 @@
 export interface Sample {
   features: Map<string, number>;
   label: number;
+  /**
+   * Soft target for a genuinely ambiguous message ("パスワード" alone): probability mass per label,
+   * summing to 1. When absent the target is one-hot on `label`.
+   */
+  soft?: ReadonlyArray<readonly [label: number, mass: number]>;
 }
 
 export interface TrainOptions {
@@ -16,7 +21,7 @@ export interface TrainOptions {
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
-  epochs: 12,
+  epochs: 8,
   learningRate: 1,
   l2: 1e-5,
   seed: 42,
@@ -63,6 +68,7 @@ export class LinearClassifier {
     const random = mulberry32(opts.seed);
     const logits = new Float64Array(K);
     const grad = new Float64Array(K);
+    const target = new Float64Array(K);
     const classWeight = new Float64Array(K).fill(1);
     if (opts.classWeighting === 'balanced') {
       const counts = new Float64Array(K);
@@ -78,15 +84,19 @@ export class LinearClassifier {
       const lr = opts.learningRate / (1 + epoch * 0.2);
       for (const n of order) {
         const v = vectors[n]!;
-        const y = samples[n]!.label;
+        const sample = samples[n]!;
+        const y = sample.label;
         const cw = classWeight[y]!;
+        target.fill(0);
+        if (sample.soft) for (const [k, mass] of sample.soft) target[k] = mass;
+        else target[y] = 1;
         model.logitsInto(v, logits);
         softmaxInPlace(logits);
         // Gradient per class; classes the example no longer pulls on are skipped (most of them,
         // after a few epochs), which keeps start-up training well under the 1 s budget.
         let active = 0;
         for (let k = 0; k < K; k++) {
-          const g = cw * (logits[k]! - (k === y ? 1 : 0));
+          const g = cw * (logits[k]! - target[k]!);
           grad[k] = Math.abs(g) < 1e-4 ? 0 : g;
           if (grad[k] !== 0) active++;
           bias[k]! -= lr * grad[k]! * 0.1;

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { KnowledgeError, loadJsonFile } from '../knowledge/loader.js';
@@ -28,6 +28,35 @@ export const recognizerSettingsSchema = z
   })
   .strict();
 
+/**
+ * knowledge/intents/_ambiguous.json: messages that genuinely mean one of several topics (a bare
+ * "ID" or "パスワード"). They are trained with their probability shared between those topics, so the
+ * recognizer reports them as ambiguous and the dialog asks "did you mean A or B?".
+ */
+export const ambiguousFileSchema = z
+  .object({
+    $comment: z.string().optional(),
+    examples: z
+      .array(
+        z
+          .object({
+            text: z.string().trim().min(1),
+            topics: z
+              .array(z.enum(TOPIC_IDS).exclude(['none']))
+              .min(2)
+              .refine((t) => new Set(t).size === t.length, { message: 'topics must be distinct' }),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
+export interface AmbiguousExample {
+  text: string;
+  topics: TopicId[];
+}
+
 export type RecognizerSettings = z.infer<typeof recognizerSettingsSchema>;
 
 export interface IntentExample {
@@ -40,9 +69,11 @@ export interface IntentExample {
 export interface IntentsKnowledge {
   examples: IntentExample[];
   settings: RecognizerSettings;
+  ambiguous: AmbiguousExample[];
 }
 
 export const SETTINGS_FILE = '_recognizer.json';
+export const AMBIGUOUS_FILE = '_ambiguous.json';
 
 /** Loads every topic's examples; each topic id must have its file, and no text may teach two topics. */
 export function loadIntents(dir: string = KNOWLEDGE_DIR): IntentsKnowledge {
@@ -81,5 +112,17 @@ export function loadIntents(dir: string = KNOWLEDGE_DIR): IntentsKnowledge {
     throw new KnowledgeError('knowledge/intents', [`no examples for topic(s): ${missing.join(', ')}`]);
   }
   const settings = loadJsonFile(join(intentsDir, SETTINGS_FILE), recognizerSettingsSchema);
-  return { examples, settings };
+  const ambiguousPath = join(intentsDir, AMBIGUOUS_FILE);
+  const ambiguous: AmbiguousExample[] = existsSync(ambiguousPath)
+    ? loadJsonFile(ambiguousPath, ambiguousFileSchema).examples
+    : [];
+  for (const a of ambiguous) {
+    const clash = seenTexts.get(normalize(a.text));
+    if (clash) {
+      throw new KnowledgeError(`knowledge/intents/${AMBIGUOUS_FILE}`, [
+        `knowledge/intents/${AMBIGUOUS_FILE}: "${a.text}" is also an example of ${clash.topic} (${clash.file})`,
+      ]);
+    }
+  }
+  return { examples, settings, ambiguous };
 }

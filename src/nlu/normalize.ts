@@ -31,10 +31,10 @@ const CANONICAL: ReadonlyArray<readonly [RegExp, string]> = [
   [/ぴん(?:番号|ばんごう|こど)/g, '暗証番号'],
   [/pin(?:\s*(?:code|number|no)(?![a-z]))?/g, 'pin'],
   [/ぱすわあど|ぱすわと(?!う)/g, 'ぱすわど'],
-  [/pass\s*word|passwd|pasword|passwrod|pwd/g, 'password'],
-  [/ろぐいん|ろぐおん|ろぎん|さいんいん/g, 'ろぐいん'],
-  [/log\s*-?\s*in|log\s*on|sign\s*in|signin|loggin/g, 'login'],
-  [/sign\s*up|signup/g, 'signup'],
+  [/pass\s*word|passwd|pas+wor?d|passwrod|paswrod|pwd/g, 'password'],
+  [/ろぐいん|ろぐいそ|ろくいん|ろぐいい?ん|ろぐおん|ろぎん|さいんいん/g, 'ろぐいん'],
+  [/(?:log+(?:ing)?|sign(?:ing)?)\s*-?\s*in+(?![a-z])|log\s*on(?![a-z])|lgoin|loign/g, 'login'],
+  [/sign(?:ing|ed)?\s*up|signup/g, 'signup'],
   [/e-?\s*mail/g, 'email'],
   [/わすれ/g, '忘れ'],
   [/[無失]く|亡くし/g, 'なく'],
@@ -54,7 +54,8 @@ const CANONICAL: ReadonlyArray<readonly [RegExp, string]> = [
   [/引き落とし|引き落し|引落し|引落とし|ひきおとし|引きおとし/g, '引落'],
   [/くちふり|口ふり|口振(?:り)?(?!込)/g, '口ふり'],
   [/しゅんふり|瞬ふり|瞬振り?/g, '瞬ふり'],
-  [/shun\s*furi/g, 'shunfuri'],
+  [/shun\s*-?\s*furi/g, 'shunfuri'],
+  [/kuchi\s*-?\s*furi/g, 'kuchifuri'],
   [/へんさい/g, '返済'],
   [/しはらい|支払い|支払/g, '支払'],
   [/ふんしつ/g, '紛失'],
@@ -84,6 +85,15 @@ export function normalize(text: string): string {
   // Apostrophes inside English words stay (can't, don't); other punctuation becomes a space.
   s = s.replace(/([a-z])['’]([a-z])/g, "$1'$2");
   s = s.replace(/[^\p{L}\p{N}'\s]|(?<![a-z])'|'(?![a-z])/gu, ' ');
+  // Letters typed one by one with spaces (ロ グ イ ン) are one word.
+  if (
+    /^(?:\S\s+){2,}\S$/u.test(s.trim()) &&
+    s
+      .trim()
+      .split(/\s+/)
+      .every((t) => [...t].length === 1)
+  )
+    s = s.replace(/\s+/g, '');
   for (const [pattern, replacement] of CANONICAL) s = s.replace(pattern, replacement);
   return s.replace(/\s+/g, ' ').trim();
 }

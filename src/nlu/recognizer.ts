@@ -1,10 +1,15 @@
 import type { RecognizerResult, TurnContext } from 'botbuilder';
 import { detectLang } from '../language.js';
 import { TOPIC_IDS, type TopicId } from '../topics.js';
-import { LinearClassifier, type TrainOptions } from './classifier.js';
+import { LinearClassifier, type Sample, type TrainOptions } from './classifier.js';
 import { extractEntities } from './entities.js';
 import { type CompiledConcepts, featuresOfNormalized, loadConcepts } from './features.js';
-import { type IntentExample, loadIntents, type RecognizerSettings } from './intentsKnowledge.js';
+import {
+  type AmbiguousExample,
+  type IntentExample,
+  loadIntents,
+  type RecognizerSettings,
+} from './intentsKnowledge.js';
 import { normalize } from './normalize.js';
 
 export interface TopicScore {
@@ -32,6 +37,7 @@ export interface TopicRecognizerResult extends RecognizerResult {
 }
 
 const LABELS: readonly TopicId[] = TOPIC_IDS;
+const AMBIGUOUS_COPIES = 4;
 const NONE_INDEX = LABELS.indexOf('none');
 
 /** botbuilder's recognizer contract (as LuisRecognizer and the dialog Recognizer implement it). */
@@ -49,8 +55,8 @@ export class TopicRecognizer implements BotRecognizer {
 
   /** Loads and validates knowledge/intents, then trains the model in process. */
   static fromKnowledge(dir?: string): TopicRecognizer {
-    const { examples, settings } = loadIntents(dir);
-    return TopicRecognizer.fromExamples(examples, settings, undefined, loadConcepts(dir));
+    const { examples, settings, ambiguous } = loadIntents(dir);
+    return TopicRecognizer.fromExamples(examples, settings, undefined, loadConcepts(dir), ambiguous);
   }
 
   static fromExamples(
@@ -58,11 +64,23 @@ export class TopicRecognizer implements BotRecognizer {
     settings: RecognizerSettings,
     options?: Partial<TrainOptions>,
     concepts: CompiledConcepts = loadConcepts(),
+    ambiguous: ReadonlyArray<AmbiguousExample> = [],
   ): TopicRecognizer {
-    const samples = examples.map((e) => ({
+    const samples: Sample[] = examples.map((e) => ({
       features: featuresOfNormalized(normalize(e.text), concepts),
       label: LABELS.indexOf(e.topic),
     }));
+    // A bare keyword competes with every example that contains it; a few copies of its soft
+    // target keep its probability split instead of following the majority of those examples.
+    for (const a of ambiguous) {
+      const labels = a.topics.map((t) => LABELS.indexOf(t));
+      const sample: Sample = {
+        features: featuresOfNormalized(normalize(a.text), concepts),
+        label: labels[0]!,
+        soft: labels.map((k) => [k, 1 / labels.length] as const),
+      };
+      for (let copy = 0; copy < AMBIGUOUS_COPIES; copy++) samples.push(sample);
+    }
     return new TopicRecognizer(LinearClassifier.train(samples, LABELS.length, options), settings, concepts);
   }
 

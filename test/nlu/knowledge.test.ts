@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KnowledgeError } from '../../src/knowledge/loader.js';
+import { CONCEPTS_FILE, loadConcepts } from '../../src/nlu/features.js';
 import { loadIntents } from '../../src/nlu/intentsKnowledge.js';
 import { normalize } from '../../src/nlu/normalize.js';
 import { loadConfirmWords } from '../../src/nlu/yesNo.js';
@@ -23,9 +24,16 @@ describe('knowledge/intents', () => {
     }
   });
 
-  it('contains no line of an evaluation file', () => {
-    const known = new Set(loadIntents().examples.map((e) => normalize(e.text)));
-    const files = [join(PROJECT_ROOT, '..', 'shared', 'eval', 'dev-intents.jsonl')].filter(existsSync);
+  it('contains no line of an evaluation file or of our own held-out fixtures', () => {
+    const { examples, ambiguous } = loadIntents();
+    const known = new Set([...examples, ...ambiguous].map((e) => normalize(e.text)));
+    const fixtures = join(PROJECT_ROOT, 'test', 'fixtures', 'nlu');
+    const files = [
+      join(PROJECT_ROOT, '..', 'shared', 'eval', 'dev-intents.jsonl'),
+      ...readdirSync(fixtures)
+        .filter((f) => f.startsWith('holdout') && f.endsWith('.jsonl'))
+        .map((f) => join(fixtures, f)),
+    ].filter(existsSync);
     for (const file of files) {
       for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
         const { text } = JSON.parse(line) as { text: string };
@@ -53,6 +61,40 @@ describe('knowledge/intents', () => {
       JSON.stringify({ topic: 'greeting', examples: { ja: ['ｶｰﾄﾞなくした'], en: ['hi'] } }),
     );
     expect(() => loadIntents(dir)).toThrow(/also an example of card\.lost/);
+  });
+
+  it('loads the ambiguous keywords with two or more in-scope topics each', () => {
+    const { ambiguous } = loadIntents();
+    expect(ambiguous.length).toBeGreaterThan(0);
+    for (const a of ambiguous) {
+      expect(a.topics.length, a.text).toBeGreaterThanOrEqual(2);
+      expect(a.topics, a.text).not.toContain('none');
+    }
+  });
+
+  it('rejects an ambiguous keyword that is also a plain example', async () => {
+    const dir = await tempDir();
+    await cp(KNOWLEDGE_DIR, dir, { recursive: true });
+    await writeFile(
+      join(dir, 'intents', '_ambiguous.json'),
+      JSON.stringify({ examples: [{ text: 'ログインできない', topics: ['login.howto', 'login.trouble'] }] }),
+    );
+    expect(() => loadIntents(dir)).toThrow(
+      /_ambiguous\.json: "ログインできない" is also an example of login\.trouble/,
+    );
+  });
+
+  it('validates the concept lexicon (names, regular expressions) and names the field', async () => {
+    const dir = await tempDir();
+    await cp(KNOWLEDGE_DIR, dir, { recursive: true });
+    await writeFile(
+      join(dir, CONCEPTS_FILE),
+      JSON.stringify({ concepts: { LOGIN: ['ろぐいん', '(unclosed'] } }),
+    );
+    expect(() => loadConcepts(dir)).toThrow(
+      /nlu-concepts\.json: concepts\.LOGIN\[1\]: not a valid regular expression/,
+    );
+    expect(loadConcepts().length).toBeGreaterThan(10);
   });
 
   it('loads the yes/no vocabulary', () => {

@@ -54,4 +54,12 @@ describe('normalize', () => {
     expect(conceptsOf('財布ごと落とした')).toEqual(expect.arrayContaining(['WALLET', 'LOSE']));
     expect(conceptsOf('恋人がほしい')).not.toContain('HUMAN');
   });
+  it('folds typos and spaced-out letters', () => {
+    expect(normalize('ログイソ')).toBe('ろぐいん');
+    expect(normalize('ロ グ イ ン')).toBe('ろぐいん');
+    expect(normalize('logging in')).toBe('login');
+    expect(normalize('signing')).toBe('signing');
+    expect(normalize('pasword')).toBe('password');
+    expect(normalize('kuchi-furi')).toBe('kuchifuri');
+  });
 });

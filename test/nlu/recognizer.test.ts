@@ -71,6 +71,46 @@ describe('TopicRecognizer', () => {
     expect(r.top.topic).toBe('none');
   });
 
+  it.each([
+    ['ID', ['webid.forgot', 'login.howto']],
+    ['パスワード', ['webid.forgot', 'login.trouble']],
+    ['ＰＡＳＳＷＯＲＤ', ['webid.forgot', 'login.trouble']],
+  ])('flags a bare %j as ambiguous between its two readings', (text, topics) => {
+    const r = recognizer.recognizeText(text);
+    expect(r.ambiguous).toBe(true);
+    expect([r.top.topic, r.runnerUp?.topic].sort()).toEqual([...topics].sort());
+  });
+
+  it.each([
+    'ログインできないんですけど',
+    'パスワードを忘れてしまいました',
+    'IDがわからなくなった',
+    'カード落としたかもしれない',
+    '暗証番号を変えたい',
+    'what time does your call center open',
+  ])('does not flag the clear %j as ambiguous', (text) => {
+    expect(recognizer.recognizeText(text).ambiguous).toBe(false);
+  });
+
+  it.each([
+    ['ログイソできません', 'login.trouble'],
+    ['loggin pasword forgot', 'webid.forgot'],
+    ['ｱﾝｼｮｳﾊﾞﾝｺﾞｳ忘れた', 'card.pin_forgot'],
+    ['kuchi furi tte nani', 'service.direct_debit'],
+    ['ｗｅｂ ｉｄ の作成方法', 'webid.issue'],
+  ])('absorbs typos, romaji and width variants: %j', (text, topic) => {
+    expect(recognizer.recognizeText(text).top.topic).toBe(topic);
+  });
+
+  it.each([
+    'アコムの返済日を知りたい',
+    'Gmailのパスワードを忘れた',
+    '住宅ローンの審査に落ちた',
+    'are you a robot',
+  ])('keeps other companies, other services and small talk out of scope: %j', (text) => {
+    expect(recognizer.recognizeText(text).top.topic).toBe('none');
+  });
+
   it('returns sorted scores for every topic, a distinct in-scope runner-up and the normalised text', () => {
     const r = recognizer.recognizeText('ﾛｸﾞｲﾝできない');
     expect(r.scores.map((s) => s.topic).sort()).toEqual([...TOPIC_IDS].sort());
