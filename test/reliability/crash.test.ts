@@ -1,0 +1,207 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { basename, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/paths.js';
+import { inquirySchema } from '../../src/triage/inquiryStore.js';
+import { emulatorActivity, FakeConnector } from '../support/fakeConnector.js';
+import { useTempDirs } from '../support/tempDir.js';
+import { STAFF_TOKEN } from './helpers.js';
+
+// Crash safety: the real server process under a load of inquiry creation (many concurrent members
+// leaving an inquiry for staff) is killed with SIGKILL mid-load and restarted on the same DATA_DIR.
+// Every inquiry whose reference id reached a member must be there; every file must parse.
+
+const tempDir = useTempDirs();
+const CONVERSATIONS = 24;
+const KILL_AFTER_TOLD = 30;
+const REFERENCE = /受付番号：(Q\d{8}-[0-9A-F]{8})/;
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(dataDir: string) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      STAFF_TOKEN,
+      RATE_LIMIT_IP_REQUESTS: '0',
+      RATE_LIMIT_CONVERSATION_MESSAGES: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ?? code)),
+  );
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    const up = await fetch(`${base}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return { child, base, exited, output: () => output };
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not start:\n${output}`);
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+/** steno/lowdb write a dot-named temp file and rename it; a kill can leave one behind. */
+const isTempFile = (file: string) => /^\..*\.tmp$/.test(basename(file));
+
+describe('crash safety', () => {
+  it('keeps every inquiry a member was told about through kill -9 mid-load; every file parses', async () => {
+    const dataDir = await tempDir();
+    const connector = new FakeConnector();
+    await connector.start();
+    try {
+      const first = await startServer(dataDir);
+
+      const told = new Set<string>();
+      const noteTold = () => {
+        for (const call of connector.calls) {
+          const id = REFERENCE.exec(String(call.body.text ?? ''))?.[1];
+          if (id) told.add(id);
+        }
+      };
+      let killed = false;
+      let sent = 0;
+      let inFlight = 0;
+      let inFlightAtKill = 0;
+      const post = async (conversationId: string, text: string) => {
+        sent += 1;
+        inFlight += 1;
+        const res = await fetch(`${first.base}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(
+            emulatorActivity(connector.url, {
+              id: `${conversationId}-${sent}`,
+              conversation: { id: conversationId },
+              from: { id: `member-${conversationId}`, name: 'Member', role: 'user' },
+              locale: 'ja-JP',
+              text,
+            }),
+          ),
+        }).finally(() => {
+          inFlight -= 1;
+        });
+        if (res.status >= 300) throw new Error(`${res.status} for ${text}`);
+      };
+      // The kill comes from outside the members' loops, whatever they are doing at that moment.
+      const watcher = setInterval(() => {
+        noteTold();
+        if (!killed && told.size >= KILL_AFTER_TOLD) {
+          killed = true;
+          inFlightAtKill = inFlight;
+          first.child.kill('SIGKILL');
+          clearInterval(watcher);
+        }
+      }, 5);
+      // Each simulated member leaves inquiries one after another until the server dies.
+      const member = async (n: number) => {
+        for (let round = 0; !killed; round++) {
+          const conversationId = `crash-${n}-${round}`;
+          try {
+            await post(conversationId, '担当者と話したい');
+            await post(conversationId, `ログインできません（会員 ${n}、${round} 回目）`);
+            await post(conversationId, 'はい');
+          } catch (err) {
+            if (killed) return;
+            throw err;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: CONVERSATIONS }, (_, n) => member(n))).finally(() =>
+        clearInterval(watcher),
+      );
+      expect(await first.exited).toBe('SIGKILL');
+      // Replies still on their way when the process died do not count: only what the member got.
+      noteTold();
+      expect(told.size).toBeGreaterThanOrEqual(KILL_AFTER_TOLD);
+      expect(inFlightAtKill, 'killed mid-load').toBeGreaterThan(CONVERSATIONS / 2);
+
+      // Every file parses (a temp file of an interrupted write may remain; it is never read).
+      const files = await filesUnder(dataDir);
+      const leftovers = files.filter(isTempFile);
+      const dataFiles = files.filter((f) => !isTempFile(f));
+      expect(dataFiles.length).toBeGreaterThan(KILL_AFTER_TOLD);
+      const unparsable: string[] = [];
+      for (const file of dataFiles) {
+        try {
+          JSON.parse(await readFile(file, 'utf8'));
+        } catch {
+          unparsable.push(file);
+        }
+      }
+      expect(unparsable).toEqual([]);
+      // Every inquiry file is a complete, valid inquiry.
+      for (const file of dataFiles.filter((f) => f.startsWith(join(dataDir, 'inquiries')))) {
+        expect(inquirySchema.safeParse(JSON.parse(await readFile(file, 'utf8'))).success, file).toBe(true);
+      }
+
+      // Restart on the same DATA_DIR: every told inquiry is in the staff queue.
+      const second = await startServer(dataDir);
+      const res = await fetch(`${second.base}/api/staff/inquiries`, {
+        headers: { authorization: `Bearer ${STAFF_TOKEN}` },
+      });
+      expect(res.status).toBe(200);
+      const listed = new Set(
+        ((await res.json()) as { inquiries: Array<{ id: string }> }).inquiries.map((q) => q.id),
+      );
+      const missing = [...told].filter((id) => !listed.has(id));
+      expect(missing).toEqual([]);
+      // And the restarted bot works: a member can leave another inquiry.
+      const again = await fetch(`${second.base}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(
+          emulatorActivity(connector.url, {
+            conversation: { id: 'after-restart' },
+            locale: 'ja-JP',
+            text: 'こんにちは',
+          }),
+        ),
+      });
+      expect(again.status).toBeLessThan(300);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+
+      console.info(
+        `crash test: ${sent} messages sent, ${inFlightAtKill} in flight at SIGKILL, ${told.size} inquiries told, ${listed.size} stored, ${leftovers.length} temp files left`,
+      );
+    } finally {
+      await connector.stop();
+    }
+  }, 90_000);
+});
