@@ -30,6 +30,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // A promise nobody awaited that rejects is a bug, but no reason to drop every member's chat: log it.
+  // An uncaught exception leaves the process in an unknown state: log it and exit so a supervisor
+  // restarts the bot (inquiries are on disk before a member is told about them).
+  process.on('unhandledRejection', (reason: unknown) => {
+    app.logger.error({ err: reason }, 'unhandled promise rejection');
+  });
+  process.on('uncaughtException', (err: Error) => {
+    app.logger.fatal({ err }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
 }
 
 main().catch((err: unknown) => {
