@@ -389,8 +389,10 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
       // its secret guard can warn the member (and masks it again before anything else sees it).
       const echo = log.append(
         record.id,
-        maskDeep({
-          ...fields,
+        {
+          // Only what the member sent: masking the server's random ids would garble one now and then
+          // (a conversation id with a password-like run), and the bot's replies would then go nowhere.
+          ...maskDeep(fields),
           ...(cleanLocale(locale) ? { locale: cleanLocale(locale) } : {}),
           channelId: DIRECTLINE_CHANNEL_ID,
           serviceUrl: DIRECTLINE_SERVICE_URL,
@@ -398,7 +400,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
           from: { id: record.userId, role: 'user' },
           recipient: { id: DIRECTLINE_BOT_ID, name: adapter.bot.name, role: 'bot' },
           timestamp: now.toISOString(),
-        }),
+        },
         fields.type === 'message' ? {} : { ephemeralMs: NON_MESSAGE_ECHO_TTL_MS },
       );
       try {
