@@ -7,6 +7,7 @@ import {
   TurnContext,
 } from 'botbuilder';
 import type { Logger } from 'pino';
+import { KeyedQueue } from '../keyedQueue.js';
 import { ConversationLog, ConversationNotFoundError, type StoredActivity } from './conversationLog.js';
 
 // The in-process adapter behind the local Direct Line endpoint: activities posted by Web Chat run
@@ -37,8 +38,8 @@ export class DirectLineAdapter extends BotAdapter {
   readonly conversations: ConversationLog;
   private readonly logger: Logger | undefined;
   private readonly botName: string;
-  // Turns of one conversation run one at a time (dialog state is read and saved per turn).
-  private readonly queues = new Map<string, Promise<void>>();
+  /** Turns of one conversation run one at a time (dialog state is read and saved per turn). */
+  private readonly queue = new KeyedQueue();
 
   constructor(options: DirectLineAdapterOptions = {}) {
     super();
@@ -67,7 +68,7 @@ export class DirectLineAdapter extends BotAdapter {
       timestamp: new Date(),
       ...activity,
     };
-    return this.serialise(conversationId, () => this.runMiddleware(new TurnContext(this, full), logic));
+    return this.queue.run(conversationId, () => this.runMiddleware(new TurnContext(this, full), logic));
   }
 
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
@@ -168,18 +169,6 @@ export class DirectLineAdapter extends BotAdapter {
       timestamp: new Date().toISOString(),
       ...(activity.id ? { id: activity.id } : {}),
     } as unknown as StoredActivity;
-  }
-
-  private serialise(conversationId: string, task: () => Promise<void>): Promise<void> {
-    const previous = this.queues.get(conversationId) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const tail = run.catch(() => undefined);
-    this.queues.set(conversationId, tail);
-    // Forget the queue once idle so the map does not grow with every conversation ever seen.
-    void tail.then(() => {
-      if (this.queues.get(conversationId) === tail) this.queues.delete(conversationId);
-    });
-    return run;
   }
 
   private async defaultOnTurnError(context: TurnContext, error: Error): Promise<void> {

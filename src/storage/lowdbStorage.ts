@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import { fileForKey, KeyedQueue } from './keyedFile.js';
+import { KeyedQueue } from '../keyedQueue.js';
+import { fileForKey } from './keyedFile.js';
 
 /** What one state file holds. */
 interface StateRecord {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
-import { KeyedQueue } from '../storage/keyedFile.js';
+import { KeyedQueue } from '../keyedQueue.js';
 import { LOCALES, TOPIC_IDS } from '../topics.js';
 import { maskSecrets } from './mask.js';
 import { computeDueAt, type InquiryRules, priorityFor } from './rules.js';

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, runBrowser } from '../support/browser.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
 // The page and the Direct Line endpoint together, in headless Chromium, with a small echo bot so the
@@ -15,17 +15,6 @@ declare const sessionStorage: {
   setItem(key: string, value: string): void;
 };
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
-
 describe.skipIf(!runBrowser)('Web Chat page with the local Direct Line (echo bot)', () => {
   let t: TestServer;
   let browser: Browser;
@@ -34,7 +23,7 @@ describe.skipIf(!runBrowser)('Web Chat page with the local Direct Line (echo bot
 
   beforeAll(async () => {
     t = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 900, height: 900 } });
     page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {

@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
+import { launchChromium, runBrowser } from '../support/browser.js';
 
 // The member's path end to end: the real app, the real page, Web Chat in headless Chromium.
 // Browser globals used inside page.evaluate callbacks (the project compiles without the DOM lib).
@@ -13,18 +13,6 @@ declare const document: {
   documentElement: { lang: string };
   activeElement: { id: string; getAttribute(name: string): string | null } | null;
 };
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-// Locally without Chromium the test is skipped; in CI it must run (and fails if Chromium is missing).
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
 
 describe.skipIf(!runBrowser)('Web Chat page in the browser (real app)', () => {
   let app: App;
@@ -39,7 +27,7 @@ describe.skipIf(!runBrowser)('Web Chat page in the browser (real app)', () => {
     const config = parseConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', STAFF_TOKEN: '' });
     app = await createApp(config);
     url = await app.listen(0, '127.0.0.1');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
   }, 60_000);

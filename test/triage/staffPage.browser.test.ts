@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, runBrowser } from '../support/browser.js';
 import { FakeConnector } from '../support/fakeConnector.js';
 import { jst, newInquiry } from './helpers.js';
 import { type StaffServer, startStaffServer, TOKEN } from './server.js';
@@ -20,17 +20,6 @@ declare const sessionStorage: {
 declare const localStorage: { length: number };
 
 // The staff console in headless Chromium against a real staff API (own small server, fake connector).
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-// Locally without Chromium the test is skipped; in CI it must run.
-const runBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
 
 describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
   let s: StaffServer;
@@ -96,7 +85,7 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
     await s.unanswered.record('今日の天気は', 'ja', new Date());
     await s.unanswered.record('What is the interest rate of a car loan', 'en', new Date());
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
   }, 60_000);
