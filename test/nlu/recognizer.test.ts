@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import type { TurnContext } from 'botbuilder';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readEvalFile } from '../../scripts/lib/evalCore.js';
 import { loadIntents } from '../../src/nlu/intentsKnowledge.js';
 import { normalize } from '../../src/nlu/normalize.js';
 import { TopicRecognizer, type TopicRecognizerResult } from '../../src/nlu/recognizer.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
 import { TOPIC_IDS, type TopicId } from '../../src/topics.js';
 
 let recognizer: TopicRecognizer;
@@ -110,6 +113,19 @@ describe('TopicRecognizer', () => {
   ])('keeps other companies, other services and small talk out of scope: %j', (text) => {
     expect(recognizer.recognizeText(text).top.topic).toBe('none');
   });
+
+  // Held-out phrasings (never knowledge examples; checked in knowledge.test.ts). A floor, not a target:
+  // a drop below it means a change hurt generalisation.
+  it.each(['holdout.jsonl', 'holdout-fresh.jsonl'])(
+    'scores at least 0.95 on the held-out fixture %s',
+    (file) => {
+      const lines = readEvalFile(join(PROJECT_ROOT, 'test', 'fixtures', 'nlu', file));
+      const correct = lines.filter((l) =>
+        l.accept.includes(recognizer.recognizeText(l.text).top.topic),
+      ).length;
+      expect(correct / lines.length).toBeGreaterThanOrEqual(0.95);
+    },
+  );
 
   it('returns sorted scores for every topic, a distinct in-scope runner-up and the normalised text', () => {
     const r = recognizer.recognizeText('ﾛｸﾞｲﾝできない');
