@@ -127,9 +127,9 @@ describe('secrets audit', () => {
     expect(files.some((f) => f.includes(`${join(dataDir, 'state')}`))).toBe(true);
     for (const file of files) scan(file, await readFile(file, 'utf8'));
     scan('logs', logs.text());
-    replies.forEach((body, i) => scan(`reply ${i}`, body));
+    for (const [i, body] of replies.entries()) scan(`reply ${i}`, body);
     scan('Direct Line transcript', dlTranscript);
-    details.forEach((d, i) => scan(`staff API inquiry ${i}`, d));
+    for (const [i, d] of details.entries()) scan(`staff API inquiry ${i}`, d);
     expect(findings).toEqual([]);
 
     // The logs were really captured at trace level (the audit is not vacuous).
