@@ -57,12 +57,12 @@ try {
   await connector.start();
   // One server process per bot, started one after the other (start-up builds the NLU model).
   const ours = await ServerProcess.start('ours', join(root, 'ours'), {
-    cpuProfDir: profDir && join(profDir, 'ours'),
+    cpuProfDir: profDir,
     env: SERVER_ENV,
   });
   servers.push(ours);
   const echo = await ServerProcess.start('echo', join(root, 'echo'), {
-    cpuProfDir: profDir && join(profDir, 'echo'),
+    cpuProfDir: profDir,
     env: SERVER_ENV,
   });
   servers.push(echo);
@@ -143,6 +143,12 @@ try {
         `${fmt(ourResult.turnsPerSec, 0)}/${fmt(echoResult.turnsPerSec, 0)} turns/s = ${fmt(ratio, 2)} ` +
         `(target >= ${THROUGHPUT_TARGET})${clean ? '' : ' — errors during the run'}`,
     );
+    const cpuRatio = echoResult.serverCpuMsPerTurn / ourResult.serverCpuMsPerTurn;
+    summary.push(
+      `info  server CPU per turn ${protocol === 'emulator' ? '/api/messages' : 'Direct Line'}: ours ` +
+        `${fmt(ourResult.serverCpuMsPerTurn, 2)} ms, echo ${fmt(echoResult.serverCpuMsPerTurn, 2)} ms ` +
+        `(echo/ours = ${fmt(cpuRatio, 2)}: the throughput ratio if the server had the machine to itself)`,
+    );
   }
 
   if (!args.skipStorage) {
@@ -154,7 +160,7 @@ try {
       small: args.storageSmall,
       large: args.storageLarge,
       turns: args.storageTurns,
-      rounds: 4,
+      rounds: args.storageRounds,
     });
     const lines = storageReport(storage, STORAGE_TARGET);
     console.log(lines.slice(0, -1).join('\n'));
@@ -164,7 +170,10 @@ try {
 
   console.log('\nSummary');
   for (const line of summary) console.log(line);
-  if (profDir) console.log(`\nCPU profiles of the servers: ${profDir}`);
+  if (profDir) {
+    console.log(`\nCPU profiles of the servers (measured phases only): ${profDir}/{ours,echo}.cpuprofile`);
+    console.log(`  summary: npx tsx scripts/bench/profile-summary.ts ${profDir}/ours.cpuprofile`);
+  }
 } catch (err) {
   console.error(`bench failed: ${(err as Error).stack ?? err}`);
   exitCode = 2;

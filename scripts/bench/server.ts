@@ -2,6 +2,9 @@
 // DATA_DIR, driven over IPC by scripts/bench/run.ts. argv: <ours|echo> <dataDir>.
 // Exits when the parent says stop or goes away, so it never outlives the benchmark.
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
@@ -53,9 +56,28 @@ function stats(): ServerStats {
   };
 }
 
+// With BENCH_CPU_PROFILE_DIR, a V8 CPU profile from the first measured phase to the stop (start-up,
+// module loading and model training left out), written as <dir>/<mode>.cpuprofile.
+const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+let profiler: Session | undefined;
+async function startProfiler(): Promise<void> {
+  if (!profileDir || profiler) return;
+  profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
+async function writeProfile(): Promise<void> {
+  if (!profileDir || !profiler) return;
+  const { profile } = await profiler.post('Profiler.stop');
+  mkdirSync(profileDir, { recursive: true });
+  writeFileSync(join(profileDir, `${mode}.cpuprofile`), JSON.stringify(profile));
+}
+
 process.on('message', async (message: ParentMessage) => {
   switch (message.type) {
     case 'reset':
+      await startProfiler();
       peakRss = process.memoryUsage.rss();
       cpuStart = process.cpuUsage();
       eluStart = performance.eventLoopUtilization();
@@ -85,6 +107,7 @@ process.on('message', async (message: ParentMessage) => {
     }
     case 'stop':
       clearInterval(sampler);
+      await writeProfile();
       await app.close();
       send({ type: 'stopped', id: message.id });
       process.exit(0);

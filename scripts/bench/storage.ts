@@ -23,7 +23,7 @@ try {
     small: args.storageSmall,
     large: args.storageLarge,
     turns: args.storageTurns,
-    rounds: 4,
+    rounds: args.storageRounds,
     log: (line) => console.log(line),
   });
   console.log('');

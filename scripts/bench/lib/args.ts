@@ -12,6 +12,7 @@ export interface BenchArgs {
   storageSmall: number;
   storageLarge: number;
   storageTurns: number;
+  storageRounds: number;
   skipStorage: boolean;
   cpuProf: boolean;
   /** LOG_LEVEL of the bench servers (production default: info). */
@@ -49,6 +50,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     storageSmall: num('small', 1_000, 10, 1_000_000),
     storageLarge: num('large', quick ? 20_000 : 100_000, 10, 1_000_000),
     storageTurns: num('turns', quick ? 1_000 : 4_000, 10, 100_000),
+    storageRounds: num('storage-rounds', quick ? 10 : 20, 1, 200),
     skipStorage: flag('skip-storage'),
     cpuProf: flag('cpu-prof'),
     logLevel: text('log-level', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'silent']),

@@ -185,7 +185,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       errorReplies += answers.filter((a) => isTurnErrorReply(a.text ?? '')).length;
       if (replies === 0) {
         fail(
-          `a Direct Line turn had no reply in GET activities (${posted.body && JSON.stringify(posted.body)} ${JSON.stringify(set).slice(0, 1500)})`,
+          `a Direct Line turn had no reply in GET activities (${posted.body && JSON.stringify(posted.body)} ${JSON.stringify(set).slice(0, 400)})`,
         );
         continue;
       }

@@ -33,10 +33,13 @@ export class ServerProcess {
   ): Promise<ServerProcess> {
     // The tsx loader the parent runs under is inherited through process.execArgv.
     const execArgv = [...process.execArgv, '--no-deprecation'];
-    if (options.cpuProfDir) execArgv.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);
     const child = fork(SERVER_ENTRY, [mode, dataDir], {
       execArgv,
-      env: { ...process.env, BENCH_SERVER_ENV: JSON.stringify(options.env ?? {}) },
+      env: {
+        ...process.env,
+        BENCH_SERVER_ENV: JSON.stringify(options.env ?? {}),
+        ...(options.cpuProfDir ? { BENCH_CPU_PROFILE_DIR: options.cpuProfDir } : {}),
+      },
       // stdout carries the server's JSON log (access and turn lines at info): discarded, as a log
       // shipper would take it away; stderr stays visible.
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
