@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir } from 'node:fs/promises';
+import { mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -160,7 +160,15 @@ export class LowdbInquiryStore implements InquiryIntake {
   ): Promise<LowdbInquiryStore> {
     const store = new LowdbInquiryStore(dir, rules, options);
     await mkdir(dir, { recursive: true });
-    const names = (await readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+    const entries = await readdir(dir);
+    // A crash mid-write leaves the writer's temp file (.<id>.json.tmp); the inquiry itself is either
+    // the old complete file or was never promised, so the leftover can go.
+    await Promise.all(
+      entries
+        .filter((n) => n.startsWith('.') && n.endsWith('.tmp'))
+        .map((n) => rm(join(dir, n), { force: true })),
+    );
+    const names = entries.filter((n) => n.endsWith('.json') && !n.startsWith('.'));
     for (const name of names) {
       const file = join(dir, name);
       try {

@@ -172,6 +172,9 @@ describe('crash safety', () => {
 
       // Restart on the same DATA_DIR: every told inquiry is in the staff queue.
       const second = await startServer(dataDir);
+      // The inquiry store clears its leftover temp files when it opens.
+      const inquiryTemps = (await filesUnder(join(dataDir, 'inquiries'))).filter(isTempFile);
+      expect(inquiryTemps).toEqual([]);
       const res = await fetch(`${second.base}/api/staff/inquiries`, {
         headers: { authorization: `Bearer ${STAFF_TOKEN}` },
       });
