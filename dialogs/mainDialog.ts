@@ -13,6 +13,7 @@ import {
   WaterfallDialog,
 } from 'botbuilder-dialogs';
 import { detectLang } from '../src/language.js';
+import { ROUTED_TOPIC_KEY } from '../src/logger.js';
 import { TOPIC_IDS, type TopicId } from '../src/topics.js';
 import { CONTACT_DIALOG, CONTACT_TOPICS, ContactDialog } from './contactDialog.js';
 import { type DialogDeps, FlowKit } from './flowKit.js';
@@ -132,6 +133,7 @@ export class MainDialog {
     }
 
     const recognition = this.recognize(text);
+    context.turnState.set(ROUTED_TOPIC_KEY, recognition.topic);
     this.deps.logger?.debug(
       {
         conversationId: activity.conversation?.id,

@@ -111,10 +111,12 @@ export function requestContext(req: Request, _res: Response, next: () => void): 
   context.run({ reqId: req.getId() }, () => next());
 }
 
+/** Where the router leaves the topic it chose for this turn, for the turn's log line. */
+export const ROUTED_TOPIC_KEY = Symbol('routedTopic');
+
 /**
- * botbuilder Middleware: one line per turn (conversation id, channel, activity type, replies sent,
- * duration) at info, never the text; lines written during the turn carry the conversation id. The
- * topic the recogniser chose is on the dialog's 'routed' line at debug.
+ * botbuilder Middleware: one line per turn (conversation id, channel, activity type, topic, replies
+ * sent, duration) at info, never the text; lines written during the turn carry the conversation id.
  */
 export function createTurnLogMiddleware(logger: Logger): Middleware {
   return {
@@ -137,6 +139,7 @@ export function createTurnLogMiddleware(logger: Logger): Middleware {
               channelId: activity.channelId,
               activityType: activity.type,
               locale: activity.locale,
+              topic: turn.turnState.get(ROUTED_TOPIC_KEY),
               replies,
               durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
             },

@@ -37,12 +37,13 @@ describe('structured logs', () => {
       'client-chosen-id-0001',
     );
 
-    // The turn line: conversation, channel, duration, replies; with the request's id; no text.
+    // The turn line: conversation, channel, topic, duration, replies; with the request's id; no text.
     const turn = lines.find((l) => l.msg === 'turn' && l.conversationId === 'log-conv');
     expect(turn).toMatchObject({ level: 30, channelId: 'emulator', activityType: 'message' });
     expect(turn?.reqId).toBe(message?.reqId);
     expect(turn?.durationMs).toBeTypeOf('number');
     expect(turn?.replies).toBeGreaterThan(0);
+    expect(turn?.topic).toBe('login.trouble');
   });
 
   it('at debug, the routed line carries the topic and the request id — still no text', async () => {
