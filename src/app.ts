@@ -58,10 +58,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const { knowledge, storage } = services;
   const bot = options.turnBot?.(services) ?? services.bot;
 
+  // The number an error or a throttled member is pointed to (knowledge/support-hours.json).
+  const phone = knowledge.supportHours.contacts.promise_call?.phoneNumber ?? '';
   const onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error, conversationId: context.activity.conversation?.id }, 'turn failed');
     const lang = detectLang(context.activity.text, context.activity.locale);
-    const phone = knowledge.supportHours.contacts.promise_call?.phoneNumber ?? '';
     await context.sendActivity(fill(knowledge.conversation.error[lang], { phone })).catch(() => undefined);
   };
 
@@ -75,10 +76,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // rate limit, whose polite reply names the phone number like the error message does.
   const conversationLimit = createConversationRateLimit(
     config.rateLimit,
-    (lang) =>
-      fill(knowledge.conversation.rateLimited[lang], {
-        phone: knowledge.supportHours.contacts.promise_call?.phoneNumber ?? '',
-      }),
+    (lang) => fill(knowledge.conversation.rateLimited[lang], { phone }),
     logger,
   );
   const turnMiddleware = [createTurnLogMiddleware(logger), ...(conversationLimit ? [conversationLimit] : [])];
