@@ -11,6 +11,16 @@ import {
   type RecognizerSettings,
 } from './intentsKnowledge.js';
 import { normalize } from './normalize.js';
+import { readRomaji } from './romaji.js';
+
+const LATIN_TOKEN = /[a-z']+/g;
+
+/** Latin words of the training texts: the model reads them as English (or canonical) words. */
+function latinVocabulary(normalizedTexts: Iterable<string>): Set<string> {
+  const known = new Set<string>();
+  for (const t of normalizedTexts) for (const w of t.match(LATIN_TOKEN) ?? []) known.add(w);
+  return known;
+}
 
 export interface TopicScore {
   topic: TopicId;
@@ -51,6 +61,7 @@ export class TopicRecognizer implements BotRecognizer {
     private readonly model: LinearClassifier,
     readonly settings: RecognizerSettings,
     private readonly concepts: CompiledConcepts,
+    private readonly latin: ReadonlySet<string>,
   ) {}
 
   /** Loads and validates knowledge/intents, then trains the model in process. */
@@ -66,8 +77,9 @@ export class TopicRecognizer implements BotRecognizer {
     concepts: CompiledConcepts = loadConcepts(),
     ambiguous: ReadonlyArray<AmbiguousExample> = [],
   ): TopicRecognizer {
-    const samples: Sample[] = examples.map((e) => ({
-      features: featuresOfNormalized(normalize(e.text), concepts),
+    const normalizedTexts = examples.map((e) => normalize(e.text));
+    const samples: Sample[] = examples.map((e, i) => ({
+      features: featuresOfNormalized(normalizedTexts[i]!, concepts),
       label: LABELS.indexOf(e.topic),
     }));
     // A bare keyword competes with every example that contains it; a few copies of its soft
@@ -81,17 +93,26 @@ export class TopicRecognizer implements BotRecognizer {
       };
       for (let copy = 0; copy < AMBIGUOUS_COPIES; copy++) samples.push(sample);
     }
-    return new TopicRecognizer(LinearClassifier.train(samples, LABELS.length, options), settings, concepts);
+    const latin = latinVocabulary([...normalizedTexts, ...ambiguous.map((a) => normalize(a.text))]);
+    return new TopicRecognizer(
+      LinearClassifier.train(samples, LABELS.length, options),
+      settings,
+      concepts,
+      latin,
+    );
   }
 
   /** Same model, other decision settings (used by calibration). */
   withSettings(settings: RecognizerSettings): TopicRecognizer {
-    return new TopicRecognizer(this.model, settings, this.concepts);
+    return new TopicRecognizer(this.model, settings, this.concepts, this.latin);
   }
 
   /** Raw model output, before the out-of-scope decision. */
   rawScores(text: string): { normalized: string; probabilities: Float64Array; coverage: number } {
-    const normalized = normalize(text);
+    let normalized = normalize(text);
+    // Japanese typed in romaji ("pasuwaado wasureta") is read as kana, then canonicalised again.
+    const kana = readRomaji(normalized, { words: this.latin, concepts: this.concepts });
+    if (kana !== null) normalized = normalize(kana);
     const { probabilities, coverage } = this.model.predict(featuresOfNormalized(normalized, this.concepts));
     return { normalized, probabilities, coverage };
   }
