@@ -122,12 +122,14 @@ export function featuresOfNormalized(
   const out = new Map<string, number>();
   const add = (name: string, weight: number) => out.set(name, (out.get(name) ?? 0) + weight);
 
+  const matched = new Set<string>();
+  for (const [name, pattern] of concepts) if (pattern.test(normalized)) matched.add(name);
+  // A negated concept (NOT_LOSE: "not lost", 「なくしてない」) switches its concept off.
   const fired: string[] = [];
-  for (const [name, pattern] of concepts) {
-    if (pattern.test(normalized)) {
-      fired.push(name);
-      add(`c:${name}`, FEATURE_WEIGHTS.concept);
-    }
+  for (const name of matched) {
+    if (matched.has(`NOT_${name}`)) continue;
+    fired.push(name);
+    add(`c:${name}`, FEATURE_WEIGHTS.concept);
   }
   // Pairs let a linear model tell FORGET+PIN from FORGET+WEBID from LOSE+CARD.
   for (let i = 0; i < fired.length; i++) {

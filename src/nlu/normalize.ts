@@ -29,6 +29,7 @@ const CANONICAL: ReadonlyArray<readonly [RegExp, string]> = [
   [/(?:暗唱|安唱|暗省|暗しょう|暗しょ|あん証|あんしょう|あんしょ)(?:番号|ばんごう|ばんご|番)?/g, '暗証番号'],
   [/暗証(?:ばんごう|ばんご|番号|番)?/g, '暗証番号'],
   [/ぴん(?:番号|ばんごう|こど)/g, '暗証番号'],
+  [/ばんごう|ばんご(?=$|\s|[をがはのも])/g, '番号'],
   [/pin(?:\s*(?:code|number|no)(?![a-z]))?/g, 'pin'],
   [/ぱすわあど|ぱすわと(?!う)/g, 'ぱすわど'],
   [/pass\s*word|passwd|pas+wor?d|passwrod|paswrod|pwd/g, 'password'],
