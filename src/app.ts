@@ -161,11 +161,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     async close() {
       clearInterval(sweep);
+      // Web Chat's WebSocket streams are not HTTP connections: close them, or they hold close() open.
+      const streamsClosed = directLine.streams?.closeAll();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Idle keep-alive connections (Web Chat polling) would otherwise hold close() open.
         server.server.closeAllConnections?.();
       });
+      await streamsClosed;
       await services.flush();
     },
   };

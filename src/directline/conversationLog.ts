@@ -38,6 +38,13 @@ export interface ActivitySet {
   watermark: string;
 }
 
+/** What a live reader (the WebSocket stream) is told about a conversation. */
+export type ConversationEvent =
+  | { type: 'activity'; activity: StoredActivity; watermark: string }
+  | { type: 'ended' };
+
+export type ConversationListener = (event: ConversationEvent) => void;
+
 export class ConversationNotFoundError extends Error {
   constructor(readonly conversationId: string) {
     super(`Direct Line conversation not found (ended or expired): ${conversationId}`);
@@ -74,6 +81,7 @@ export class ConversationLog {
   private readonly now: () => number;
   // Map iteration order is insertion order; touching re-inserts, so the first key is the least recently used.
   private readonly conversations = new Map<string, ConversationRecord>();
+  private readonly listeners = new Map<string, Set<ConversationListener>>();
 
   constructor(options: ConversationLogOptions = {}) {
     this.maxActivitiesPerConversation = options.maxActivitiesPerConversation ?? 500;
@@ -94,7 +102,7 @@ export class ConversationLog {
     while (this.conversations.size >= this.maxConversations) {
       const oldest = this.conversations.keys().next();
       if (oldest.done) break;
-      this.conversations.delete(oldest.value);
+      this.delete(oldest.value);
     }
     const now = this.now();
     const record: ConversationRecord = {
@@ -115,7 +123,7 @@ export class ConversationLog {
     const record = this.conversations.get(conversationId);
     if (!record) return undefined;
     if (this.now() - record.lastActiveAt > this.idleTtlMs) {
-      this.conversations.delete(conversationId);
+      this.delete(conversationId);
       return undefined;
     }
     return record;
@@ -133,7 +141,42 @@ export class ConversationLog {
   }
 
   delete(conversationId: string): boolean {
-    return this.conversations.delete(conversationId);
+    const deleted = this.conversations.delete(conversationId);
+    if (deleted) this.emit(conversationId, { type: 'ended' });
+    this.listeners.delete(conversationId);
+    return deleted;
+  }
+
+  /**
+   * Calls `listener` synchronously for every activity appended from now on (with its watermark) and
+   * once with `ended` when the conversation is removed. Returns the unsubscribe function.
+   */
+  subscribe(conversationId: string, listener: ConversationListener): () => void {
+    this.require(conversationId);
+    let set = this.listeners.get(conversationId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(conversationId, set);
+    }
+    set.add(listener);
+    return () => {
+      const current = this.listeners.get(conversationId);
+      if (!current) return;
+      current.delete(listener);
+      if (current.size === 0) this.listeners.delete(conversationId);
+    };
+  }
+
+  private emit(conversationId: string, event: ConversationEvent): void {
+    const set = this.listeners.get(conversationId);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        listener(event);
+      } catch {
+        // A reader's failure (e.g. a socket that just closed) must never fail the writer.
+      }
+    }
   }
 
   /** Returns true the first time only: the caller then tells the bot the conversation has started. */
@@ -166,6 +209,9 @@ export class ConversationLog {
     record.entries.push(entry);
     if (record.entries.length > this.maxActivitiesPerConversation) {
       record.entries.splice(0, record.entries.length - this.maxActivitiesPerConversation);
+    }
+    if (this.listeners.has(conversationId)) {
+      this.emit(conversationId, { type: 'activity', activity: clone(stored), watermark: String(seq) });
     }
     return clone(stored);
   }
@@ -224,7 +270,7 @@ export class ConversationLog {
     for (const [id, record] of this.conversations) {
       // LRU order: once one is recent enough, the rest are too.
       if (record.lastActiveAt >= cutoff) break;
-      this.conversations.delete(id);
+      this.delete(id);
     }
   }
 }

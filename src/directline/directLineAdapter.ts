@@ -9,6 +9,7 @@ import {
 import type { Logger } from 'pino';
 import { KeyedQueue } from '../keyedQueue.js';
 import { ConversationLog, ConversationNotFoundError, type StoredActivity } from './conversationLog.js';
+import type { DirectLineStreams } from './stream.js';
 
 // The in-process adapter behind the local Direct Line endpoint: activities posted by Web Chat run
 // through the middleware and the bot here, and whatever the bot sends is appended to the conversation
@@ -36,6 +37,8 @@ export function isDirectLineReference(reference: Partial<ConversationReference> 
 
 export class DirectLineAdapter extends BotAdapter {
   readonly conversations: ConversationLog;
+  /** The WebSocket streams of these conversations, once registerDirectLine has attached them. */
+  streams: DirectLineStreams | undefined;
   private readonly logger: Logger | undefined;
   private readonly botName: string;
   /** Turns of one conversation run one at a time (dialog state is read and saved per turn). */

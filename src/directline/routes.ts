@@ -10,6 +10,7 @@ import {
   ConversationNotFoundError,
   type ConversationRecord,
   InvalidWatermarkError,
+  parseWatermark,
   type StoredActivity,
 } from './conversationLog.js';
 import {
@@ -18,6 +19,7 @@ import {
   DIRECTLINE_SERVICE_URL,
   DirectLineAdapter,
 } from './directLineAdapter.js';
+import { type DirectLineStreamOptions, DirectLineStreams } from './stream.js';
 import {
   bearerToken,
   DEFAULT_TOKEN_TTL_SECONDS,
@@ -27,8 +29,8 @@ import {
   verifyToken,
 } from './tokens.js';
 
-// Direct Line 3.0 REST endpoints (the subset Web Chat and botframework-directlinejs use, polling only)
-// served by the bot itself. Errors use the Direct Line body shape { error: { code, message } }.
+// Direct Line 3.0 REST endpoints (the subset Web Chat and botframework-directlinejs use) served by the
+// bot itself, plus the WebSocket stream (stream.ts) whose `streamUrl` start and reconnect return. Errors use the Direct Line body shape { error: { code, message } }.
 
 export const DIRECTLINE_BASE_PATH = '/v3/directline';
 
@@ -50,6 +52,11 @@ export interface DirectLineRouteOptions {
    * 0 turns the limit off (e.g. behind a proxy that already limits, where every member shares one address).
    */
   startsPerMinute?: number;
+  /**
+   * The WebSocket stream (limits, keep-alive); `false` turns it off (no `streamUrl`, clients poll).
+   * Its sockets must be closed on shutdown: `adapter.streams.closeAll()`.
+   */
+  stream?: DirectLineStreamOptions | false;
 }
 
 class HttpError extends Error {
@@ -179,6 +186,13 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   if (opts.tokenSecret.length < 16)
     throw new Error('Direct Line token secret must be at least 16 characters');
 
+  const streams =
+    opts.stream === false ? undefined : new DirectLineStreams(log, opts.tokenSecret, logger, opts.stream);
+  if (streams) {
+    streams.attach(server.server);
+    adapter.streams = streams;
+  }
+
   const runTurn = (context: TurnContext) => opts.bot.run(context);
 
   /** Runs a turn; answers the HTTP request after it or after turnTimeoutMs, whichever is first. */
@@ -239,6 +253,18 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
       token: bearerToken(req.headers.authorization),
       expires_in: Math.max(0, claims.expiresAt - Math.floor(Date.now() / 1000)),
     };
+  }
+
+  /** `streamUrl` for the start/reconnect answer (none when the stream is off). */
+  async function withStream<T extends object>(
+    req: Request,
+    record: ConversationRecord,
+    body: T,
+    watermark?: string | null,
+  ): Promise<T & { streamUrl?: string }> {
+    if (!streams) return body;
+    const streamUrl = await streams.streamUrl(req as unknown as IncomingMessage, record, watermark);
+    return { ...body, streamUrl };
   }
 
   async function authenticate(req: Request): Promise<DirectLineTokenClaims> {
@@ -339,13 +365,13 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
           throw new HttpError(404, 'ConversationNotFound', 'The conversation has ended or expired.');
         const isNew = !record.started;
         await ensureStarted(record, locale);
-        sendJson(res, isNew ? 201 : 200, reuse(req, record, claims));
+        sendJson(res, isNew ? 201 : 200, await withStream(req, record, reuse(req, record, claims)));
         return;
       }
       const record = await createConversation(req);
       const body = await issue(record);
       await ensureStarted(record, locale);
-      sendJson(res, 201, body);
+      sendJson(res, 201, await withStream(req, record, body));
     }),
   );
 
@@ -354,8 +380,10 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
     `${base}/conversations/:conversationId`,
     handle('conversations/get', async (req, res) => {
       const { claims, record } = await authorise(req);
+      const watermark = new URL(req.url ?? '', 'http://localhost').searchParams.get('watermark');
+      parseWatermark(watermark); // 400 for a malformed one, before anything happens
       await ensureStarted(record);
-      sendJson(res, 200, reuse(req, record, claims));
+      sendJson(res, 200, await withStream(req, record, reuse(req, record, claims), watermark));
     }),
   );
 

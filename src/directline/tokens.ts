@@ -104,3 +104,75 @@ export function bearerToken(authorization: string | string[] | undefined): strin
   const match = /^Bearer\s+(\S+)\s*$/i.exec(value);
   return match?.[1];
 }
+
+// Stream tokens: what `streamUrl` carries in its `t=` query parameter. A URL ends up in places a header
+// does not (proxy logs, browser history of devtools), so these are a separate kind of token: another
+// audience and `typ: 'stream'` (neither kind is accepted where the other is expected), one conversation,
+// about two minutes, and single use (the server remembers the `jti` until it expires).
+
+const STREAM_AUDIENCE = 'directline-stream';
+export const DEFAULT_STREAM_TOKEN_TTL_SECONDS = 120;
+
+export interface StreamTokenClaims {
+  conversationId: string;
+  userId: string;
+  /** Unique id of this token, for single use. */
+  tokenId: string;
+  /** Expiry, seconds since the epoch. */
+  expiresAt: number;
+}
+
+export async function signStreamToken(
+  secret: string,
+  claims: { conversationId: string; userId: string },
+  ttlSeconds: number = DEFAULT_STREAM_TOKEN_TTL_SECONDS,
+  now: Date = new Date(),
+): Promise<string> {
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new Error('ttlSeconds must be positive');
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ conv: claims.conversationId, user: claims.userId, typ: 'stream' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setAudience(STREAM_AUDIENCE)
+    .setSubject(claims.userId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + Math.floor(ttlSeconds))
+    .setJti(randomBytes(12).toString('base64url'))
+    .sign(keyFor(secret));
+}
+
+export async function verifyStreamToken(
+  secret: string,
+  token: string | undefined | null,
+  now: Date = new Date(),
+): Promise<StreamTokenClaims> {
+  if (!token) throw new TokenError('missing', 'A stream token is required.');
+  let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+  try {
+    ({ payload } = await jwtVerify(token, keyFor(secret), {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: STREAM_AUDIENCE,
+      currentDate: now,
+      requiredClaims: ['exp', 'conv', 'user', 'jti', 'typ'],
+      clockTolerance: 0,
+    }));
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) throw new TokenError('expired', 'The stream token has expired.');
+    throw new TokenError('invalid', 'The stream token is not valid.');
+  }
+  const { conv, user, exp, jti, typ } = payload;
+  if (
+    typ !== 'stream' ||
+    typeof conv !== 'string' ||
+    !conv ||
+    typeof user !== 'string' ||
+    !user ||
+    typeof jti !== 'string' ||
+    !jti ||
+    typeof exp !== 'number'
+  ) {
+    throw new TokenError('invalid', 'The stream token is not valid.');
+  }
+  return { conversationId: conv, userId: user, tokenId: jti, expiresAt: exp };
+}

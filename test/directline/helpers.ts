@@ -74,12 +74,16 @@ export async function startTestServer(
     bot,
     adapter,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      // Open WebSocket streams are not HTTP connections; they would hold close() open.
+      const streamsClosed = adapter.streams?.closeAll();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Browsers keep connections alive; they would hold close() open.
         server.server.closeAllConnections?.();
-      }),
+      });
+      await streamsClosed;
+    },
   };
 }
 
