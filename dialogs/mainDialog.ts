@@ -31,7 +31,7 @@ import {
 } from './questionPrompt.js';
 import { menuActions } from './replies.js';
 import { SERVICE_TOPICS, SERVICES_DIALOG, ServicesDialog, serviceFollowUp } from './servicesDialog.js';
-import { emptySession, type SessionState, TRANSCRIPT_LINES } from './session.js';
+import { BOT_LINE_CHARS, emptySession, type SessionState, TRANSCRIPT_LINES } from './session.js';
 import { setTurnInfo } from './turn.js';
 import { WEBID_DIALOG, WEBID_TOPICS, WebIdDialog } from './webIdDialog.js';
 
@@ -333,7 +333,10 @@ export class MainDialog {
     };
     if (text) push('member', text);
     context.onSendActivities(async (_ctx, activities, next) => {
-      for (const a of activities) if (a.type === 'message' && a.text) push('bot', a.text);
+      for (const a of activities) {
+        if (a.type !== 'message' || !a.text) continue;
+        push('bot', a.text.length > BOT_LINE_CHARS ? `${a.text.slice(0, BOT_LINE_CHARS)}…` : a.text);
+      }
       return next();
     });
   }

@@ -11,7 +11,9 @@ export interface SessionState {
   transcript: ExcerptLine[];
 }
 
-export const TRANSCRIPT_LINES = 24;
+export const TRANSCRIPT_LINES = 20;
+/** Bot lines are cut to this length in the excerpt: staff know the flows; the member's words are kept whole. */
+export const BOT_LINE_CHARS = 200;
 
 export function emptySession(): SessionState {
   return { misses: 0, transcript: [] };

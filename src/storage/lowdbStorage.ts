@@ -3,7 +3,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { DataFile } from 'lowdb/node';
 import { KeyedQueue } from '../keyedQueue.js';
 import { fileForKey } from './keyedFile.js';
 
@@ -22,6 +22,8 @@ export interface LowdbStorageOptions {
   ttlMs?: number;
   /** Clock, replaceable in tests. */
   now?: () => number;
+  /** Most records kept in memory (recently used first); 0 turns the cache off. */
+  cacheSize?: number;
 }
 
 export class ETagConflictError extends Error {
@@ -31,19 +33,33 @@ export class ETagConflictError extends Error {
   }
 }
 
+const DEFAULT_CACHE_SIZE = 10_000;
+
+// Compact JSON: state files are read by the bot, not by people, and pretty-printing costs CPU per turn.
+const dataFile = (file: string) =>
+  new DataFile<StateRecord | null>(file, { parse: JSON.parse, stringify: JSON.stringify });
+
 /**
  * botbuilder `Storage` on lowdb: a file per key (written atomically by lowdb's temp-file-and-rename
  * writer), eTag optimistic concurrency as in botbuilder's MemoryStorage ('*' or no eTag overwrites,
  * a stale eTag is refused), and a time-to-live for idle items.
+ *
+ * The process owns DATA_DIR, so what it last wrote or read is kept in a bounded in-memory cache: a
+ * turn then costs one atomic file write and no reads for an active conversation.
  */
 export class LowdbStorage implements Storage {
   private readonly queue = new KeyedQueue();
   private readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly cacheSize: number;
+  /** key → record, or null for "no such file"; Map order is least recently used first. */
+  private readonly cache = new Map<string, StateRecord | null>();
+  private readonly shardsMade = new Set<string>();
 
   constructor(private readonly options: LowdbStorageOptions) {
     this.ttlMs = options.ttlMs ?? 0;
     this.now = options.now ?? Date.now;
+    this.cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
   }
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -53,7 +69,7 @@ export class LowdbStorage implements Storage {
       keys.map((key) =>
         this.queue.run(key, async () => {
           const record = await this.load(key);
-          if (record) items[key] = { ...record.document, eTag: record.eTag };
+          if (record) items[key] = { ...structuredClone(record.document), eTag: record.eTag };
         }),
       ),
     );
@@ -68,7 +84,13 @@ export class LowdbStorage implements Storage {
           const { eTag, ...document } = (item ?? {}) as StoreItem;
           const current = await this.load(key);
           if (current && eTag && eTag !== '*' && eTag !== current.eTag) throw new ETagConflictError(key);
-          const record: StateRecord = { key, eTag: randomUUID(), updatedAt: this.now(), document };
+          // A copy: the caller keeps mutating its state object after the write.
+          const record: StateRecord = {
+            key,
+            eTag: randomUUID(),
+            updatedAt: this.now(),
+            document: structuredClone(document),
+          };
           await this.save(key, record);
         }),
       ),
@@ -77,7 +99,14 @@ export class LowdbStorage implements Storage {
 
   async delete(keys: string[]): Promise<void> {
     if (!Array.isArray(keys)) throw new TypeError('Keys are required when deleting');
-    await Promise.all(keys.map((key) => this.queue.run(key, () => rm(this.file(key), { force: true }))));
+    await Promise.all(
+      keys.map((key) =>
+        this.queue.run(key, async () => {
+          await rm(this.file(key), { force: true });
+          this.remember(key, null);
+        }),
+      ),
+    );
   }
 
   /** Waits for every queued read, write and delete: called before the process exits. */
@@ -92,12 +121,10 @@ export class LowdbStorage implements Storage {
     const shards = await readdir(this.options.dir).catch(() => [] as string[]);
     for (const shard of shards) {
       const files = await readdir(join(this.options.dir, shard)).catch(() => [] as string[]);
-      for (const name of files.filter((f) => f.endsWith('.json'))) {
-        const db = new Low<StateRecord | null>(new JSONFile(join(this.options.dir, shard, name)), null);
-        const record = await db.read().then(
-          () => db.data,
-          () => null,
-        );
+      for (const name of files.filter((f) => f.endsWith('.json') && !f.startsWith('.'))) {
+        const record = await dataFile(join(this.options.dir, shard, name))
+          .read()
+          .catch(() => null);
         if (record?.key && this.isExpired(record)) {
           await this.queue.run(record.key, async () => {
             const fresh = await this.load(record.key);
@@ -117,31 +144,54 @@ export class LowdbStorage implements Storage {
     return this.ttlMs > 0 && this.now() - record.updatedAt > this.ttlMs;
   }
 
-  /** Reads a key's record; an expired one is deleted and reported absent. */
+  private remember(key: string, record: StateRecord | null): void {
+    if (this.cacheSize <= 0) return;
+    this.cache.delete(key);
+    this.cache.set(key, record);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+  }
+
+  /** Reads a key's record (cache, else disk); an expired one is deleted and reported absent. */
   private async load(key: string): Promise<StateRecord | undefined> {
+    let record = this.cache.get(key);
+    if (record === undefined) {
+      record = await this.readFile(key);
+      this.remember(key, record);
+    } else {
+      this.remember(key, record);
+    }
+    if (!record) return undefined;
+    if (this.isExpired(record)) {
+      await rm(this.file(key), { force: true });
+      this.remember(key, null);
+      return undefined;
+    }
+    return record;
+  }
+
+  private async readFile(key: string): Promise<StateRecord | null> {
     const file = this.file(key);
-    const db = new Low<StateRecord | null>(new JSONFile(file), null);
+    const db = new Low<StateRecord | null>(dataFile(file), null);
     try {
       await db.read();
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
       // Writes are atomic, so this is damage from outside: keep the file for a look, start afresh.
       await rename(file, `${file}.corrupt-${this.now()}`);
-      return undefined;
+      return null;
     }
-    const record = db.data;
-    if (!record) return undefined;
-    if (this.isExpired(record)) {
-      await rm(file, { force: true });
-      return undefined;
-    }
-    return record;
+    return db.data;
   }
 
   private async save(key: string, record: StateRecord): Promise<void> {
     const file = this.file(key);
-    await mkdir(dirname(file), { recursive: true });
-    const db = new Low<StateRecord | null>(new JSONFile(file), record);
+    const shard = dirname(file);
+    if (!this.shardsMade.has(shard)) {
+      await mkdir(shard, { recursive: true });
+      this.shardsMade.add(shard);
+    }
+    const db = new Low<StateRecord | null>(dataFile(file), record);
     await db.write();
+    this.remember(key, record);
   }
 }

@@ -1,5 +1,5 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileForKey } from '../../src/storage/keyedFile.js';
 import { LowdbStorage } from '../../src/storage/lowdbStorage.js';
@@ -102,13 +102,36 @@ describe('LowdbStorage (botbuilder Storage contract)', () => {
     expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(0);
   });
 
-  it('sets a damaged file aside instead of failing every later turn', async () => {
+  it('sets a damaged file aside on start-up instead of failing every later turn', async () => {
     const dir = await tempDir();
-    const storage = new LowdbStorage({ dir });
-    await storage.write({ k: { v: 1 } });
+    await new LowdbStorage({ dir }).write({ k: { v: 1 } });
     await writeFile(fileForKey(dir, 'k'), '{"key":"k","eTag":', 'utf8');
-    expect(await storage.read(['k'])).toEqual({});
-    await storage.write({ k: { v: 2 } });
-    expect((await storage.read(['k'])).k?.v).toBe(2);
+    const restarted = new LowdbStorage({ dir });
+    expect(await restarted.read(['k'])).toEqual({});
+    await restarted.write({ k: { v: 2 } });
+    expect((await restarted.read(['k'])).k?.v).toBe(2);
+    const names = await readdir(dirname(fileForKey(dir, 'k')));
+    expect(names.some((n) => n.includes('.corrupt-'))).toBe(true);
+  });
+
+  it('keeps its own copy: changing an object after writing or reading it changes nothing stored', async () => {
+    const storage = new LowdbStorage({ dir: await tempDir() });
+    const state = { list: [1] };
+    await storage.write({ k: state });
+    state.list.push(2);
+    const first = (await storage.read(['k'])).k as { list: number[] };
+    expect(first.list).toEqual([1]);
+    first.list.push(3);
+    expect(((await storage.read(['k'])).k as { list: number[] }).list).toEqual([1]);
+  });
+
+  it('serves an active conversation from memory and the same data with the cache off', async () => {
+    const dir = await tempDir();
+    const cached = new LowdbStorage({ dir });
+    const uncached = new LowdbStorage({ dir, cacheSize: 0 });
+    await cached.write({ k: { v: 1 } });
+    expect((await uncached.read(['k'])).k?.v).toBe(1);
+    await uncached.write({ k: { v: 2 } });
+    expect((await new LowdbStorage({ dir }).read(['k'])).k?.v).toBe(2);
   });
 });
