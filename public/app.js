@@ -1,6 +1,9 @@
 // Member-support chat page: the official Web Chat (window.WebChat from /webchat.js) talking to the
 // bot's own Direct Line endpoint. The token and conversation id live in sessionStorage so a reload
 // continues the same conversation; a token the server no longer accepts starts a fresh one.
+// Activities arrive over the Direct Line WebSocket stream. botframework-directlinejs does not fall back
+// to polling by itself (it keeps retrying the socket), so this page does: when the stream cannot be
+// opened, the same conversation continues with polling for the rest of the page's life.
 (() => {
   const DOMAIN = `${window.location.origin}/v3/directline`;
   const SESSION_KEY = 'memberHelpChat.session';
@@ -9,6 +12,10 @@
   const REFRESH_MARGIN_SECONDS = 5 * 60;
   const WATCH_INTERVAL_MS = 30 * 1000;
   const MAX_AUTO_RESTARTS = 2;
+  // A stream that has not opened after this long counts as failed.
+  const STREAM_OPEN_TIMEOUT_MS = 10 * 1000;
+  // Once a stream has worked on this page, this many failed attempts in a row before polling instead.
+  const STREAM_FAILURES_BEFORE_POLLING = 3;
   // botframework-directlinejs ConnectionStatus values.
   const STATUS = { Online: 2, ExpiredToken: 3, FailedToConnect: 4, Ended: 5 };
 
@@ -106,6 +113,9 @@
   let subscription;
   let generation = 0;
   let autoRestarts = 0;
+  let useWebSocket = typeof window.WebSocket === 'function';
+  let streamEverOpened = false;
+  let streamFailures = 0;
 
   function initialLocale() {
     const requested =
@@ -250,6 +260,64 @@
     );
   }
 
+  /**
+   * A WebSocket that reports to this page whether it opened. directlinejs takes the global WebSocket
+   * when it is constructed, so the class is swapped in only around createDirectLine.
+   */
+  function trackedWebSocket(Native, id) {
+    return class TrackedWebSocket extends Native {
+      constructor(...args) {
+        super(...args);
+        let opened = false;
+        let reported = false;
+        const fail = () => {
+          if (reported) return;
+          reported = true;
+          onStreamFailed(id);
+        };
+        const timer = window.setTimeout(() => {
+          if (opened) return;
+          fail();
+          this.close();
+        }, STREAM_OPEN_TIMEOUT_MS);
+        this.addEventListener('open', () => {
+          opened = true;
+          window.clearTimeout(timer);
+          if (id !== generation) return;
+          streamEverOpened = true;
+          streamFailures = 0;
+        });
+        this.addEventListener('close', () => {
+          window.clearTimeout(timer);
+          if (!opened) fail();
+        });
+      }
+    };
+  }
+
+  function onStreamFailed(id) {
+    // Sockets of a torn-down conversation close without opening: that is not a failure.
+    if (id !== generation || !useWebSocket) return;
+    streamFailures += 1;
+    if (!streamEverOpened || streamFailures >= STREAM_FAILURES_BEFORE_POLLING) {
+      console.warn('Direct Line stream unavailable; polling instead.');
+      useWebSocket = false;
+      // Same conversation (the stored session), read by polling: the transcript is replayed.
+      void connect();
+    }
+  }
+
+  function createDirectLine(options, id) {
+    if (!useWebSocket) return window.WebChat.createDirectLine({ ...options, webSocket: false });
+    const Native = window.WebSocket;
+    window.WebSocket = trackedWebSocket(Native, id);
+    try {
+      return window.WebChat.createDirectLine({ ...options, webSocket: true });
+    } finally {
+      window.WebSocket = Native;
+    }
+  }
+
   async function connect({ forceNew = false, noticeKey } = {}) {
     const id = ++generation;
     const hadConversation = Boolean(directLine);
@@ -266,15 +334,18 @@
     }
     if (id !== generation) return;
     const notice = noticeKey || (result.restarted ? 'restarted' : '');
-    directLine = window.WebChat.createDirectLine({
-      domain: DOMAIN,
-      token: result.session.token,
-      // With a conversation id, Direct Line reconnects and replays the transcript instead of starting anew.
-      conversationId: result.resume ? result.session.conversationId : undefined,
-      webSocket: false,
-      pollingInterval: 1000,
-      conversationStartProperties: { locale },
-    });
+    directLine = createDirectLine(
+      {
+        domain: DOMAIN,
+        token: result.session.token,
+        // With a conversation id, Direct Line reconnects and replays the transcript instead of starting anew.
+        conversationId: result.resume ? result.session.conversationId : undefined,
+        // Only used when polling (the WebSocket stream pushes).
+        pollingInterval: 1000,
+        conversationStartProperties: { locale },
+      },
+      id,
+    );
     subscription = directLine.connectionStatus$.subscribe((status) => onConnectionStatus(id, status, notice));
     render();
   }

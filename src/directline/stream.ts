@@ -61,6 +61,12 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The request's Host header when it is a well-formed host[:port], else undefined. */
+export function presentedHost(req: IncomingMessage): string | undefined {
+  const presented = firstHeader(req.headers.host)?.trim();
+  return presented && presented.length <= 261 && HOST.test(presented) ? presented : undefined;
+}
+
 /**
  * `ws://host` or `wss://host` for URLs handed back to the client that made `req`. Host and
  * X-Forwarded-Proto only shape the URL given back to that same client; nothing is decided by them.
@@ -69,11 +75,8 @@ export function streamOrigin(req: IncomingMessage): string {
   const proto = firstHeader(req.headers['x-forwarded-proto'])?.split(',')[0]?.trim().toLowerCase();
   const tls =
     proto === 'https' || proto === 'wss' || (req.socket as TLSSocket | undefined)?.encrypted === true;
-  const presented = firstHeader(req.headers.host)?.trim();
-  let host: string;
-  if (presented && presented.length <= 261 && HOST.test(presented)) {
-    host = presented;
-  } else {
+  let host = presentedHost(req);
+  if (!host) {
     const address = req.socket?.localAddress ?? '127.0.0.1';
     const bare = address.startsWith('::ffff:') ? address.slice(7) : address;
     host = `${bare.includes(':') ? `[${bare}]` : bare}:${req.socket?.localPort ?? 80}`;
@@ -136,6 +139,8 @@ export class DirectLineStreams {
   private readonly usedTokens = new Map<string, number>();
   /** Sockets accepted per conversation since start (bounded): lets tests see that a client streamed. */
   private readonly accepted = new Map<string, number>();
+  /** Upgrade requests refused since start (a metric). */
+  refusedCount = 0;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
   private attachedTo: HttpServer | undefined;
@@ -241,6 +246,7 @@ export class DirectLineStreams {
     this.authorise(target.conversationId, target.query).then(
       (result) => {
         if ('status' in result) {
+          this.refusedCount += 1;
           this.logger?.info(
             { conversationId: target.conversationId.slice(0, 64), status: result.status, code: result.code },
             'Direct Line stream refused',

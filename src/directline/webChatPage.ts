@@ -1,9 +1,11 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { PUBLIC_DIR } from '../paths.js';
+import { presentedHost } from './stream.js';
 
 // The member-facing page: public/index.html at `/`, the official Web Chat UMD bundle from node_modules
 // at `/webchat.js` (no CDN), and the page's own files under `/static/`.
@@ -20,19 +22,23 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 // Web Chat renders with inline styles (emotion) and data: images; everything else comes from this origin.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "object-src 'none'",
-].join('; ');
+// connect-src: this origin, and the Direct Line WebSocket stream on this same host (named explicitly:
+// not every browser lets 'self' cover ws:/wss:). Only a well-formed Host header is echoed.
+export function contentSecurityPolicy(host?: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' data: blob:",
+    "font-src 'self' data:",
+    host ? `connect-src 'self' ws://${host} wss://${host}` : "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
 
 /** dist/webchat.js of the installed botframework-webchat (its package.json is not in `exports`). */
 export function resolveWebChatBundle(): string {
@@ -107,7 +113,7 @@ export function registerWebChatPage(server: Server, opts: { publicDir?: string }
   const publicDir = opts.publicDir ?? PUBLIC_DIR;
   const bundlePath = resolveWebChatBundle();
 
-  server.get('/', async (_req: Request, res: Response) => {
+  server.get('/', async (req: Request, res: Response) => {
     try {
       const html = await readFile(join(publicDir, 'index.html'));
       securityHeaders(res);
@@ -115,7 +121,7 @@ export function registerWebChatPage(server: Server, opts: { publicDir?: string }
         'Content-Type': 'text/html; charset=utf-8',
         'Content-Length': String(html.length),
         'Cache-Control': 'no-cache',
-        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+        'Content-Security-Policy': contentSecurityPolicy(presentedHost(req as unknown as IncomingMessage)),
       });
       res.end(html);
     } catch {

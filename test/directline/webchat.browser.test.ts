@@ -54,6 +54,10 @@ describe.skipIf(!runBrowser)('Web Chat page with the local Direct Line (echo bot
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('ja');
     expect(await page.title()).toBe('プロミス 会員サポート チャット');
     await expect.poll(transcript, { timeout: 20_000 }).toContain('ようこそ。ご用件をどうぞ。');
+    // Web Chat reads this conversation over the WebSocket stream, not by polling.
+    const { conversationId } = await session();
+    expect(t.adapter.streams?.acceptedFor(conversationId)).toBe(1);
+    expect(t.adapter.streams?.openFor(conversationId)).toBe(1);
     expect(await page.getByRole('button', { name: '日本語' }).getAttribute('aria-pressed')).toBe('true');
     expect(await page.getByRole('group', { name: '表示言語' }).count()).toBe(1);
     expect(await sendBox().getAttribute('placeholder')).toBe('メッセージを入力してください');
@@ -78,6 +82,9 @@ describe.skipIf(!runBrowser)('Web Chat page with the local Direct Line (echo bot
     await suggested.waitFor({ timeout: 10_000 });
     await suggested.click();
     await expect.poll(transcript, { timeout: 20_000 }).toContain('echo: カード紛失');
+    // All of it pushed over the one socket opened at the start, none refused.
+    expect(t.adapter.streams?.acceptedFor((await session()).conversationId)).toBe(1);
+    expect(t.adapter.streams?.refusedCount).toBe(0);
   });
 
   it('a reload continues the same conversation without a second welcome', { timeout: 60_000 }, async () => {
@@ -102,6 +109,9 @@ describe.skipIf(!runBrowser)('Web Chat page with the local Direct Line (echo bot
     await send('hello');
     await expect.poll(transcript, { timeout: 20_000 }).toContain('echo: hello');
     expect(t.bot.seen.at(-1)?.locale).toBe('en-US');
+    // Re-rendering Web Chat in another language keeps the stream: no new socket, none refused.
+    expect(t.adapter.streams?.acceptedFor((await session()).conversationId)).toBe(2); // 1 + the reload
+    expect(t.adapter.streams?.refusedCount).toBe(0);
     // The choice survives a reload in the same tab.
     await page.reload();
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
@@ -135,7 +145,43 @@ describe.skipIf(!runBrowser)('Web Chat page with the local Direct Line (echo bot
     await expect.poll(() => page.locator('#status').innerText()).toContain('new one has started');
     await send('still works');
     await expect.poll(transcript, { timeout: 20_000 }).toContain('echo: still works');
-    // Only the deliberate 401 may appear as a failed request; nothing else went wrong.
+    // Only the deliberate 401 may appear as a failed request; nothing else went wrong (no CSP
+    // violation, no failed WebSocket).
     expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
+    expect(t.adapter.streams?.acceptedFor((await session()).conversationId)).toBe(1);
+  });
+});
+
+describe.skipIf(!runBrowser)('Web Chat page when the WebSocket stream is refused', () => {
+  let t: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // Every upgrade refused (503), as behind a proxy that does not pass WebSockets.
+    t = await startTestServer({ stream: { maxSockets: 0 } });
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('falls back to polling and the same conversation carries on', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${t.baseUrl}/`);
+    const transcript = () => page.locator('.webchat__basic-transcript').innerText();
+    await expect.poll(transcript, { timeout: 20_000 }).toContain('ようこそ。ご用件をどうぞ。');
+    const input = page.locator('[data-id="webchat-sendbox-input"]');
+    await input.fill('polling works');
+    await input.press('Enter');
+    await expect.poll(transcript, { timeout: 20_000 }).toContain('echo: polling works');
+    expect(t.adapter.streams?.refusedCount).toBe(1);
+    expect(t.bot.welcomes).toBe(1);
+    // One welcome bubble: the polling client replayed the transcript of the same conversation.
+    expect(await page.locator('.webchat__bubble__content', { hasText: 'ようこそ' }).count()).toBe(1);
+    expect(errors).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ declare const document: {
   documentElement: { lang: string };
   activeElement: { id: string; getAttribute(name: string): string | null } | null;
 };
+declare const sessionStorage: { getItem(key: string): string | null };
 
 describe.skipIf(!runBrowser)('Web Chat page in the browser (real app)', () => {
   let app: App;
@@ -47,7 +48,12 @@ describe.skipIf(!runBrowser)('Web Chat page in the browser (real app)', () => {
   it('a member reports a lost card in Japanese and sees the call-center step', {
     timeout: 90_000,
   }, async () => {
-    await page.goto(`${url}/`);
+    const response = await page.goto(`${url}/`);
+    // The page may open its WebSocket stream, on its own host only.
+    const host = new URL(url).host;
+    expect(response?.headers()['content-security-policy']).toContain(
+      `connect-src 'self' ws://${host} wss://${host}`,
+    );
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('ja');
     await page.locator('[data-id="webchat-sendbox-input"]').waitFor({ timeout: 30_000 });
 
@@ -55,6 +61,12 @@ describe.skipIf(!runBrowser)('Web Chat page in the browser (real app)', () => {
     const transcript = page.locator('.webchat__basic-transcript');
     // The call-center step: the free-dial number of the support line (from knowledge/).
     await expect.poll(() => transcript.innerText(), { timeout: 30_000 }).toContain('0120-24-0365');
+    // The reply came over the Direct Line WebSocket stream.
+    const { conversationId } = await page.evaluate(() =>
+      JSON.parse(sessionStorage.getItem('memberHelpChat.session') ?? '{}'),
+    );
+    expect(app.directLine.streams?.acceptedFor(conversationId)).toBe(1);
+    expect(app.directLine.streams?.openFor(conversationId)).toBe(1);
 
     // A reload continues the same conversation: the transcript comes back from the server.
     await page.reload();
