@@ -97,4 +97,39 @@ describe('ConversationLog', () => {
     expect(log.markStarted(c.id)).toBe(true);
     expect(log.markStarted(c.id)).toBe(false);
   });
+  it('tells subscribers about each append (with its watermark) and once when the conversation ends', () => {
+    const c0 = clock();
+    const log = new ConversationLog({ idleTtlMs: 1000, now: c0.now, maxConversations: 2 });
+    const c = log.create('u1');
+    log.append(c.id, { type: 'message', text: 'before' });
+    const events: unknown[] = [];
+    const unsubscribe = log.subscribe(c.id, (e) => events.push(e));
+    const a = log.append(c.id, { type: 'message', text: 'a' });
+    a.text = 'mutated by the caller'; // what subscribers got is their own copy
+    log.append(c.id, { type: 'typing' }, { ephemeralMs: 10 });
+    expect(events).toEqual([
+      { type: 'activity', activity: expect.objectContaining({ text: 'a' }), watermark: '2' },
+      { type: 'activity', activity: expect.objectContaining({ type: 'typing' }), watermark: '3' },
+    ]);
+    // A subscriber that throws does not fail the writer.
+    log.subscribe(c.id, () => {
+      throw new Error('socket gone');
+    });
+    expect(() => log.append(c.id, { type: 'message', text: 'b' })).not.toThrow();
+    unsubscribe();
+    log.append(c.id, { type: 'message', text: 'c' });
+    expect(events).toHaveLength(3);
+
+    // Ended: deleted, evicted for room, or idle.
+    const ended: string[] = [];
+    const d = log.create('u2');
+    log.subscribe(d.id, (e) => ended.push(`d:${e.type}`));
+    log.subscribe(c.id, (e) => ended.push(`c:${e.type}`));
+    log.create('u3'); // maxConversations 2: the least recently used (c) makes room
+    expect(ended).toEqual(['c:ended']);
+    c0.advance(2000);
+    expect(log.peek(d.id)).toBeUndefined();
+    expect(ended).toEqual(['c:ended', 'd:ended']);
+    expect(() => log.subscribe(d.id, () => undefined)).toThrow(ConversationNotFoundError);
+  });
 });
