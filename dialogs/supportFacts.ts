@@ -25,34 +25,53 @@ export interface SupportFacts {
   urgent: boolean;
 }
 
-/** Builds the facts from the policy module's decision, the single source of hours and numbers. */
+const MINUTE_MS = 60_000;
+const CACHE_LIMIT = 512;
+
+/**
+ * Builds the facts from the policy module's decision, the single source of hours and numbers. Hours
+ * are whole minutes, so the facts for a topic and language are the same for a whole minute: a flow
+ * that names the number several times per turn, and every member in that minute, share one answer.
+ */
 export function createSupportFacts(rules: SupportHoursRules) {
+  const cache = new Map<string, SupportFacts>();
   return (topic: TopicId, now: Date, lang: Lang): SupportFacts => {
-    const decision = decide(topic, now, rules);
-    // Topics routed elsewhere (the PIN: in person) still need the call center's number and hours.
-    const general = decide('support.contact', now, rules);
-    const loss = decide('card.lost', now, rules);
-    const all = [...decision.channels, ...general.channels, ...loss.channels];
-    const phone = all.find((c) => c.kind === 'phone');
-    const lossLine = all.find((c) => c.kind === 'phone_24h');
-    const web = all.find((c) => c.kind === 'web');
-    const expected =
-      decision.webInquiry.expectedFirstResponseAt ?? general.webInquiry.expectedFirstResponseAt;
-    return {
-      phone: phone?.phoneNumber ?? lossLine?.phoneNumber ?? '',
-      hours: phone?.hours[lang] ?? '',
-      lossHours: lossLine?.hours[lang] ?? '',
-      phoneOpenNow: phone?.openNow ?? false,
-      phoneNextOpen: phone?.nextOpenAt ? formatJstFrom(phone.nextOpenAt, now, lang) : undefined,
-      webHours: web?.hours[lang] ?? '',
-      webAllowed: decision.webInquiry.allowed,
-      webExpected: expected ? formatJstFrom(expected, now, lang) : undefined,
-      webRefusal: decision.webInquiry.refusal?.[lang],
-      inPerson: decision.channels
-        .filter((c) => c.kind === 'in_person')
-        .map((c) => (lang === 'ja' ? `${c.label.ja}（${c.hours.ja}）` : `${c.label.en} (${c.hours.en})`)),
-      reason: decision.reason[lang],
-      urgent: decision.urgent,
-    };
+    const minute = Math.floor(now.getTime() / MINUTE_MS);
+    const key = `${topic}|${lang}|${minute}`;
+    let facts = cache.get(key);
+    if (!facts) {
+      facts = factsAt(rules, topic, new Date(minute * MINUTE_MS), lang);
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(key, facts);
+    }
+    return facts;
+  };
+}
+
+function factsAt(rules: SupportHoursRules, topic: TopicId, now: Date, lang: Lang): SupportFacts {
+  const decision = decide(topic, now, rules);
+  // Topics routed elsewhere (the PIN: in person) still need the call center's number and hours.
+  const general = decide('support.contact', now, rules);
+  const loss = decide('card.lost', now, rules);
+  const all = [...decision.channels, ...general.channels, ...loss.channels];
+  const phone = all.find((c) => c.kind === 'phone');
+  const lossLine = all.find((c) => c.kind === 'phone_24h');
+  const web = all.find((c) => c.kind === 'web');
+  const expected = decision.webInquiry.expectedFirstResponseAt ?? general.webInquiry.expectedFirstResponseAt;
+  return {
+    phone: phone?.phoneNumber ?? lossLine?.phoneNumber ?? '',
+    hours: phone?.hours[lang] ?? '',
+    lossHours: lossLine?.hours[lang] ?? '',
+    phoneOpenNow: phone?.openNow ?? false,
+    phoneNextOpen: phone?.nextOpenAt ? formatJstFrom(phone.nextOpenAt, now, lang) : undefined,
+    webHours: web?.hours[lang] ?? '',
+    webAllowed: decision.webInquiry.allowed,
+    webExpected: expected ? formatJstFrom(expected, now, lang) : undefined,
+    webRefusal: decision.webInquiry.refusal?.[lang],
+    inPerson: decision.channels
+      .filter((c) => c.kind === 'in_person')
+      .map((c) => (lang === 'ja' ? `${c.label.ja}（${c.hours.ja}）` : `${c.label.en} (${c.hours.en})`)),
+    reason: decision.reason[lang],
+    urgent: decision.urgent,
   };
 }
