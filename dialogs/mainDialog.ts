@@ -124,7 +124,14 @@ export class MainDialog {
     const dc = await this.dialogs.createContext(context);
     const c = this.deps.knowledge.conversation;
 
-    if (!text) return this.miss(context, session, text);
+    if (!text) {
+      // A button value or an attachment without text: the pending question asks again; otherwise a miss.
+      if (dc.activeDialog) {
+        await dc.continueDialog();
+        return;
+      }
+      return this.miss(context, session, text);
+    }
     if (longestMatch(text, c.restartWords) > 0 && foldForMatch(text).length <= 12) {
       await dc.cancelAllDialogs();
       session.misses = 0;
@@ -173,7 +180,7 @@ export class MainDialog {
         await context.sendActivity(c.thanksBye[lang]);
         return;
       }
-      if (this.interrupts(dc, recognition)) {
+      if (this.interrupts(recognition, session)) {
         await dc.cancelAllDialogs();
         await this.startTopic(dc, recognition.topic, text, session);
         return;
@@ -213,10 +220,13 @@ export class MainDialog {
     return options?.choices ? options : undefined;
   }
 
-  /** A clear topic other than the running flow's own interrupts it. */
-  private interrupts(dc: DialogContext, recognition: RoutedRecognition): boolean {
+  /**
+   * A clear topic other than the one the running flow was started for interrupts it — also a sibling
+   * served by the same dialog (「ログインできない」 during the login how-to).
+   */
+  private interrupts(recognition: RoutedRecognition, session: SessionState): boolean {
     if (CONTROL_TOPICS.includes(recognition.topic) || recognition.ambiguous) return false;
-    return dc.activeDialog?.id !== flowFor(recognition.topic);
+    return recognition.topic !== session.lastTopic;
   }
 
   /**

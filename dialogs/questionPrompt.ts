@@ -34,6 +34,8 @@ export interface QuestionAnswer {
 export type YesNoRecognizer = (text: string) => boolean | undefined;
 
 const MAX_TRIES = 2;
+const RECOGNIZED = Symbol('questionRecognized');
+type Recognized = PromptRecognizerResult<QuestionAnswer>;
 
 /**
  * A question with suggested-action buttons that also understands free text the Japanese way:
@@ -47,7 +49,7 @@ export class QuestionPrompt extends Prompt<QuestionAnswer> {
 
   protected async onPrompt(
     context: TurnContext,
-    state: Record<string, unknown>,
+    _state: Record<string, unknown>,
     options: PromptOptions,
     isRetry: boolean,
   ): Promise<void> {
@@ -60,7 +62,6 @@ export class QuestionPrompt extends Prompt<QuestionAnswer> {
       title: c.label[lang],
       value: c.label[lang],
     }));
-    state.tries = (Number(state.tries) || 0) + (isRetry ? 1 : 0);
     await context.sendActivity(MessageFactory.suggestedActions(actions, text));
   }
 
@@ -69,16 +70,32 @@ export class QuestionPrompt extends Prompt<QuestionAnswer> {
     state: Record<string, unknown>,
     options: PromptOptions,
   ): Promise<PromptRecognizerResult<QuestionAnswer>> {
+    // botbuilder asks twice per turn (onPreBubbleEvent, then continueDialog): answer once, so a miss
+    // is counted and re-asked once.
+    const earlier = context.turnState.get(RECOGNIZED) as { state: object; result: Recognized } | undefined;
+    if (earlier?.state === state) return earlier.result;
+    const result = await this.recognizeAnswer(context, state, options);
+    context.turnState.set(RECOGNIZED, { state, result });
+    return result;
+  }
+
+  private async recognizeAnswer(
+    context: TurnContext,
+    state: Record<string, unknown>,
+    options: PromptOptions,
+  ): Promise<Recognized> {
     const o = options as QuestionOptions;
     const text = (context.activity.text ?? '').trim();
-    if (!text) return { succeeded: false };
-    const value = matchChoice(text, o, this.recognizeYesNo);
+    const value = text ? matchChoice(text, o, this.recognizeYesNo) : undefined;
     if (value) return { succeeded: true, value: { value, text } };
-    if (o.freeText) return { succeeded: true, value: { value: FREE_TEXT, text } };
-    // The retry that follows this failure is the last; after it the flow decides what to do.
-    if ((Number(state.tries) || 0) + 1 >= MAX_TRIES) {
-      return { succeeded: true, value: { value: UNRECOGNIZED, text } };
-    }
+    if (text && o.freeText) return { succeeded: true, value: { value: FREE_TEXT, text } };
+    // Counted here, not when the question is drawn: a turn that already replied (the secret guard's
+    // warning) makes botbuilder skip the re-prompt, and that miss must count too.
+    const tries = (Number(state.tries) || 0) + 1;
+    state.tries = tries;
+    if (tries >= MAX_TRIES) return { succeeded: true, value: { value: UNRECOGNIZED, text } };
+    // botbuilder re-asks only when nothing was sent this turn; ask here so the buttons come back.
+    if (context.responded) await this.onPrompt(context, state, options, true);
     return { succeeded: false };
   }
 }

@@ -26,6 +26,35 @@ describe('conversation control', () => {
     expect(joined(after)).not.toContain('盗まれましたか');
   });
 
+  it('a sibling topic served by the same dialog also interrupts (how-to → can’t log in)', async () => {
+    const ja = await createHarness(await tempDir(), { at });
+    await ja.say('ログイン方法を教えて');
+    const r = await ja.say('ログインできない');
+    expect(joined(r)).toContain('ログインできない原因を');
+    const en = await createHarness(await tempDir(), { locale: 'en-US', at });
+    await en.say('how do I get a web id');
+    const e = await en.say('I forgot my Web-ID');
+    expect(joined(e)).toContain('Web‐ID、パスワードをお忘れの方はコチラ');
+  });
+
+  it('a secret typed as an answer: warned, the question comes back with its buttons, and it counts as a miss', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    await h.say('ログイン方法を教えて');
+    let r = await h.say('4980 1234 5678 9012');
+    expect(joined(r)).toContain('入力しないでください');
+    expect(lastButtons(r)).toEqual(['カード番号', 'Web-ID', 'わからない']);
+    r = await h.say('4980 1234 5678 9012');
+    expect(joined(r)).toContain('担当者へのお問い合わせ');
+  });
+
+  it('a message without text during a question asks the question again', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    await h.say('ログイン方法を教えて');
+    const r = await h.say('', { value: { pressed: 'something' } });
+    expect(joined(r)).not.toContain('うまく理解できませんでした');
+    expect(lastButtons(r)).toEqual(['カード番号', 'Web-ID', 'わからない']);
+  });
+
   it('an answer that sounds like the flow’s own topic is taken as the answer, not as a restart', async () => {
     const h = await createHarness(await tempDir(), { at });
     await h.say('カードの紛失・盗難');
