@@ -64,6 +64,17 @@ export const inquirySchema = z.object({
   ),
 });
 
+/** An inquiry that would not survive a reload (its own schema rejects it) is never written. */
+export class InvalidInquiryError extends Error {
+  constructor(
+    readonly id: string,
+    readonly issues: string[],
+  ) {
+    super(`Inquiry ${id} not saved: it would not pass its schema on reload (${issues.join('; ')})`);
+    this.name = 'InvalidInquiryError';
+  }
+}
+
 export class InquiryNotFoundError extends Error {
   constructor(readonly id: string) {
     super(`No inquiry ${id}`);
@@ -117,6 +128,15 @@ interface PendingClaim {
 }
 
 const clip = (text: string) => maskSecrets(text).slice(0, MAX_TEXT);
+
+/** A Date whose ISO form the schema accepts (4-digit year); anything else is not a usable instant. */
+function usableInstant(at: Date | undefined): at is Date {
+  if (!(at instanceof Date)) return false;
+  const t = at.getTime();
+  if (Number.isNaN(t)) return false;
+  const year = at.getUTCFullYear();
+  return year >= 1000 && year <= 9999;
+}
 
 function newId(at: Date): string {
   // Short enough to read out on the phone, sortable by day, unguessable enough.
@@ -196,8 +216,12 @@ export class LowdbInquiryStore implements InquiryIntake {
 
   /** Resolves once the inquiry is on disk; rejects if it could not be written (tell the member so). */
   async create(input: NewInquiry): Promise<Inquiry> {
-    const createdAt = Number.isNaN(input.createdAt.getTime()) ? this.now() : input.createdAt;
+    // The caller passes the activity's instant (already bounded by instantOf); a value that cannot be
+    // written and read back as an ISO instant falls back to the store's clock.
+    const createdAt = usableInstant(input.createdAt) ? input.createdAt : this.now();
     const priority = priorityFor(input.topic, this.rules.triage);
+    let dueAt = computeDueAt(input.topic, priority, createdAt, this.rules);
+    if (!usableInstant(dueAt)) dueAt = createdAt;
     let id = newId(createdAt);
     while (this.index.has(id)) id = newId(createdAt);
     const inquiry: Inquiry = {
@@ -206,13 +230,15 @@ export class LowdbInquiryStore implements InquiryIntake {
       priority,
       status: 'new',
       createdAt: createdAt.toISOString(),
-      dueAt: computeDueAt(input.topic, priority, createdAt, this.rules).toISOString(),
+      dueAt: dueAt.toISOString(),
       updatedAt: this.now().toISOString(),
       locale: input.locale,
       summary: clip(input.summary),
-      excerpt: input.excerpt
-        .slice(-20)
-        .map((line) => ({ from: line.from, text: clip(line.text), at: line.at })),
+      excerpt: input.excerpt.slice(-20).map((line) => ({
+        from: line.from,
+        text: clip(line.text),
+        at: isoInstant.safeParse(line.at).success ? line.at : createdAt.toISOString(),
+      })),
       details: Object.fromEntries(
         Object.entries(input.details ?? {}).map(([k, v]) => [k.slice(0, 64), clip(String(v))]),
       ),
@@ -367,6 +393,14 @@ export class LowdbInquiryStore implements InquiryIntake {
   }
 
   private async save(inquiry: Inquiry): Promise<void> {
+    // Validate before writing: a file the schema rejects would silently vanish on the next start.
+    const checked = inquirySchema.safeParse(inquiry);
+    if (!checked.success) {
+      throw new InvalidInquiryError(
+        inquiry.id,
+        checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(inquiry)'}: ${i.message}`),
+      );
+    }
     const file = join(this.dir, `${inquiry.id}.json`);
     const db = new Low<Inquiry>(new JSONFile(file), inquiry);
     await db.write();

@@ -16,7 +16,10 @@ afterEach(async () => {
 
 describe('an inquiry from chat to staff and back', () => {
   it('the member leaves it over the Emulator protocol; staff see it, reply, and the reply reaches the chat', async () => {
-    const app = await createApp(testConfig(await tempDir(), { STAFF_TOKEN }));
+    // The server clock agrees with the activities' timestamps (a far-off timestamp is not trusted).
+    const app = await createApp(testConfig(await tempDir(), { STAFF_TOKEN }), {
+      now: () => new Date('2026-11-26T23:30:00+09:00'),
+    });
     const base = await app.listen(0, '127.0.0.1');
     const connector = new FakeConnector();
     await connector.start();

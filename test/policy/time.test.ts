@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instantOf } from '../../src/policy/clock.js';
+import { instantOf, MAX_TIMESTAMP_SKEW_MS } from '../../src/policy/clock.js';
 import { formatJst, formatJstFrom, jstInstant, jstParts } from '../../src/policy/tokyoTime.js';
 
 describe('Tokyo time helpers', () => {
@@ -33,35 +33,66 @@ describe('Tokyo time helpers', () => {
 });
 
 describe('instantOf(activity)', () => {
-  const fallback = new Date('2026-01-01T00:00:00Z');
+  const server = new Date('2026-11-26T12:00:00Z');
 
-  it('uses the activity timestamp (Date or ISO string)', () => {
-    expect(instantOf({ timestamp: new Date('2026-11-26T12:00:00Z') }, fallback).toISOString()).toBe(
-      '2026-11-26T12:00:00.000Z',
+  it('uses the activity timestamp (Date or ISO string) when it is near the server clock', () => {
+    expect(instantOf({ timestamp: new Date('2026-11-26T12:05:00Z') }, server).toISOString()).toBe(
+      '2026-11-26T12:05:00.000Z',
     );
-    expect(instantOf({ timestamp: '2026-11-26T21:00:00+09:00' }, fallback).toISOString()).toBe(
-      '2026-11-26T12:00:00.000Z',
+    expect(instantOf({ timestamp: '2026-11-26T20:50:00+09:00' }, server).toISOString()).toBe(
+      '2026-11-26T11:50:00.000Z',
     );
   });
 
-  it('falls back when the timestamp is missing or invalid', () => {
-    expect(instantOf({}, fallback)).toEqual(fallback);
-    expect(instantOf({ timestamp: 'not a date' }, fallback)).toEqual(fallback);
-    expect(instantOf({ timestamp: new Date(Number.NaN) }, fallback)).toEqual(fallback);
-    expect(instantOf(undefined, fallback)).toEqual(fallback);
+  it('trusts a timestamp up to MAX_TIMESTAMP_SKEW_MS (15 min) either way, not a millisecond more', () => {
+    expect(MAX_TIMESTAMP_SKEW_MS).toBe(15 * 60 * 1000);
+    const at = (ms: number) => ({ timestamp: new Date(server.getTime() + ms) });
+    expect(instantOf(at(MAX_TIMESTAMP_SKEW_MS), server).getTime()).toBe(
+      server.getTime() + MAX_TIMESTAMP_SKEW_MS,
+    );
+    expect(instantOf(at(-MAX_TIMESTAMP_SKEW_MS), server).getTime()).toBe(
+      server.getTime() - MAX_TIMESTAMP_SKEW_MS,
+    );
+    expect(instantOf(at(MAX_TIMESTAMP_SKEW_MS + 1), server)).toEqual(server);
+    expect(instantOf(at(-MAX_TIMESTAMP_SKEW_MS - 1), server)).toEqual(server);
   });
 
-  it('falls back to the server clock without a fallback', () => {
+  it('ignores a client-chosen timestamp far from the server clock (old, far future, extreme years)', () => {
+    for (const timestamp of [
+      '1999-01-01T00:00:00Z',
+      '2026-11-27T12:00:00Z',
+      '+010000-01-01T00:00:00Z',
+      '+275760-09-13T00:00:00Z',
+      '-000001-01-01T00:00:00Z',
+    ]) {
+      const got = instantOf({ timestamp }, server);
+      expect(got).toEqual(server);
+      expect(() => got.toISOString()).not.toThrow();
+    }
+  });
+
+  it('falls back to the server clock when the timestamp is missing or invalid', () => {
+    expect(instantOf({}, server)).toEqual(server);
+    expect(instantOf({ timestamp: 'not a date' }, server)).toEqual(server);
+    expect(instantOf({ timestamp: new Date(Number.NaN) }, server)).toEqual(server);
+    expect(instantOf(undefined, server)).toEqual(server);
+  });
+
+  it('uses the real clock without an injected one', () => {
     const before = Date.now();
     const t = instantOf({}).getTime();
     expect(t).toBeGreaterThanOrEqual(before);
     expect(t).toBeLessThanOrEqual(Date.now());
+    const recent = new Date(Date.now() - 60_000);
+    expect(instantOf({ timestamp: recent })).toEqual(recent);
+    expect(instantOf({ timestamp: '1999-01-01T00:00:00Z' }).getFullYear()).toBeGreaterThan(2000);
   });
 
-  it('returns a copy, not the activity’s Date', () => {
-    const ts = new Date('2026-11-26T12:00:00Z');
-    const got = instantOf({ timestamp: ts });
+  it('returns a copy, not the activity’s or the server clock’s Date', () => {
+    const ts = new Date('2026-11-26T12:00:30Z');
+    const got = instantOf({ timestamp: ts }, server);
     expect(got).toEqual(ts);
     expect(got).not.toBe(ts);
+    expect(instantOf({}, server)).not.toBe(server);
   });
 });

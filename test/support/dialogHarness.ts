@@ -17,7 +17,8 @@ export interface Harness {
 /**
  * The real bot (knowledge, recognizer, policy, dialogs, secret guard, lowdb stores in their own
  * DATA_DIR) behind botbuilder's TestAdapter. `at` is the member's clock: every message carries it as
- * its timestamp, as channels do.
+ * its timestamp, as channels do, and it is also the server clock (unless `services.now` says
+ * otherwise), since a timestamp far from the server clock is not trusted.
  */
 export async function createHarness(
   dataDir: string,
@@ -26,7 +27,8 @@ export async function createHarness(
   const services = await createBotServices(
     { dataDir, stateTtlHours: 24 },
     pino({ level: 'silent' }),
-    options.services,
+    // The server clock agrees with the member's: a timestamp far from it would be ignored (instantOf).
+    options.at ? { now: () => options.at as Date, ...options.services } : options.services,
   );
   const adapter = new TestAdapter(async (context) => services.bot.run(context), {
     channelId: 'test',

@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSupportHours } from '../../src/policy/index.js';
 import type { TopicId } from '../../src/topics.js';
-import { InvalidTransitionError, LowdbInquiryStore } from '../../src/triage/inquiryStore.js';
+import {
+  InvalidInquiryError,
+  InvalidTransitionError,
+  LowdbInquiryStore,
+} from '../../src/triage/inquiryStore.js';
 import {
   computeDueAt,
   inquiryRulesFromPolicy,
@@ -206,6 +210,47 @@ describe('LowdbInquiryStore', () => {
     await store.markReplyDelivered(q.id, reply.id);
     expect(store.get(q.id)?.replies[0]).toMatchObject({ delivery: 'delivered' });
     expect(store.pendingRepliesFor('conv-1')).toEqual([]);
+  });
+
+  it('never writes an inquiry it could not read back: unusable instants fall back to its clock', async () => {
+    const dir = join(await tempDir(), 'q');
+    const now = jst('2026-11-26T10:00:00');
+    const store = await LowdbInquiryStore.open(dir, testRules(), { now: () => now });
+    const made = [];
+    for (const createdAt of [
+      new Date('+010000-01-01T00:00:00Z'),
+      new Date('+275760-09-13T00:00:00Z'),
+      new Date('-000001-01-01T00:00:00Z'),
+      new Date(Number.NaN),
+    ]) {
+      const q = await store.create(
+        newInquiry({
+          createdAt,
+          excerpt: [{ from: 'member', text: 'x', at: '+010000-01-01T00:00:00.000Z' }],
+        }),
+      );
+      expect(q.createdAt).toBe(now.toISOString());
+      expect(q.id.startsWith('Q20261126-')).toBe(true);
+      expect(q.excerpt[0]!.at).toBe(now.toISOString());
+      made.push(q.id);
+    }
+    const reopened = await LowdbInquiryStore.open(dir, testRules());
+    expect(
+      reopened
+        .list()
+        .map((q) => q.id)
+        .sort(),
+    ).toEqual(made.sort());
+  });
+
+  it('validates before writing: what its schema rejects is refused, not written', async () => {
+    const dir = join(await tempDir(), 'q');
+    const store = await LowdbInquiryStore.open(dir, testRules());
+    await expect(store.create(newInquiry({ topic: 'no.such.topic' as TopicId }))).rejects.toBeInstanceOf(
+      InvalidInquiryError,
+    );
+    expect(store.list()).toEqual([]);
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('refuses a reply on a resolved inquiry', async () => {
