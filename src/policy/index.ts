@@ -1,5 +1,5 @@
 // The support-hours policy: the one place that decides how and when a member can get help.
-export { instantOf, MAX_TIMESTAMP_SKEW_MS } from './clock.js';
+export { instantOf } from './clock.js';
 export {
   type ChannelDecision,
   type ChannelKind,
