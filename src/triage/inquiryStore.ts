@@ -6,7 +6,7 @@ import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
 import { KeyedQueue } from '../keyedQueue.js';
 import { LOCALES, TOPIC_IDS } from '../topics.js';
-import { maskSecrets } from './mask.js';
+import { maskText } from './mask.js';
 import { computeDueAt, type InquiryRules, priorityFor } from './rules.js';
 import {
   INQUIRY_STATUSES,
@@ -127,7 +127,7 @@ interface PendingClaim {
   reply: InquiryReply;
 }
 
-const clip = (text: string) => maskSecrets(text).slice(0, MAX_TEXT);
+const clip = (text: string) => maskText(text).slice(0, MAX_TEXT);
 
 /** A Date whose ISO form the schema accepts (4-digit year); anything else is not a usable instant. */
 function usableInstant(at: Date | undefined): at is Date {

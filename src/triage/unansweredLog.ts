@@ -5,7 +5,7 @@ import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
 import { type Lang, LOCALES } from '../topics.js';
-import { maskSecrets } from './mask.js';
+import { maskText } from './mask.js';
 import type { UnansweredLog } from './types.js';
 
 // What members asked that the bot could not answer, grouped by a normalised form and counted, so
@@ -98,7 +98,7 @@ export class LowdbUnansweredLog implements UnansweredLog {
   }
 
   async record(text: string, lang: Lang, at: Date): Promise<void> {
-    const masked = maskSecrets(text).replace(/\s+/gu, ' ').trim().slice(0, MAX_TEXT);
+    const masked = maskText(text).replace(/\s+/gu, ' ').trim().slice(0, MAX_TEXT);
     const normalized = normalizeUtterance(masked);
     if (!normalized) return;
     const id = createHash('sha256').update(normalized).digest('hex').slice(0, 16);
