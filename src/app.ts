@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import restify from 'restify';
-import { checkIncomingActivity } from './activityGuard.js';
+import { checkIncomingActivity, checkServiceUrl } from './activityGuard.js';
 import { type BotServices, createBotServices } from './botServices.js';
 import type { Config } from './config.js';
 import { DIRECTLINE_SERVICE_URL, type DirectLineAdapter } from './directline/directLineAdapter.js';
@@ -108,6 +108,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const check = checkIncomingActivity(req.body);
       if (!check.ok) {
         res.send(400, { error: { code: 'BadArgument', message: check.message } });
+        return;
+      }
+      // No app id: no authentication, so replies may only go to a serviceUrl on this machine.
+      const local = checkServiceUrl(req.body, config.microsoftAppId !== '');
+      if (!local.ok) {
+        res.send(403, { error: { code: 'Forbidden', message: local.message } });
         return;
       }
       await adapter.process(req, res, (context) => bot.run(context));

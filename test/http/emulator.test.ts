@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { isLoopbackServiceUrl } from '../../src/activityGuard.js';
 import { type App, createApp } from '../../src/app.js';
 import { emulatorActivity, FakeConnector } from '../support/fakeConnector.js';
 import { useTempDirs } from '../support/tempDir.js';
@@ -120,7 +121,49 @@ describe('POST /api/messages (Emulator protocol, no app id)', () => {
   });
 });
 
+describe('serviceUrl in Emulator local mode (no app id: no authentication)', () => {
+  it.each([
+    'https://attacker.example/',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://10.0.0.5:8080/',
+    'http://[::ffff:7f00:1]/',
+    'http://localhost.attacker.example/',
+    'http://127.0.0.1.nip.io/',
+  ])('refuses %s with 403 naming the rule, and posts nothing', async (serviceUrl) => {
+    const { connector, post } = await start();
+    const res = await post(emulatorActivity(serviceUrl));
+    expect(res.status).toBe(403);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('Forbidden');
+    expect(body.error.message).toMatch(/MicrosoftAppId.*serviceUrl.*localhost, 127\.0\.0\.0\/8 or \[::1\]/);
+    expect(connector.calls).toHaveLength(0);
+  });
+
+  it('accepts a loopback serviceUrl: localhost, 127.0.0.0/8, [::1]', async () => {
+    const { connector, post } = await start();
+    const port = new URL(connector.url).port;
+    const res = await post(emulatorActivity(`http://localhost:${port}`, { text: 'こんにちは' }));
+    expect(res.status).toBeLessThan(300);
+    await connector.waitFor(1);
+    for (const url of ['http://127.0.0.1:1/', 'http://127.255.0.9/', 'http://127.1/', 'https://[::1]:9/']) {
+      expect(isLoopbackServiceUrl(url)).toBe(true);
+    }
+    for (const url of ['http://128.0.0.1/', 'http://[::2]/', 'ftp://localhost/', 'not a url', 42]) {
+      expect(isLoopbackServiceUrl(url)).toBe(false);
+    }
+  });
+});
+
 describe('POST /api/messages with MicrosoftAppId set', () => {
+  it('leaves a non-loopback serviceUrl to Bot Framework authentication (401 unsigned, not 403)', async () => {
+    const { post } = await start({
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppPassword: 'x',
+    });
+    const res = await post(emulatorActivity('https://smba.trafficmanager.net/apac/'));
+    expect(res.status).toBe(401);
+  });
+
   it('rejects an unsigned request with 401 and sends nothing', async () => {
     const { connector, post } = await start({
       MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
