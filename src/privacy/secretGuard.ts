@@ -91,9 +91,20 @@ const KATAKANA_AFTER = '(?![\\u30A1-\\u30FA\\u30FC\\uFF66-\\uFF9F])';
 const SP = `[\\s${SPACES}]*`;
 // Between a label and what it introduces: は / が / を / も / is / was / : / = / → / 、 and an opening quote.
 const WORD_SEPS = `(?:${wide('is')}|${wide('was')})${LATIN_AFTER}`;
-const MARK_SEPS = '[:：=＝→、,，]|は|が|を|も|って';
+const MARK_SEPS = '[:：=＝→、,，]|には|は|が|を|も|って';
 const OPEN_QUOTE = `(?:[「『"'“‘(（\\[【]${SP})?`;
-const LABEL_SEP = `(?:${SP}(?:${WORD_SEPS}|${MARK_SEPS})){0,3}${SP}${OPEN_QUOTE}`;
+// Hedges people put between a label and the value: 「暗証番号は多分1234」, "my pin is probably 4821".
+const FILLER =
+  '(?:多分|たぶん|確か|たしか|えっと|えーっと|えーと|えと|一応|いちおう|おそらく|恐らく|' +
+  `${LATIN_BEFORE}(?:${['maybe', 'probably', 'perhaps', 'i think', 'i guess', 'i believe'].map(wide).join('|')})${LATIN_AFTER})`;
+// "the password I use is …": a short clause naming the member's own password, always followed by is/was/:/=.
+const I_CLAUSE =
+  `${LATIN_BEFORE}(?:${wide('i')}|${wide('we')})${SP}` +
+  `(?:${['use', 'used', 'set', 'chose', 'registered', 'entered', 'typed', 'made', 'have', 'created'].map(wide).join('|')})` +
+  `${SP}(?:${WORD_SEPS}|[:：=＝])`;
+const SEP_TOKEN = `(?:${WORD_SEPS}|${MARK_SEPS}|${FILLER}|${I_CLAUSE})`;
+const LABEL_SEP_CORE = `(?:${SP}${SEP_TOKEN}){0,4}${SP}`;
+const LABEL_SEP = `${LABEL_SEP_CORE}${OPEN_QUOTE}`;
 
 const CARD_LABEL =
   `(?:カード番号|カードナンバー|カードno\\.?|かーどばんごう|${LATIN_BEFORE}${wide('card')}${SP}` +
@@ -102,7 +113,7 @@ const CARD_LABEL =
 const CARD_LABEL_BEFORE = new RegExp(`${CARD_LABEL}${LABEL_SEP}$`, 'u');
 
 const PIN_LABEL =
-  '(?:暗証番号|暗唱番号|暗証ナンバー|暗証|あんしょうばんごう|' +
+  '(?:暗証番号|暗唱番号|暗証ナンバー|暗証|あんしょう(?:ばんごう)?|' +
   `${KATAKANA_BEFORE}(?:ピン|ﾋﾟﾝ)(?:番号|コード|ナンバー)?${KATAKANA_AFTER}|` +
   `${LATIN_BEFORE}${wide('pin')}(?:${SP}(?:${wide('number')}|${wide('code')}|${wide('no')}\\.?|#)|番号|コード)?${LATIN_AFTER})`;
 const UNIT_AFTER =
@@ -114,7 +125,9 @@ const PIN_RE = new RegExp(`(${PIN_LABEL}${LABEL_SEP})(${PIN_VALUE})`, 'gu');
 const PASSWORD_LABEL =
   '(?:パスワード|パスワ－ド|ぱすわーど|ﾊﾟｽﾜｰﾄﾞ|パスコード|' +
   `${LATIN_BEFORE}(?:${wide('password')}|${wide('pass word')}|${wide('passwd')}|${wide('passcode')}|` +
-  `${wide('passphrase')}|${wide('pwd')}|${wide('pw')})${LATIN_AFTER})`;
+  `${wide('passphrase')}|${wide('pwd')}|${wide('pw')}|${wide('pass')})${LATIN_AFTER}|` +
+  // 「パス」「ぱす」 alone: not inside a longer word (パスポート, コンパス, パスタ, ぱすわーど).
+  `${KATAKANA_BEFORE}(?<![ぁ-ゖ])(?:パス|ぱす)${KATAKANA_AFTER}(?![ぁ-ぉゃ-ょわぽたてけ]))`;
 const PW_CHARS = '!-~\\uFF01-\\uFF5E';
 // Maximal runs only (no backtracking into a shorter value), then no unit: "8～16文字" is a rule, not a value.
 const PW_VALUE = `[${PW_CHARS}]+(?![${PW_CHARS}])${UNIT_AFTER}`;
@@ -129,7 +142,8 @@ const NOT_A_PASSWORD = new Set(
     'with from when what where how why never always just now already again ng missing unknown accepted ' +
     'valid fine broken gone stolen leaked compromised being been showing saying hidden case-sensitive ' +
     'web-id webid id pc sms mail email e-mail login log-in app ios android iphone is was ' +
-    "isn't wasn't doesn't don't won't can't does did has have had will should must needs keeps works expires"
+    "isn't wasn't doesn't don't won't can't does did has have had will should must needs keeps works expires " +
+    'maybe probably perhaps think guess believe use used typed entered'
   ).split(' '),
 );
 
@@ -137,18 +151,33 @@ function hasExplicitMark(sep: string): boolean {
   return /[:：=＝→]/u.test(sep);
 }
 
-function isPasswordValue(label: string, sep: string, raw: string): boolean {
-  if (/^\*+$/.test(raw)) return false; // already masked
+const LATIN_LETTERS_ONLY = /^[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A'’]+$/u;
+// 「パス」「ぱす」 and "pass" are ordinary words too (a bus pass, パスする): they need more evidence.
+const WEAK_LABEL = /^(?:パス|ぱす|[pＰ][aＡａ][sＳｓ][sＳｓ])$/iu;
+// A value glued to katakana or kanji is the start of a Japanese word: 「パスワード：Webサービス専用のID」.
+const JAPANESE_WORD_NEXT = /^[\u30A1-\u30FA\u30FC\u3400-\u9FFF\uFF66-\uFF9F]/u;
+
+function isPasswordValue(label: string, sep: string, raw: string, next = ''): boolean {
+  if (/^\*{8}(?![^*]*[A-Za-z0-9])/.test(raw)) return false; // already masked
   // Trailing sentence punctuation belongs to the sentence; a value made only of it is no value.
   const core = asciiLower(raw).replace(/[.,!?;:)"'\]]+$/u, '');
   if (core.length === 0 || NOT_A_PASSWORD.has(core)) return false;
-  if (hasExplicitMark(sep)) return raw.length >= 2;
+  if (LATIN_LETTERS_ONLY.test(raw) && JAPANESE_WORD_NEXT.test(next)) return false;
+  const explicit = hasExplicitMark(sep);
+  if (WEAK_LABEL.test(label)) {
+    const english = /^[A-Za-zＡ-Ｚａ-ｚ]/u.test(label);
+    // "pass: x7k…" only with a mark; 「パスはzxcv5555」 with a value that is not just letters.
+    if (english) return explicit && raw.length >= 4;
+    if (!explicit && !/は|が|って|も/u.test(sep)) return false; // 「パス（PASMO）」
+    return raw.length >= 4 && (explicit || !LATIN_LETTERS_ONLY.test(raw));
+  }
+  if (explicit) return raw.length >= 2;
   if (raw.length < 4) return false;
   const englishLabel = /^[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]/u.test(label);
   const wordSep = /[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]/u.test(sep);
   // "password reset link": with nothing but a space after an English label, only a value that
   // contains a digit or symbol is taken as a password.
-  if (englishLabel && !wordSep && !/[^A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A'’]/u.test(raw)) return false;
+  if (englishLabel && !wordSep && LATIN_LETTERS_ONLY.test(raw)) return false;
   return true;
 }
 
@@ -158,12 +187,77 @@ function asciiLower(s: string): string {
     .toLowerCase();
 }
 
-function maskPasswords(text: string, found: Set<SecretKind>): string {
-  return text.replace(PASSWORD_RE, (whole, label: string, sep: string, value: string) => {
-    if (!isPasswordValue(label, sep, value)) return whole;
+// A quoted value may contain spaces: password = "abc 123". Short, one line, ASCII/full-width ASCII.
+const QUOTED_BODY = `[${PW_CHARS}${SPACES}]{1,40}`;
+const QUOTED_VALUE =
+  `(?:"(${QUOTED_BODY}?)"|“(${QUOTED_BODY}?)”|'(${QUOTED_BODY}?)'|‘(${QUOTED_BODY}?)’|` +
+  `「(${QUOTED_BODY}?)」|『(${QUOTED_BODY}?)』)`;
+const QUOTED_PASSWORD_RE = new RegExp(`(${PASSWORD_LABEL})(${LABEL_SEP_CORE})${QUOTED_VALUE}`, 'gu');
+const UNIT_WORD = /文字|桁|けた|characters?|chars?|digits?|letters?|times/iu;
+
+function isQuotedPassword(label: string, sep: string, body: string): boolean {
+  const value = body.trim();
+  if (!/[ \u00A0\u3000]/u.test(value)) return isPasswordValue(label, sep, value);
+  // Several words inside quotes: only after is/was/:/=, and not a sentence about the rules.
+  const wordSep = /[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]/u.test(sep);
+  if (!hasExplicitMark(sep) && !wordSep) return false;
+  const words = value.split(/[ \u00A0\u3000]+/u);
+  if (words.length > 4 || UNIT_WORD.test(value)) return false;
+  if (NOT_A_PASSWORD.has(asciiLower(words[0] ?? ''))) return false;
+  return !words.every((w) => LATIN_LETTERS_ONLY.test(w)) || hasExplicitMark(sep);
+}
+
+function maskQuotedPasswords(text: string, found: Set<SecretKind>): string {
+  return text.replace(QUOTED_PASSWORD_RE, (whole, label: string, sep: string, ...rest: unknown[]) => {
+    const at = rest.findIndex((v) => typeof v === 'string');
+    const body = rest[at] as string;
+    if (at < 0 || at > 5 || !isQuotedPassword(label, sep, body)) return whole;
     found.add('password');
-    return label + sep + PASSWORD_MASK;
+    const open = whole.slice(label.length + sep.length, label.length + sep.length + 1);
+    return `${label}${sep}${open}${PASSWORD_MASK}${whole.slice(-1)}`;
   });
+}
+
+function maskPasswords(text: string, found: Set<SecretKind>): string {
+  return text.replace(
+    PASSWORD_RE,
+    (whole, label: string, sep: string, value: string, offset: number, all: string) => {
+      const next = all.slice(offset + whole.length, offset + whole.length + 1);
+      if (!isPasswordValue(label, sep, value, next)) return whole;
+      found.add('password');
+      return label + sep + PASSWORD_MASK;
+    },
+  );
+}
+
+// The value before the label: "I typed kx7tokenj0 as my password", "hunter22 is my password",
+// "4821 is my PIN", 「zxcv5555がパスワードです」. Only values with a digit: "what is my password".
+const OWNER = `(?:(?:${['my', 'the', 'our', 'your', 'new', 'old', 'current', 'real'].map(wide).join('|')})${LATIN_AFTER}${SP})*`;
+const REVERSE_RE = new RegExp(
+  `(?<![${PW_CHARS}])([${PW_CHARS}]*[0-9\\uFF10-\\uFF19][${PW_CHARS}]*)(?![${PW_CHARS}])` +
+    `(${SP}(?:(?:${wide('as')}|${wide('is')}|${wide('was')})${LATIN_AFTER}${SP}${OWNER}|(?:が|を)(?:私の)?))` +
+    `(?:(${PASSWORD_LABEL})|(${PIN_LABEL}))(?=${SP}(?:です|だ|に|として|$|[^ぁ-ゖァ-ヺ一-鿿]))`,
+  'gu',
+);
+// Cheap pre-check: no PIN or password label, no PIN or password to look for.
+const ANY_LABEL = new RegExp(`${PASSWORD_LABEL}|${PIN_LABEL}`, 'u');
+const PIN_ONLY = new RegExp(`^${DIGIT}{4,8}$`, 'u');
+
+function maskReversed(text: string, found: Set<SecretKind>): string {
+  return text.replace(
+    REVERSE_RE,
+    (whole, value: string, sep: string, pwLabel: string | undefined, pinLabel: string | undefined) => {
+      const core = value.replace(/^["'“‘「『(（]+|["'”’」』)）.,!?]+$/gu, '');
+      if (core.length < 4 || core.startsWith('****') || NOT_A_PASSWORD.has(asciiLower(core))) return whole;
+      if (pinLabel !== undefined && !PIN_ONLY.test(core)) return whole;
+      const masked = value.replace(
+        core,
+        pinLabel !== undefined ? MASK_CHAR.repeat(core.length) : PASSWORD_MASK,
+      );
+      found.add(pinLabel !== undefined ? 'pin' : 'password');
+      return masked + sep + (pwLabel ?? pinLabel ?? '');
+    },
+  );
 }
 
 function maskPins(text: string, found: Set<SecretKind>): string {
@@ -310,6 +404,57 @@ function maskCards(text: string, found: Set<SecretKind>): string {
   });
 }
 
+// ---- a label in one message, the value in the next ----
+
+export type PendingSecret = 'pin' | 'password';
+
+const TAIL_SEP = `(?:${SP}(?:${WORD_SEPS}|[:：=＝→]|には|は|が|って|${FILLER}|${I_CLAUSE}))+${SP}[、,，…‥.．]*${SP}`;
+const PASSWORD_TAIL = new RegExp(`${PASSWORD_LABEL}${TAIL_SEP}$`, 'u');
+const PIN_TAIL = new RegExp(`${PIN_LABEL}${TAIL_SEP}$`, 'u');
+
+/**
+ * The message ends with a PIN or password label and a separator ("暗証番号は", "my PIN is",
+ * "password:"), so the member's next message may be the value alone. A bare label ("パスワード",
+ * often a topic choice) does not count.
+ */
+export function secretLabelAtEnd(text: string): PendingSecret | undefined {
+  if (text.length === 0 || !ANY_LABEL.test(text)) return undefined;
+  const tail = text.slice(-60);
+  if (PASSWORD_TAIL.test(tail)) return 'password';
+  if (PIN_TAIL.test(tail)) return 'pin';
+  return undefined;
+}
+
+const BARE_OPEN = `^(${SP}[「『"'“‘(（]?${SP})`;
+const BARE_CLOSE = `([」』"'”’)）]?${SP}(?:です|でした|だよ|だ|かな|かも)?[。.．!！]*${SP})$`;
+const BARE_PIN_RE = new RegExp(`${BARE_OPEN}(${DIGIT}(?:[${SPACES}]?${DIGIT}){3,7})${BARE_CLOSE}`, 'u');
+const BARE_PASSWORD_RE = new RegExp(`${BARE_OPEN}([${PW_CHARS}]+)${BARE_CLOSE}`, 'u');
+
+/**
+ * Masks a message that is nothing but the value a previous message announced: "1234" after
+ * "暗証番号は" (4–8 digits for a PIN), one token after "password:". Anything else comes back as is.
+ */
+export function maskBareSecret(text: string, pending: PendingSecret): MaskResult {
+  if (pending === 'pin') {
+    const m = BARE_PIN_RE.exec(text);
+    if (!m) return { text, found: [] };
+    const [, open = '', value = '', close = ''] = m;
+    return { text: open + value.replace(/[0-9\uFF10-\uFF19]/gu, MASK_CHAR) + close, found: ['pin'] };
+  }
+  const m = BARE_PASSWORD_RE.exec(text);
+  if (!m) return { text, found: [] };
+  const [, open = '', value = '', close = ''] = m;
+  const core = asciiLower(value);
+  if (value.startsWith(PASSWORD_MASK) || NOT_A_PASSWORD.has(core) || value.length < 2)
+    return { text, found: [] };
+  if (
+    /^(?:yes|no|ok|okay|thanks|thank|sorry|hi|hello|cancel|stop|help|menu|back|why|what|huh|\?+)$/u.test(core)
+  ) {
+    return { text, found: [] };
+  }
+  return { text: open + PASSWORD_MASK + close, found: ['password'] };
+}
+
 /**
  * Masks card numbers, PINs and passwords in one text. Pure; safe to call on anything (masked text
  * comes back unchanged). Passwords first (a value may contain digits), then cards, then PINs (so a
@@ -320,9 +465,15 @@ export function maskSecrets(text: string): MaskResult {
     return { text, found: [] }; // no digit, letter or symbol: nothing that could be masked
   }
   const found = new Set<SecretKind>();
-  let out = maskPasswords(text, found);
+  let out = text;
+  const labelled = ANY_LABEL.test(text);
+  if (labelled) {
+    out = maskQuotedPasswords(out, found);
+    out = maskPasswords(out, found);
+    out = maskReversed(out, found);
+  }
   out = maskCards(out, found);
-  out = maskPins(out, found);
+  if (labelled) out = maskPins(out, found);
   return { text: out, found: KIND_ORDER.filter((k) => found.has(k)) };
 }
 

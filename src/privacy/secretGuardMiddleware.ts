@@ -1,7 +1,14 @@
 import { type Activity, ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import { detectLang } from '../language.js';
 import type { PrivacyKnowledge } from './privacyKnowledge.js';
-import { maskDeepWithFindings, maskSecrets, type SecretKind } from './secretGuard.js';
+import {
+  maskBareSecret,
+  maskDeepWithFindings,
+  maskSecrets,
+  type PendingSecret,
+  type SecretKind,
+  secretLabelAtEnd,
+} from './secretGuard.js';
 
 /** turnState key: the SecretKind[] found in this turn's incoming activity (empty when none). */
 export const SECRETS_FOUND_KEY = Symbol('secretGuard.found');
@@ -31,13 +38,76 @@ function maskOutgoing(activity: Partial<Activity>): void {
   if (activity.value !== undefined) activity.value = maskDeepWithFindings(activity.value).value;
 }
 
+export interface PendingLabelOptions {
+  /** How long a label at the end of one message applies to the next one. Default 2 minutes. */
+  ttlMs?: number;
+  /** Most conversations remembered at once; the oldest are dropped first. Default 10,000. */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+/**
+ * Conversations whose last message ended with a PIN or password label ("暗証番号は", "password:"):
+ * the value may come alone in the next message. In memory, bounded and short-lived; each entry is
+ * used by the next message of that conversation at most once.
+ */
+export class PendingLabels {
+  private readonly entries = new Map<string, { kind: PendingSecret; expires: number }>();
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(options: PendingLabelOptions = {}) {
+    this.ttlMs = options.ttlMs ?? 2 * 60_000;
+    this.maxEntries = Math.max(1, options.maxEntries ?? 10_000);
+    this.now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  set(conversationId: string, kind: PendingSecret): void {
+    this.entries.delete(conversationId); // re-insert: Map order is the eviction order
+    if (this.entries.size >= this.maxEntries) this.evict();
+    this.entries.set(conversationId, { kind, expires: this.now() + this.ttlMs });
+  }
+
+  /** The pending kind for this conversation, if any and not expired; forgets it either way. */
+  take(conversationId: string): PendingSecret | undefined {
+    const entry = this.entries.get(conversationId);
+    if (!entry) return undefined;
+    this.entries.delete(conversationId);
+    return entry.expires > this.now() ? entry.kind : undefined;
+  }
+
+  private evict(): void {
+    const now = this.now();
+    for (const [id, entry] of this.entries) {
+      if (entry.expires <= now) this.entries.delete(id);
+    }
+    while (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+}
+
 /**
  * Masks secrets in every incoming activity before the rest of the pipeline (recogniser, dialogs,
  * transcript and state middleware registered after it) can see them, warns the member once per
  * message, and masks everything the bot sends as a second line of defence. Register it first.
  */
 export class SecretGuardMiddleware implements Middleware {
-  constructor(private readonly knowledge: PrivacyKnowledge) {}
+  private readonly pending: PendingLabels;
+
+  constructor(
+    private readonly knowledge: PrivacyKnowledge,
+    options: PendingLabelOptions = {},
+  ) {
+    this.pending = new PendingLabels(options);
+  }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     context.onSendActivities(async (_ctx, activities, sendNext) => {
@@ -52,10 +122,20 @@ export class SecretGuardMiddleware implements Middleware {
     const activity = context.activity;
     const original = typeof activity.text === 'string' ? activity.text : '';
     const found = new Set<SecretKind>();
+    const conversationId = activity.conversation?.id;
+    const isMessage = activity.type === ActivityTypes.Message;
+    // Only the next message may carry the value a previous message announced.
+    const pending = isMessage && conversationId ? this.pending.take(conversationId) : undefined;
     if (typeof activity.text === 'string') {
-      const r = maskSecrets(activity.text);
+      let r = maskSecrets(activity.text);
+      if (pending) {
+        const bare = maskBareSecret(r.text, pending);
+        r = { text: bare.text, found: [...r.found, ...bare.found] };
+      }
       activity.text = r.text;
       for (const k of r.found) found.add(k);
+      const announced = isMessage && conversationId ? secretLabelAtEnd(original) : undefined;
+      if (announced && conversationId) this.pending.set(conversationId, announced);
     }
     if (activity.value !== undefined && activity.value !== null) {
       const r = maskDeepWithFindings(activity.value);
@@ -77,6 +157,9 @@ export class SecretGuardMiddleware implements Middleware {
   }
 }
 
-export function createSecretGuardMiddleware(knowledge: PrivacyKnowledge): SecretGuardMiddleware {
-  return new SecretGuardMiddleware(knowledge);
+export function createSecretGuardMiddleware(
+  knowledge: PrivacyKnowledge,
+  options?: PendingLabelOptions,
+): SecretGuardMiddleware {
+  return new SecretGuardMiddleware(knowledge, options);
 }
