@@ -14,7 +14,8 @@ import type { Lang, TopicId } from '../src/topics.js';
 import type { InquiryIntake, UnansweredLog } from '../src/triage/types.js';
 import { QUESTION_PROMPT, type QuestionOptions, type YesNoRecognizer } from './questionPrompt.js';
 import { menuActions } from './replies.js';
-import type { SessionState } from './session.js';
+import type { RoutedRecognition } from './routing.js';
+import { emptySession, type SessionState } from './session.js';
 import type { SupportFacts } from './supportFacts.js';
 import { turnInfo } from './turn.js';
 
@@ -22,6 +23,8 @@ export interface DialogDeps {
   knowledge: Knowledge;
   /** Phone numbers, hours and reply times for a topic at an instant (the policy module). */
   supportFacts: (topic: TopicId, now: Date, lang: Lang) => SupportFacts;
+  /** The topic recognizer (a description for staff is filed under what it is about). */
+  recognize: (text: string) => RoutedRecognition;
   recognizeYesNo: YesNoRecognizer;
   /** A time in free text (昨日の夜8時, yesterday evening), resolved in Asia/Tokyo. */
   extractWhen: (text: string, lang: Lang, now: Date) => Date | undefined;
@@ -96,6 +99,8 @@ export class FlowKit {
 
   /** Two unreadable answers in a row: stop the flow, offer the menu and a person. */
   async giveUp(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const session = await this.deps.session.get(step.context, emptySession());
+    session.offeredHuman = true;
     return this.finish(step, this.conversation.fallbackOfferHuman[this.lang(step.context)]);
   }
 

@@ -2,7 +2,8 @@ import { TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TopicId } from '../src/topics.js';
 import type { FlowKit } from './flowKit.js';
-import { type QuestionAnswer, QuestionPrompt, UNRECOGNIZED } from './questionPrompt.js';
+import { FREE_TEXT, type QuestionAnswer, QuestionPrompt, UNRECOGNIZED } from './questionPrompt.js';
+import { CONTROL_TOPICS } from './routing.js';
 import { emptySession } from './session.js';
 import { turnInfo } from './turn.js';
 
@@ -56,12 +57,27 @@ export class HandoffDialog extends ComponentDialog {
             return kit.finish(step, refusal);
           }
           if (options.summary) return step.next({ value: 'prepared', text: options.summary });
-          return kit.ask(step, k.texts.askDescription, [cancelChoice], { freeText: true });
+          return kit.ask(step, k.texts.askDescription, [cancelChoice], { freeText: true, verbatim: true });
         },
         async (step) => {
           const answer = step.result as QuestionAnswer;
           if (answer.value === 'cancel') return kit.finish(step, kit.text(step.context, k.texts.notSent));
           state(step).summary = answer.text;
+          if (answer.value === FREE_TEXT) {
+            // The member's own words say what it is about: file it under that topic, and keep
+            // phone-only topics (payment) off the web here too.
+            const said = kit.deps.recognize(answer.text);
+            const clear =
+              !said.ambiguous && !CONTROL_TOPICS.includes(said.topic) && said.topic !== 'handoff.human';
+            if (clear && state(step).topic === 'handoff.human') state(step).topic = said.topic;
+            const facts = kit.facts(step.context, clear ? said.topic : state(step).topic);
+            if (!facts.webAllowed) {
+              const refusal =
+                facts.webRefusal ??
+                kit.text(step.context, k.texts.refusedPayment, { phone: facts.phone, hours: facts.hours });
+              return kit.finish(step, refusal);
+            }
+          }
           if ((step.options as HandoffOptions).confirmed) return step.next({ value: 'yes' });
           return kit.ask(step, k.texts.askConfirm, kit.yesNoChoices(), {
             yesNo: true,

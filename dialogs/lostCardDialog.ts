@@ -63,7 +63,7 @@ export class LostCardDialog extends ComponentDialog {
             state(step).kind = answer === UNRECOGNIZED ? 'unknown' : answer;
           }
           if (state(step).when) return step.next();
-          return kit.ask(step, k.texts.askWhen, k.whenUnknownChoices, { freeText: true });
+          return kit.ask(step, k.texts.askWhen, k.whenUnknownChoices, { freeText: true, expectsTime: true });
         },
         async (step) => {
           const answer = step.result as QuestionAnswer | undefined;

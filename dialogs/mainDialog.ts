@@ -17,6 +17,7 @@ import { ROUTED_TOPIC_KEY } from '../src/logger.js';
 import { TOPIC_IDS, type TopicId } from '../src/topics.js';
 import { CONTACT_DIALOG, CONTACT_TOPICS, ContactDialog } from './contactDialog.js';
 import { type DialogDeps, FlowKit } from './flowKit.js';
+import { followUpsFor, pickFollowUp } from './followUps.js';
 import { HANDOFF_DIALOG, HandoffDialog } from './handoffDialog.js';
 import { LOGIN_DIALOG, LOGIN_TOPICS, LoginDialog } from './loginDialog.js';
 import { LOST_CARD_DIALOG, LOST_CARD_TOPICS, LostCardDialog } from './lostCardDialog.js';
@@ -30,21 +31,13 @@ import {
   QuestionPrompt,
 } from './questionPrompt.js';
 import { menuActions } from './replies.js';
-import { SERVICE_TOPICS, SERVICES_DIALOG, ServicesDialog, serviceFollowUp } from './servicesDialog.js';
+import { CONTROL_TOPICS, type RoutedRecognition } from './routing.js';
+import { SERVICE_TOPICS, SERVICES_DIALOG, ServicesDialog } from './servicesDialog.js';
 import { BOT_LINE_CHARS, emptySession, type SessionState, TRANSCRIPT_LINES } from './session.js';
-import { setTurnInfo } from './turn.js';
+import { setTurnInfo, turnInfo } from './turn.js';
 import { WEBID_DIALOG, WEBID_TOPICS, WebIdDialog } from './webIdDialog.js';
 
-/** What the router needs from the recognizer for one message. */
-export interface RoutedRecognition {
-  topic: TopicId;
-  score: number;
-  runnerUp?: TopicId;
-  ambiguous: boolean;
-}
-
 export interface MainDialogDeps extends Omit<DialogDeps, 'session'> {
-  recognize: (text: string) => RoutedRecognition;
   /** "Now" for a turn: the activity timestamp when valid, else the server clock. */
   instantOf: (activity: Partial<Activity>) => Date;
   /** Routing decisions are logged without the member's text. */
@@ -52,8 +45,10 @@ export interface MainDialogDeps extends Omit<DialogDeps, 'session'> {
 }
 
 const CLARIFY_DIALOG = 'clarify';
-/** Topics that only steer the conversation; they never interrupt a flow as "a new topic". */
-const CONTROL_TOPICS: readonly TopicId[] = ['greeting', 'help', 'thanks_bye', 'cancel', 'none'];
+/** A follow-up keyword yields to a recognised topic this sure (「口座振替にしたい」 after 瞬フリ). */
+const FOLLOW_UP_YIELDS_AT = 0.7;
+/** A short free-text answer (a time) yields to a new topic recognised this surely. */
+const FREE_TEXT_YIELDS_AT = 0.8;
 
 const FLOW_OF: Array<[readonly TopicId[], string]> = [
   [LOGIN_TOPICS, LOGIN_DIALOG],
@@ -121,6 +116,9 @@ export class MainDialog {
     setTurnInfo(context, { lang, now: this.deps.instantOf(activity) });
     const session = await this.session.get(context, emptySession());
     this.recordTranscript(context, session, text);
+    // The offer of a person stands for the next message only.
+    const offeredHuman = session.offeredHuman === true;
+    session.offeredHuman = false;
     const dc = await this.dialogs.createContext(context);
     const c = this.deps.knowledge.conversation;
 
@@ -160,11 +158,20 @@ export class MainDialog {
         await dc.continueDialog();
         return;
       }
-      // Free text (a description for staff, a time) is the member's own words: a topic word inside
-      // it is not a new request. Only a short, plain "cancel" stops it.
-      if (pending?.freeText && !(recognition.topic === 'cancel' && foldForMatch(text).length <= 8)) {
-        await dc.continueDialog();
-        return;
+      // Free text is the member's own words: a topic word inside a description for staff is not a
+      // new request (only a short, plain "cancel" stops it); a short answer such as a time yields
+      // only to help, cancel and a confident new topic.
+      if (pending?.freeText) {
+        const plainCancel = recognition.topic === 'cancel' && foldForMatch(text).length <= 8;
+        const isTime = pending.expectsTime && this.deps.extractWhen(text, lang, turnInfo(context).now);
+        const steers =
+          !isTime &&
+          (recognition.topic === 'help' ||
+            (this.interrupts(recognition, session) && recognition.score >= FREE_TEXT_YIELDS_AT));
+        if (!plainCancel && (pending.verbatim || !steers)) {
+          await dc.continueDialog();
+          return;
+        }
       }
       if (recognition.topic === 'cancel') {
         await dc.cancelAllDialogs();
@@ -189,6 +196,11 @@ export class MainDialog {
       return;
     }
 
+    // 「はい」 right after the bot offered a person takes the offer.
+    if (offeredHuman && this.deps.recognizeYesNo(text) === true) {
+      await this.startTopic(dc, 'handoff.human', text, session);
+      return;
+    }
     const followUp = this.followUpFor(session, recognition, text);
     if (followUp && session.lastTopic) {
       session.misses = 0;
@@ -230,20 +242,25 @@ export class MainDialog {
   }
 
   /**
-   * 「どの銀行？」 right after internet repayment is about internet repayment. A text that names
-   * another service, or is confidently about something else, is a new question instead.
+   * 「どの銀行？」 right after internet repayment is about internet repayment; 「電話で教えて」 right after
+   * the PIN answer is about the PIN. A text that names another service, or is confidently about
+   * something else (unless the follow-up is specific enough to say so), is a new question instead.
    */
   private followUpFor(session: SessionState, recognition: RoutedRecognition, text: string) {
-    const services = this.deps.knowledge.flows.services.services;
-    if (!session.lastTopic || !SERVICE_TOPICS.includes(session.lastTopic)) return undefined;
-    const otherTopic =
-      !CONTROL_TOPICS.includes(recognition.topic) && !SERVICE_TOPICS.includes(recognition.topic);
-    if (otherTopic && !recognition.ambiguous) return undefined;
-    const namesOther = services.some(
-      (s) => s.topic !== session.lastTopic && longestMatch(text, [s.label.ja, s.label.en]) > 0,
+    const topic = session.lastTopic;
+    if (!topic) return undefined;
+    const followUp = pickFollowUp(followUpsFor(this.deps.knowledge, topic), text);
+    if (!followUp) return undefined;
+    const confidentOther =
+      !CONTROL_TOPICS.includes(recognition.topic) &&
+      recognition.topic !== topic &&
+      !recognition.ambiguous &&
+      recognition.score >= FOLLOW_UP_YIELDS_AT;
+    if (confidentOther && !followUp.alsoNeeds) return undefined;
+    const namesOtherService = this.deps.knowledge.flows.services.services.some(
+      (s) => s.topic !== topic && longestMatch(text, [s.label.ja, s.label.en]) > 0,
     );
-    if (namesOther) return undefined;
-    return serviceFollowUp(this.deps.knowledge.flows.services, session.lastTopic, text)?.answer;
+    return namesOtherService ? undefined : followUp.answer;
   }
 
   private async startTopic(
@@ -322,6 +339,7 @@ export class MainDialog {
         .catch(() => undefined);
     if (session.misses >= 2) {
       await this.kit.sendWithMenu(context, c.fallbackOfferHuman[lang]);
+      session.offeredHuman = true;
       return;
     }
     await this.sendMenu(context, c.fallback[lang]);

@@ -20,6 +20,13 @@ export interface QuestionOptions extends PromptOptions {
   yesNo?: boolean;
   /** Any text that matches no choice is accepted as the answer (value FREE_TEXT). */
   freeText?: boolean;
+  /**
+   * The free text is the member's own words for staff: nothing in it is read as a command or a new
+   * topic (only a short plain 'cancel' stops it). Without it, help and a clear new topic still work.
+   */
+  verbatim?: boolean;
+  /** The answer is a time (「昨日の夜8時」): a text that reads as one is always the answer. */
+  expectsTime?: boolean;
   retryText?: BilingualText;
   /** Placeholder values for the question text ({phone}, {hours} …). */
   values?: Record<string, string>;
@@ -127,5 +134,9 @@ export function matchChoice(
     const length = longestMatch(text, [...choice.synonyms, choice.label.ja, choice.label.en]);
     if (length > 0 && (!best || length > best.length)) best = { value: choice.value, length };
   }
-  return best?.value;
+  if (best) return best.value;
+  // A plain うん / いや / yeah / nope picks the choice marked as the yes or the no answer.
+  const answer = yesNo(text);
+  if (answer === undefined) return undefined;
+  return options.choices.find((c) => c.answers === (answer ? 'yes' : 'no'))?.value;
 }

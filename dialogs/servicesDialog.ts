@@ -1,9 +1,7 @@
 import { ActionTypes, MessageFactory } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog } from 'botbuilder-dialogs';
-import type { ServicesFlow } from '../src/knowledge/flowSchemas.js';
 import { TOPIC_IDS, type TopicId } from '../src/topics.js';
 import type { FlowKit } from './flowKit.js';
-import { longestMatch } from './matchText.js';
 
 export const SERVICES_DIALOG = 'services';
 export const SERVICE_TOPICS: readonly TopicId[] = TOPIC_IDS.filter((t) => t.startsWith('service.'));
@@ -36,23 +34,4 @@ export class ServicesDialog extends ComponentDialog {
     );
     this.initialDialogId = 'answer';
   }
-}
-
-/**
- * The answer to a follow-up about the service just explained (「どの銀行？」 after internet
- * repayment), or undefined when the text asks nothing that service's follow-ups cover.
- */
-export function serviceFollowUp(
-  services: ServicesFlow,
-  lastTopic: TopicId | undefined,
-  text: string,
-): ServicesFlow['services'][number]['followUps'][number] | undefined {
-  const service = services.services.find((s) => s.topic === lastTopic);
-  if (!service) return undefined;
-  let best: { length: number; followUp: (typeof service.followUps)[number] } | undefined;
-  for (const followUp of service.followUps) {
-    const length = longestMatch(text, followUp.keywords);
-    if (length > 0 && (!best || length > best.length)) best = { length, followUp };
-  }
-  return best?.followUp;
 }

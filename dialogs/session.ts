@@ -7,6 +7,8 @@ export interface SessionState {
   misses: number;
   /** The last topic answered, so a follow-up like 「どの銀行？」 is read in context. */
   lastTopic?: TopicId;
+  /** The bot's last message offered a person: a plain yes takes it. */
+  offeredHuman?: boolean;
   /** The last turns, already masked, for the excerpt of an inquiry. */
   transcript: ExcerptLine[];
 }

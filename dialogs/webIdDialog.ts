@@ -6,6 +6,7 @@ import {
 } from 'botbuilder-dialogs';
 import type { TopicId } from '../src/topics.js';
 import type { FlowKit } from './flowKit.js';
+import { longestMatch } from './matchText.js';
 import { type QuestionAnswer, QuestionPrompt, UNRECOGNIZED } from './questionPrompt.js';
 
 export const WEBID_DIALOG = 'webid';
@@ -28,6 +29,11 @@ export class WebIdDialog extends ComponentDialog {
     this.addDialog(
       new WaterfallDialog('issue', [
         async (step) => {
+          // 「Web-IDのメールが届かない」: the member is past the steps; go straight to that help.
+          const opening = (step.options as { text?: string }).text ?? '';
+          if (longestMatch(opening, k.mailMissingPhrases) > 0) {
+            return kit.finish(step, kit.text(step.context, k.texts.mailMissing, facts(step.context)));
+          }
           await kit.say(step.context, k.texts.whatIsIt);
           await kit.say(step.context, k.texts.issueSteps);
           return kit.ask(step, k.texts.askResult, k.resultChoices);
@@ -48,7 +54,9 @@ export class WebIdDialog extends ComponentDialog {
       new WaterfallDialog('forgot', [
         async (step) => {
           await kit.say(step.context, k.texts.forgot);
-          return kit.finish(step, kit.text(step.context, k.texts.forgotMeanwhile));
+          await kit.say(step.context, k.texts.forgotMeanwhile);
+          // 「パスワードを忘れた」 may be the card-login password, which follows the PIN rules.
+          return kit.finish(step, kit.text(step.context, k.texts.cardPassword));
         },
       ]),
     );

@@ -15,10 +15,27 @@ export const choiceSchema = z
     value: z.string().min(1),
     label: bilingualText,
     synonyms: z.array(z.string().min(1)).default([]),
+    /** The choice a plain yes (うん, はい, yeah) or no (ううん, いや, nope) picks. */
+    answers: z.enum(['yes', 'no']).optional(),
   })
   .strict();
 export type Choice = z.infer<typeof choiceSchema>;
 const choices = z.array(choiceSchema).min(1);
+
+/**
+ * A question asked right after an answer, read in its context (「どの銀行？」 after internet repayment):
+ * any of `keywords`, and when given also one of `alsoNeeds`, and none of `unless`.
+ */
+export const followUpSchema = z
+  .object({
+    keywords: z.array(z.string().min(1)).min(1),
+    alsoNeeds: z.array(z.string().min(1)).optional(),
+    unless: z.array(z.string().min(1)).optional(),
+    answer: bilingualText,
+  })
+  .strict();
+export type FollowUp = z.infer<typeof followUpSchema>;
+const followUps = z.array(followUpSchema).default([]);
 
 export const loginFlowSchema = z
   .object({
@@ -60,8 +77,12 @@ export const webIdFlowSchema = z
       'mailMissing',
       'forgot',
       'forgotMeanwhile',
+      'cardPassword',
     ]),
     resultChoices: choices,
+    /** In the first message, these mean the setup mail did not arrive: skip straight to that help. */
+    mailMissingPhrases: z.array(z.string().min(1)).min(1),
+    followUps,
   })
   .strict();
 
@@ -95,6 +116,7 @@ export const pinFlowSchema = z
     texts: texts(['askWhich', 'rule', 'documents', 'neverHere', 'places', 'webIdInstead']),
     documents: z.array(bilingualText).min(1),
     whichChoices: choices,
+    followUps,
   })
   .strict();
 
@@ -112,11 +134,7 @@ export const servicesFlowSchema = z
             topic: serviceTopic,
             label: bilingualText,
             answer: bilingualText,
-            followUps: z
-              .array(
-                z.object({ keywords: z.array(z.string().min(1)).min(1), answer: bilingualText }).strict(),
-              )
-              .default([]),
+            followUps,
           })
           .strict(),
       )

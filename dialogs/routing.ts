@@ -1,0 +1,12 @@
+import type { TopicId } from '../src/topics.js';
+
+/** What the router and the flows need from the recognizer for one text. */
+export interface RoutedRecognition {
+  topic: TopicId;
+  score: number;
+  runnerUp?: TopicId;
+  ambiguous: boolean;
+}
+
+/** Topics that only steer the conversation; they never interrupt a flow as "a new topic". */
+export const CONTROL_TOPICS: readonly TopicId[] = ['greeting', 'help', 'thanks_bye', 'cancel', 'none'];

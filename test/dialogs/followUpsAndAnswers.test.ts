@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { createHarness, joined, lastButtons } from '../support/dialogHarness.js';
+import { useTempDirs } from '../support/tempDir.js';
+
+const tempDir = useTempDirs();
+const at = new Date('2026-11-26T14:00:00+09:00');
+
+describe('answers in the member’s own words', () => {
+  it('ja: うん to "did you call?" means called; うん to "still can’t log in?" means still failing', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    await h.say('今朝カードを落としました');
+    let r = await h.say('うん');
+    expect(joined(r)).toContain('紛失届');
+    expect(joined(r)).not.toContain('このあとすぐ');
+
+    const login = await createHarness(await tempDir(), { at });
+    await login.say('ログインできない');
+    await login.say('カード番号');
+    r = await login.say('うん');
+    expect(joined(r)).toContain('【確認2】');
+  });
+
+  it('en: "someone stole my card this morning" needs neither question; the theft report is named', async () => {
+    const h = await createHarness(await tempDir(), { locale: 'en-US', at });
+    let r = await h.say('hi, I think someone stole my card this morning');
+    expect(joined(r)).not.toContain('lose the card, or was it stolen');
+    expect(joined(r)).not.toContain('When did you notice');
+    r = await h.say('yes');
+    expect(joined(r)).toContain('report the theft');
+  });
+
+  it('ja: a plain はい takes the offer of a person after two misses', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    await h.say('おいしいラーメン屋');
+    await h.say('明日の天気');
+    const r = await h.say('はい、お願いします');
+    expect(joined(r)).toContain('1つのメッセージで入力してください');
+  });
+
+  it('ja: help during the "when" question shows help and asks again; a time is always the answer', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    await h.say('カードを盗まれた');
+    let r = await h.say('ヘルプ');
+    expect(joined(r)).toContain('次のようなご用件にお答えできます');
+    expect(r.at(-1)?.text).toContain('いつごろ気づきましたか');
+    r = await h.say('昨日の夜8時ごろ');
+    expect(joined(r)).toContain('お電話はできましたか');
+  });
+});
+
+describe('inquiries filed by what the member wrote', () => {
+  it('ja: a payment question written as the description is refused with the phone number', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    await h.say('担当者と話したい');
+    const r = await h.say('返済が遅れそうです。どうしたらいいですか');
+    expect(joined(r)).toContain('お電話');
+    expect(joined(r)).toContain('0120-24-0365');
+    expect(h.services.inquiries.list({})).toHaveLength(0);
+  });
+
+  it('ja: a description about logging in is filed as login trouble (high priority)', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    await h.say('担当者と話したい');
+    await h.say('何度やってもログインできなくて困っています');
+    await h.say('はい');
+    const [inquiry] = h.services.inquiries.list({});
+    expect(inquiry).toMatchObject({ topic: 'login.trouble', priority: 'high' });
+  });
+});
+
+describe('follow-ups read in context', () => {
+  it('ja: 「電話で教えてもらえないの？」 right after the PIN answer is about the PIN, not support hours', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    await h.say('暗証番号わすれました');
+    const r = await h.say('電話で教えてもらえないの？');
+    expect(joined(r)).toContain('電話・メール・チャットではお伝えも再設定もできません');
+    expect(joined(r)).not.toContain('いちばん早く解決できるのはお電話です');
+  });
+
+  it('ja: naming another service after 瞬フリ is a new question, not a 瞬フリ follow-up', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    await h.say('瞬フリについて教えて');
+    const r = await h.say('口座振替にしたい');
+    expect(joined(r)).toContain('口フリ（口座振替）');
+    expect(joined(r)).not.toContain('PayPay銀行');
+  });
+
+  it('ja: 「Web-IDのメールが届きません」 goes straight to the mail checklist; 「まだ届かない」 then to the phone', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    let r = await h.say('webidのメールが届きません');
+    expect(joined(r)).toContain('迷惑メールフォルダ');
+    expect(joined(r)).not.toContain('発行手順');
+    r = await h.say('まだ届かない');
+    expect(joined(r)).toContain('プロミスコール（0120-24-0365');
+  });
+
+  it('ja: a forgotten password also explains the card-login password (PIN rules)', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    const r = await h.say('パスワード忘れちゃった');
+    expect(joined(r)).toContain('Web‐ID、パスワードをお忘れの方はコチラ');
+    expect(joined(r)).toContain('カード番号でログインするときのパスワード');
+    expect(lastButtons(r)).toContain('担当者に問い合わせる');
+  });
+});
