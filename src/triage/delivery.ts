@@ -91,19 +91,36 @@ export function createPendingReplyMiddleware(
       const activity = context.activity;
       const conversationId = activity.conversation?.id;
       if (activity.type === ActivityTypes.Message && activity.from?.role !== 'bot' && conversationId) {
-        const claims = inquiries.claimPendingReplies(conversationId);
+        // Same conversation id, channel and serviceUrl as the inquiry's stored reference.
+        const claims = inquiries.claimPendingReplies({
+          conversationId,
+          channelId: activity.channelId,
+          serviceUrl: activity.serviceUrl,
+        });
         for (const [i, { inquiry, reply }] of claims.entries()) {
           try {
             await context.sendActivity({
               type: ActivityTypes.Message,
               text: staffReplyText(wording, inquiry.locale, reply.text),
             });
-            await inquiries.markReplyDelivered(inquiry.id, reply.id);
           } catch (err) {
+            // Not sent: this one and the rest stay pending for the next visit.
             for (const rest of claims.slice(i)) inquiries.releaseReply(rest.reply.id);
             options.logger?.warn(
               { inquiryId: inquiry.id, err: (err as Error).message },
               'pending reply not sent',
+            );
+            break;
+          }
+          try {
+            await inquiries.markReplyDelivered(inquiry.id, reply.id);
+          } catch (err) {
+            // Sent, but not recorded: the store keeps it as delivered (and retries the write), so it is
+            // not released — the member must not get it twice. The ones not yet sent are released.
+            for (const rest of claims.slice(i + 1)) inquiries.releaseReply(rest.reply.id);
+            options.logger?.warn(
+              { inquiryId: inquiry.id, err: (err as Error).message },
+              'pending reply sent but not recorded as delivered',
             );
             break;
           }

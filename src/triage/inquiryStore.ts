@@ -122,6 +122,30 @@ export interface StoreOptions {
   logger?: { warn(obj: object, msg: string): void };
 }
 
+/** Where a member's message came from: all three must match an inquiry's stored reference. */
+export interface ConversationAddress {
+  conversationId: string;
+  channelId?: string;
+  serviceUrl?: string;
+}
+
+const RECORD_RETRY_MS = [1_000, 5_000, 30_000, 60_000];
+
+const trimSlash = (url: string | undefined) => (url ?? '').replace(/\/+$/, '');
+
+function sameConversation(
+  reference: Inquiry['conversationReference'],
+  address: ConversationAddress,
+): boolean {
+  return (
+    reference.conversation?.id === address.conversationId &&
+    !!reference.channelId &&
+    reference.channelId === address.channelId &&
+    !!reference.serviceUrl &&
+    trimSlash(reference.serviceUrl) === trimSlash(address.serviceUrl)
+  );
+}
+
 interface PendingClaim {
   inquiry: Inquiry;
   reply: InquiryReply;
@@ -162,7 +186,11 @@ export class LowdbInquiryStore implements InquiryIntake {
   private readonly queue = new KeyedQueue();
   /** Replies being sent right now, so a proactive send and a next-visit send never both go out. */
   private readonly inFlight = new Set<string>();
+  /** Inquiries with a reply delivered but not yet on disk (see markReplyDelivered). */
+  private readonly unrecorded = new Set<string>();
+  private readonly retries = new Map<string, NodeJS.Timeout>();
   private readonly now: () => Date;
+  private readonly logger: StoreOptions['logger'];
 
   private constructor(
     private readonly dir: string,
@@ -170,6 +198,7 @@ export class LowdbInquiryStore implements InquiryIntake {
     options: StoreOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    this.logger = options.logger;
   }
 
   /** Opens the store in `dir` (e.g. DATA_DIR/inquiries), loading every readable inquiry file. */
@@ -324,14 +353,42 @@ export class LowdbInquiryStore implements InquiryIntake {
     return { inquiry, reply: structuredClone(entry) };
   }
 
+  /**
+   * Records that a reply reached the member. If the write fails, the reply is nevertheless kept as
+   * delivered in memory (it WAS sent: sending it again would show the member the same answer twice),
+   * the promise rejects so the caller can log it, and the write is retried in the background, on the
+   * inquiry's next update and on `flush`. Only a restart before any retry succeeds can re-send it.
+   */
   markReplyDelivered(id: string, replyId: string): Promise<Inquiry> {
-    return this.update(id, (q) => {
+    const deliveredAt = this.now().toISOString();
+    const mark = (q: Inquiry) => {
       const reply = q.replies.find((r) => r.id === replyId);
       if (reply && reply.delivery !== 'delivered') {
         reply.delivery = 'delivered';
-        reply.deliveredAt = this.now().toISOString();
+        reply.deliveredAt = deliveredAt;
       }
-    }).finally(() => this.inFlight.delete(replyId));
+    };
+    return this.update(id, mark).then(
+      (inquiry) => {
+        this.inFlight.delete(replyId);
+        return inquiry;
+      },
+      (err: unknown) => {
+        const current = this.index.get(id);
+        if (current && !(err instanceof InvalidInquiryError)) {
+          mark(current);
+          this.unrecorded.add(id);
+          this.scheduleRetry(id);
+        }
+        this.inFlight.delete(replyId);
+        throw err;
+      },
+    );
+  }
+
+  /** Inquiries whose in-memory state (a delivered reply) is not on disk yet. */
+  get unrecordedCount(): number {
+    return this.unrecorded.size;
   }
 
   /** Gives a claimed reply back (sending failed): it stays pending for the member's next visit. */
@@ -339,14 +396,18 @@ export class LowdbInquiryStore implements InquiryIntake {
     this.inFlight.delete(replyId);
   }
 
-  /** Pending, not-in-flight staff replies for a conversation, oldest first. */
-  pendingRepliesFor(conversationId: string): PendingClaim[] {
-    const ids = this.byConversation.get(conversationId);
+  /**
+   * Pending, not-in-flight staff replies for a conversation, oldest first. The conversation must match
+   * the inquiry's stored reference on all three of conversation id, channelId and serviceUrl: another
+   * channel (or a forged serviceUrl) using the same conversation id gets nothing.
+   */
+  pendingRepliesFor(address: ConversationAddress): PendingClaim[] {
+    const ids = this.byConversation.get(address.conversationId);
     if (!ids) return [];
     const pending: PendingClaim[] = [];
     for (const id of ids) {
       const q = this.index.get(id);
-      if (!q) continue;
+      if (!q || !sameConversation(q.conversationReference, address)) continue;
       for (const reply of q.replies) {
         if (reply.delivery === 'pending' && !this.inFlight.has(reply.id)) {
           pending.push({ inquiry: structuredClone(q), reply: structuredClone(reply) });
@@ -357,15 +418,43 @@ export class LowdbInquiryStore implements InquiryIntake {
   }
 
   /** Like pendingRepliesFor, but marks them in flight so two concurrent turns do not both send them. */
-  claimPendingReplies(conversationId: string): PendingClaim[] {
-    const claimed = this.pendingRepliesFor(conversationId);
+  claimPendingReplies(address: ConversationAddress): PendingClaim[] {
+    const claimed = this.pendingRepliesFor(address);
     for (const c of claimed) this.inFlight.add(c.reply.id);
     return claimed;
   }
 
   /** Waits for queued writes (call before exit). */
-  flush(): Promise<void> {
-    return this.queue.idle();
+  async flush(): Promise<void> {
+    await Promise.all([...this.unrecorded].map((id) => this.record(id).catch(() => undefined)));
+    await this.queue.idle();
+  }
+
+  /** Writes an inquiry's in-memory state (a delivered-but-unrecorded reply) to disk. */
+  private record(id: string): Promise<void> {
+    return this.queue.run(id, async () => {
+      const current = this.index.get(id);
+      if (!current || !this.unrecorded.has(id)) return;
+      await this.save(current);
+      this.unrecorded.delete(id);
+    });
+  }
+
+  private scheduleRetry(id: string, attempt = 0): void {
+    if (this.retries.has(id)) return;
+    const delay = RECORD_RETRY_MS[Math.min(attempt, RECORD_RETRY_MS.length - 1)]!;
+    const timer = setTimeout(() => {
+      this.retries.delete(id);
+      this.record(id).catch((err: unknown) => {
+        this.logger?.warn(
+          { inquiryId: id, attempt: attempt + 1, err: (err as Error).message },
+          'delivered reply still not recorded; retrying',
+        );
+        if (this.unrecorded.has(id)) this.scheduleRetry(id, attempt + 1);
+      });
+    }, delay);
+    timer.unref();
+    this.retries.set(id, timer);
   }
 
   private update(id: string, change: (q: Inquiry) => void): Promise<Inquiry> {
@@ -375,8 +464,10 @@ export class LowdbInquiryStore implements InquiryIntake {
       const next = structuredClone(current);
       change(next);
       next.updatedAt = this.now().toISOString();
-      // Memory changes only after the file did: a failed write leaves both as they were.
+      // Memory changes only after the file did: a failed write leaves both as they were. (The one
+      // exception, a delivered reply whose record failed, is in memory already and rides along here.)
       await this.save(next);
+      this.unrecorded.delete(id);
       this.remember(next);
       return structuredClone(next);
     });

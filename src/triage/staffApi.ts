@@ -279,11 +279,32 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
         delivery = 'pending';
       }
       let updated = inquiry;
-      if (delivery === 'delivered') updated = await deps.inquiries.markReplyDelivered(id, reply.id);
-      else deps.inquiries.releaseReply(reply.id);
-      audit('reply', id, { delivery });
+      let recorded = true;
+      if (delivery === 'delivered') {
+        try {
+          updated = await deps.inquiries.markReplyDelivered(id, reply.id);
+        } catch (err) {
+          // It reached the member: the store keeps it delivered in memory and retries the write, so it
+          // is never sent again; the answer says so instead of a 500 that invites a second reply.
+          recorded = false;
+          updated = deps.inquiries.get(id) ?? inquiry;
+          deps.logger?.warn(
+            { inquiryId: id, err: (err as Error).message },
+            'staff reply delivered but not yet recorded; retrying the write',
+          );
+        }
+      } else deps.inquiries.releaseReply(reply.id);
+      audit('reply', id, { delivery, recorded });
       const stored = updated.replies.find((r) => r.id === reply.id) ?? reply;
-      return { status: 201, body: { delivery, reply: stored, inquiry: detail(updated, now()) } };
+      return {
+        status: 201,
+        body: {
+          delivery,
+          ...(recorded ? {} : { recorded: false }),
+          reply: stored,
+          inquiry: detail(updated, now()),
+        },
+      };
     }),
   );
 

@@ -1,11 +1,14 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ConversationReference, TurnContext } from 'botbuilder';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIRECTLINE_SERVICE_URL, DirectLineAdapter } from '../../src/directline/directLineAdapter.js';
-import { createReplyDelivery } from '../../src/triage/delivery.js';
+import { createPendingReplyMiddleware, createReplyDelivery } from '../../src/triage/delivery.js';
+import { LowdbInquiryStore } from '../../src/triage/inquiryStore.js';
 import type { Inquiry } from '../../src/triage/types.js';
 import { emulatorActivity, FakeConnector } from '../support/fakeConnector.js';
 import { useTempDirs } from '../support/tempDir.js';
-import { newInquiry } from './helpers.js';
+import { newInquiry, testRules } from './helpers.js';
 import { type StaffServer, startStaffServer } from './server.js';
 
 const tempDir = useTempDirs();
@@ -85,13 +88,25 @@ describe('staff reply delivery', () => {
   });
 
   it('keeps the reply pending when the channel cannot be reached, and sends it first on the next visit', async () => {
-    const { connector, s } = await setup();
-    // A closed port: the proactive send fails.
-    const dead = new FakeConnector();
-    const deadUrl = await dead.start();
-    await dead.stop();
+    const connector = new FakeConnector();
+    await connector.start();
+    cleanups.push(() => connector.stop());
+    // The proactive send fails (the channel refuses it); the member later writes from the same
+    // conversation, channel and serviceUrl.
+    const s = await startStaffServer(await tempDir(), {
+      withBot: true,
+      deliver: createReplyDelivery({
+        botAppId: '',
+        cloudAdapter: {
+          continueConversationAsync: (async () => {
+            throw new Error('connect ECONNREFUSED');
+          }) as never,
+        },
+      }),
+    });
+    cleanups.push(() => s.close());
     const q = await s.inquiries.create(
-      newInquiry({ conversationReference: reference(deadUrl, 'conv-later') }),
+      newInquiry({ conversationReference: reference(connector.url, 'conv-later') }),
     );
     const res = await s.api(`/api/staff/inquiries/${q.id}/replies`, {
       body: { text: '店舗でお手続きください。', author: 'tanaka' },
@@ -102,22 +117,79 @@ describe('staff reply delivery', () => {
     expect(body.inquiry.status).toBe('waiting_member');
     expect(s.inquiries.get(q.id)!.replies[0]!.delivery).toBe('pending');
 
-    // The member comes back in the same conversation (now reachable at the connector).
-    const post = (text: string) =>
+    const post = (text: string, overrides: Record<string, unknown> = {}) =>
       fetch(`${s.base}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(emulatorActivity(connector.url, { conversation: { id: 'conv-later' }, text })),
+        body: JSON.stringify(
+          emulatorActivity(connector.url, { conversation: { id: 'conv-later' }, text, ...overrides }),
+        ),
       });
+    // Another channel using the same conversation id does not get it.
+    expect((await post('だれ？', { channelId: 'webchat' })).status).toBeLessThan(300);
+    await connector.waitFor(1);
+    expect(connector.texts()).toEqual(['echo: だれ？']);
+    expect(s.inquiries.get(q.id)!.replies[0]!.delivery).toBe('pending');
+
+    // The member comes back in the same conversation.
     expect((await post('こんにちは')).status).toBeLessThan(300);
-    await connector.waitFor(2);
-    expect(connector.texts()).toEqual(['担当者からの返信: 店舗でお手続きください。', 'echo: こんにちは']);
+    await connector.waitFor(3);
+    expect(connector.texts().slice(1)).toEqual([
+      '担当者からの返信: 店舗でお手続きください。',
+      'echo: こんにちは',
+    ]);
     expect(s.inquiries.get(q.id)!.replies[0]!.delivery).toBe('delivered');
 
     // Shown once only.
     await post('ありがとう');
-    await connector.waitFor(3);
-    expect(connector.texts().slice(2)).toEqual(['echo: ありがとう']);
+    await connector.waitFor(4);
+    expect(connector.texts().slice(3)).toEqual(['echo: ありがとう']);
+  });
+
+  it('a proactive reply whose record fails is answered 201 (recorded: false) and never sent again', async () => {
+    const connector = new FakeConnector();
+    await connector.start();
+    cleanups.push(() => connector.stop());
+    const dataDir = await tempDir();
+    const dir = join(dataDir, 'inquiries');
+    const sent: string[] = [];
+    const s = await startStaffServer(dataDir, {
+      withBot: true,
+      // Delivers, and the disk fails right after (before the delivery is recorded).
+      deliver: async (_inquiry, text) => {
+        sent.push(text);
+        await rm(dir, { recursive: true });
+        await writeFile(dir, 'not a folder');
+        return 'delivered';
+      },
+    });
+    cleanups.push(() => s.close());
+    const q = await s.inquiries.create(
+      newInquiry({ conversationReference: reference(connector.url, 'conv-unrecorded') }),
+    );
+    const res = await s.api(`/api/staff/inquiries/${q.id}/replies`, {
+      body: { text: 'ご連絡ありがとうございます。', author: 'sato' },
+    });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as ReplyResponse & { recorded?: boolean };
+    expect(body).toMatchObject({ delivery: 'delivered', recorded: false, reply: { delivery: 'delivered' } });
+    // The member writes again: the reply is not sent a second time.
+    await fetch(`${s.base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(
+        emulatorActivity(connector.url, { conversation: { id: 'conv-unrecorded' }, text: 'はい' }),
+      ),
+    });
+    await connector.waitFor(1);
+    expect(connector.texts()).toEqual(['echo: はい']);
+    expect(sent).toHaveLength(1);
+    // Once the disk is back, the delivery is recorded.
+    await rm(dir);
+    await mkdir(dir);
+    await s.inquiries.flush();
+    const reopened = await LowdbInquiryStore.open(dir, testRules());
+    expect(reopened.get(q.id)?.replies[0]?.delivery).toBe('delivered');
   });
 
   it('routes Direct Line (Web Chat) references to the Direct Line adapter, others to the CloudAdapter', async () => {
@@ -174,6 +246,56 @@ describe('staff reply delivery', () => {
     expect(await deliver({ ...base, conversationReference: reference('https://x.example/', 'c') }, 'x')).toBe(
       'pending',
     );
+  });
+});
+
+describe('pending-reply middleware', () => {
+  it('after a sent reply fails to be recorded, releases only the replies not yet sent', async () => {
+    const claims = ['r1', 'r2', 'r3'].map((id, i) => ({
+      inquiry: { id: `Q${i}`, locale: 'ja' } as Inquiry,
+      reply: { id, at: '', author: 'a', text: id, delivery: 'pending' as const },
+    }));
+    const released: string[] = [];
+    const addresses: unknown[] = [];
+    const middleware = createPendingReplyMiddleware(
+      {
+        claimPendingReplies: (address) => {
+          addresses.push(address);
+          return claims;
+        },
+        markReplyDelivered: async () => {
+          throw new Error('EIO');
+        },
+        releaseReply: (id) => {
+          released.push(id);
+        },
+      },
+      { wording: { ja: '{text}', en: '{text}' } },
+    );
+    const sent: string[] = [];
+    const context = {
+      activity: {
+        type: 'message',
+        text: 'hi',
+        channelId: 'emulator',
+        serviceUrl: 'http://127.0.0.1:9',
+        conversation: { id: 'c1' },
+        from: { id: 'u', role: 'user' },
+      },
+      sendActivity: async (a: { text: string }) => {
+        sent.push(a.text);
+      },
+    } as unknown as TurnContext;
+    let nextRan = false;
+    await middleware.onTurn(context, async () => {
+      nextRan = true;
+    });
+    expect(addresses).toEqual([
+      { conversationId: 'c1', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9' },
+    ]);
+    expect(sent).toEqual(['r1']);
+    expect(released).toEqual(['r2', 'r3']);
+    expect(nextRan).toBe(true);
   });
 });
 

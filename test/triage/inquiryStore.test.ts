@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSupportHours } from '../../src/policy/index.js';
@@ -196,20 +196,63 @@ describe('LowdbInquiryStore', () => {
     );
   });
 
+  const here = { conversationId: 'conv-1', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9/' };
+
   it('hands a pending reply to one claimant only and keeps it until delivered', async () => {
     const store = await LowdbInquiryStore.open(join(await tempDir(), 'q'), testRules());
     const q = await store.create(newInquiry());
     const { reply, inquiry } = await store.addReply(q.id, { author: 'sato', text: 'お待たせしました' });
     expect(inquiry.status).toBe('waiting_member');
     // In flight (being delivered proactively): not offered to the next-visit path.
-    expect(store.pendingRepliesFor('conv-1')).toEqual([]);
+    expect(store.pendingRepliesFor(here)).toEqual([]);
     store.releaseReply(reply.id);
-    const claimed = store.claimPendingReplies('conv-1');
+    const claimed = store.claimPendingReplies(here);
     expect(claimed.map((c) => c.reply.text)).toEqual(['お待たせしました']);
-    expect(store.claimPendingReplies('conv-1')).toEqual([]);
+    expect(store.claimPendingReplies(here)).toEqual([]);
     await store.markReplyDelivered(q.id, reply.id);
     expect(store.get(q.id)?.replies[0]).toMatchObject({ delivery: 'delivered' });
-    expect(store.pendingRepliesFor('conv-1')).toEqual([]);
+    expect(store.pendingRepliesFor(here)).toEqual([]);
+  });
+
+  it('gives a pending reply only to the same conversation id AND channelId AND serviceUrl', async () => {
+    const store = await LowdbInquiryStore.open(join(await tempDir(), 'q'), testRules());
+    const q = await store.create(newInquiry());
+    const { reply } = await store.addReply(q.id, { author: 'sato', text: 'x' });
+    store.releaseReply(reply.id);
+    expect(store.claimPendingReplies({ ...here, channelId: 'webchat' })).toEqual([]);
+    expect(store.claimPendingReplies({ ...here, channelId: undefined })).toEqual([]);
+    expect(store.claimPendingReplies({ ...here, serviceUrl: 'https://attacker.example/' })).toEqual([]);
+    expect(store.claimPendingReplies({ ...here, serviceUrl: undefined })).toEqual([]);
+    expect(store.claimPendingReplies({ conversationId: 'conv-1' })).toEqual([]);
+    // A trailing slash is not a different service.
+    expect(
+      store.claimPendingReplies({ ...here, serviceUrl: 'http://127.0.0.1:9' }).map((c) => c.reply.id),
+    ).toEqual([reply.id]);
+  });
+
+  it('keeps a delivered reply delivered when recording it fails, never hands it out again, retries the write', async () => {
+    const root = await tempDir();
+    const dir = join(root, 'q');
+    const store = await LowdbInquiryStore.open(dir, testRules());
+    const q = await store.create(newInquiry());
+    const { reply } = await store.addReply(q.id, { author: 'sato', text: 'x' });
+    store.releaseReply(reply.id);
+    expect(store.claimPendingReplies(here)).toHaveLength(1);
+    // The reply was sent; now the disk fails.
+    await rm(dir, { recursive: true });
+    await writeFile(dir, 'not a folder');
+    await expect(store.markReplyDelivered(q.id, reply.id)).rejects.toThrow();
+    expect(store.get(q.id)?.replies[0]?.delivery).toBe('delivered');
+    store.releaseReply(reply.id); // a caller that releases anyway changes nothing
+    expect(store.claimPendingReplies(here)).toEqual([]);
+    expect(store.unrecordedCount).toBe(1);
+    // The disk is back: flush writes what is only in memory.
+    await rm(dir);
+    await mkdir(dir);
+    await store.flush();
+    expect(store.unrecordedCount).toBe(0);
+    const reopened = await LowdbInquiryStore.open(dir, testRules());
+    expect(reopened.get(q.id)?.replies[0]?.delivery).toBe('delivered');
   });
 
   it('never writes an inquiry it could not read back: unusable instants fall back to its clock', async () => {
