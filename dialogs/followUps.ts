@@ -8,6 +8,7 @@ export function followUpsFor(knowledge: Knowledge, topic: TopicId): FollowUp[] {
   const flows = knowledge.flows;
   if (topic === 'card.pin_forgot') return flows.pin.followUps;
   if (topic === 'webid.issue') return flows.webId.followUps;
+  if (topic === 'payment.inquiry') return flows.contact.paymentFollowUps;
   return flows.services.services.find((s) => s.topic === topic)?.followUps ?? [];
 }
 

@@ -153,6 +153,8 @@ export const contactFlowSchema = z
       'paymentNoChat',
       'askLeaveInquiry',
     ]),
+    /** Follow-ups right after a payment answer (「チャットで教えてよ」). */
+    paymentFollowUps: followUps,
   })
   .strict();
 

@@ -94,6 +94,18 @@ describe('follow-ups read in context', () => {
     expect(joined(r)).toContain('プロミスコール（0120-24-0365');
   });
 
+  it('ja: 「ゆうちょは使える？」 after internet repayment lists the five banks; 「チャットで教えてよ」 after payment stays phone only', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    await h.say('インターネット返済について');
+    let r = await h.say('ゆうちょは使える？');
+    expect(joined(r)).toContain('5行');
+    expect(joined(r)).toContain('対象ではありません');
+    await h.say('返済日を知りたい');
+    r = await h.say('チャットで教えてよ');
+    expect(joined(r)).toContain('チャットやメールではお答えできません');
+    expect(joined(r)).toContain('0120-24-0365');
+  });
+
   it('ja: a forgotten password also explains the card-login password (PIN rules)', async () => {
     const h = await createHarness(await tempDir(), { at });
     const r = await h.say('パスワード忘れちゃった');
