@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import { Low } from 'lowdb';
@@ -45,7 +45,9 @@ const dataFile = (file: string) =>
  * a stale eTag is refused), and a time-to-live for idle items.
  *
  * The process owns DATA_DIR, so what it last wrote or read is kept in a bounded in-memory cache: a
- * turn then costs one atomic file write and no reads for an active conversation.
+ * turn then costs one atomic file write and no reads for an active conversation. Intended consequence
+ * of that single-owner design: once a key is cached, changes made to its file by anyone else (another
+ * process, an operator deleting it) are not seen until the key leaves the cache or the process restarts.
  */
 export class LowdbStorage implements Storage {
   private readonly queue = new KeyedQueue();
@@ -114,26 +116,48 @@ export class LowdbStorage implements Storage {
     return this.queue.idle();
   }
 
-  /** Removes every expired item; returns how many. Run now and then so abandoned chats leave no data. */
+  /**
+   * Removes every expired item; returns how many. Run now and then so abandoned chats leave no data.
+   * Also removes what earlier runs left behind once it is older than the TTL (by file mtime): damaged
+   * files set aside as `*.corrupt-*` and interrupted writes' temp files (`.*.tmp`). The sweep does not
+   * count as use: it never moves a key up in the cache, so it cannot push out active conversations.
+   */
   async sweepExpired(): Promise<number> {
     if (this.ttlMs <= 0) return 0;
     let removed = 0;
     const shards = await readdir(this.options.dir).catch(() => [] as string[]);
     for (const shard of shards) {
-      const files = await readdir(join(this.options.dir, shard)).catch(() => [] as string[]);
-      for (const name of files.filter((f) => f.endsWith('.json') && !f.startsWith('.'))) {
-        const record = await dataFile(join(this.options.dir, shard, name))
-          .read()
-          .catch(() => null);
-        if (record?.key && this.isExpired(record)) {
-          await this.queue.run(record.key, async () => {
-            const fresh = await this.load(record.key);
-            if (fresh === undefined) removed += 1;
-          });
+      const folder = join(this.options.dir, shard);
+      const files = await readdir(folder).catch(() => [] as string[]);
+      for (const name of files) {
+        const path = join(folder, name);
+        if (name.endsWith('.json') && !name.startsWith('.')) {
+          const record = await dataFile(path)
+            .read()
+            .catch(() => null);
+          if (record?.key && this.isExpired(record)) {
+            const key = record.key;
+            await this.queue.run(key, async () => {
+              if (await this.removeIfExpired(key)) removed += 1;
+            });
+          }
+        } else if (name.includes('.corrupt-') || (name.startsWith('.') && name.endsWith('.tmp'))) {
+          const info = await stat(path).catch(() => undefined);
+          if (info?.isFile() && this.now() - info.mtimeMs > this.ttlMs) await rm(path, { force: true });
         }
       }
     }
     return removed;
+  }
+
+  /** The sweep's check: like `load`, but without touching the cache's order. Runs in the key's queue. */
+  private async removeIfExpired(key: string): Promise<boolean> {
+    const cached = this.cache.get(key); // Map#get does not reorder
+    const current = cached !== undefined ? cached : await this.readFile(key);
+    if (!current || !this.isExpired(current)) return false;
+    await rm(this.file(key), { force: true });
+    this.cache.delete(key);
+    return true;
   }
 
   private file(key: string): string {

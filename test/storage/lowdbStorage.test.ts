@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileForKey } from '../../src/storage/keyedFile.js';
@@ -133,5 +133,81 @@ describe('LowdbStorage (botbuilder Storage contract)', () => {
     expect((await uncached.read(['k'])).k?.v).toBe(1);
     await uncached.write({ k: { v: 2 } });
     expect((await new LowdbStorage({ dir }).read(['k'])).k?.v).toBe(2);
+  });
+
+  describe('the in-memory cache (single owner of DATA_DIR)', () => {
+    it('serves a second read from memory: a file deleted behind its back is still read (by design)', async () => {
+      // The process owns DATA_DIR: nobody else changes its files, so the cache is never re-checked
+      // against the disk. Deleting a file behind the storage's back is exactly what must NOT be done;
+      // here it proves the second read did not touch the disk.
+      const dir = await tempDir();
+      const writer = new LowdbStorage({ dir });
+      await writer.write({ k: { v: 1 } });
+      const storage = new LowdbStorage({ dir });
+      expect((await storage.read(['k'])).k?.v).toBe(1); // from disk, now cached
+      await rm(fileForKey(dir, 'k'));
+      expect((await storage.read(['k'])).k?.v).toBe(1); // from memory
+      // With the cache off, every read goes to the disk.
+      expect(await new LowdbStorage({ dir, cacheSize: 0 }).read(['k'])).toEqual({});
+    });
+
+    it('applies the TTL to a cached record and removes its file', async () => {
+      const dir = await tempDir();
+      let now = 1_000_000;
+      const storage = new LowdbStorage({ dir, ttlMs: 60_000, now: () => now });
+      await storage.write({ k: { v: 1 } });
+      now += 59_000;
+      expect((await storage.read(['k'])).k?.v).toBe(1);
+      now += 2_000; // 61 s since the write (reads do not refresh it)
+      expect(await storage.read(['k'])).toEqual({});
+      await expect(readFile(fileForKey(dir, 'k'))).rejects.toMatchObject({ code: 'ENOENT' });
+    });
+
+    it('reads nothing after a delete, from memory or disk', async () => {
+      const dir = await tempDir();
+      const storage = new LowdbStorage({ dir });
+      await storage.write({ k: { v: 1 } });
+      expect((await storage.read(['k'])).k?.v).toBe(1);
+      await storage.delete(['k']);
+      expect(await storage.read(['k'])).toEqual({});
+      expect(await new LowdbStorage({ dir }).read(['k'])).toEqual({});
+      await storage.write({ k: { v: 2 } });
+      expect((await storage.read(['k'])).k?.v).toBe(2);
+    });
+
+    it('a sweep does not move swept keys up in the cache (active ones stay cached)', async () => {
+      const dir = await tempDir();
+      let now = 1_000_000;
+      const storage = new LowdbStorage({ dir, ttlMs: 60_000, now: () => now, cacheSize: 2 });
+      await storage.write({ old: { v: 1 } });
+      now += 50_000;
+      await storage.write({ active: { v: 2 } }); // cache, least recent first: old, active
+      now += 20_000; // old: 70 s idle (expired), active: 20 s
+      expect(await storage.sweepExpired()).toBe(1);
+      await storage.write({ other: { v: 3 } }); // one more key: must not push out `active`
+      await rm(fileForKey(dir, 'active'));
+      expect((await storage.read(['active'])).active?.v).toBe(2); // still served from memory
+    });
+  });
+
+  it('sweeps set-aside damaged files and leftover temp files once older than the TTL (by mtime)', async () => {
+    const dir = await tempDir();
+    const storage = new LowdbStorage({ dir, ttlMs: 60 * 60 * 1000 });
+    await storage.write({ k: { v: 1 }, keep: { v: 2 } });
+    const shard = dirname(fileForKey(dir, 'k'));
+    const oldCorrupt = join(shard, 'abc.json.corrupt-1');
+    const oldTmp = join(shard, '.abc.json.tmp');
+    const newCorrupt = join(shard, 'def.json.corrupt-2');
+    const newTmp = join(shard, '.def.json.tmp');
+    for (const f of [oldCorrupt, oldTmp, newCorrupt, newTmp]) await writeFile(f, '{', 'utf8');
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    for (const f of [oldCorrupt, oldTmp]) await utimes(f, twoHoursAgo, twoHoursAgo);
+    expect(await storage.sweepExpired()).toBe(0);
+    const left = await readdir(shard);
+    expect(left).not.toContain('abc.json.corrupt-1');
+    expect(left).not.toContain('.abc.json.tmp');
+    expect(left).toContain('def.json.corrupt-2');
+    expect(left).toContain('.def.json.tmp');
+    expect((await storage.read(['k', 'keep'])).keep?.v).toBe(2);
   });
 });
