@@ -199,7 +199,7 @@ function isQuotedPassword(label: string, sep: string, body: string): boolean {
   const value = body.trim();
   if (!/[ \u00A0\u3000]/u.test(value)) return isPasswordValue(label, sep, value);
   // Several words inside quotes: only after is/was/:/=, and not a sentence about the rules.
-  const wordSep = /[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]/u.test(sep);
+  const wordSep = /[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]|は|が|って/u.test(sep);
   if (!hasExplicitMark(sep) && !wordSep) return false;
   const words = value.split(/[ \u00A0\u3000]+/u);
   if (words.length > 4 || UNIT_WORD.test(value)) return false;

@@ -2,10 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   luhnValid,
+  maskBareSecret,
   maskDeep,
   maskDeepWithFindings,
   maskSecrets,
   type SecretKind,
+  secretLabelAtEnd,
 } from '../../src/privacy/secretGuard.js';
 
 type Row = [input: string, expected: string, found: SecretKind[]];
@@ -62,6 +64,21 @@ const pins: Row[] = [
   ['My PIN number is 4321 thanks', 'My PIN number is **** thanks', ['pin']],
   ['ピンは1234', 'ピンは****', ['pin']],
   ['ＰＩＮは１２３４', 'ＰＩＮは****', ['pin']],
+  // A label without 番号, directly followed by the digits.
+  ['あんしょう3856です', 'あんしょう****です', ['pin']],
+  // Hedges between label and value.
+  ['暗証番号は多分1234', '暗証番号は多分****', ['pin']],
+  ['暗証番号は、たぶん 1234 だったかな', '暗証番号は、たぶん **** だったかな', ['pin']],
+  ['暗証番号は確か0000', '暗証番号は確か****', ['pin']],
+  ['暗証番号はたしか9999です', '暗証番号はたしか****です', ['pin']],
+  ['暗証番号はえっと、1234', '暗証番号はえっと、****', ['pin']],
+  ['暗証番号は一応5678です', '暗証番号は一応****です', ['pin']],
+  ['暗証番号はおそらく4321', '暗証番号はおそらく****', ['pin']],
+  ['my pin is probably 4821', 'my pin is probably ****', ['pin']],
+  ['My PIN is maybe 4821', 'My PIN is maybe ****', ['pin']],
+  ['my pin is I think 4821', 'my pin is I think ****', ['pin']],
+  // The value before the label.
+  ['I think 4821 is my PIN', 'I think **** is my PIN', ['pin']],
 ];
 
 const passwords: Row[] = [
@@ -79,6 +96,27 @@ const passwords: Row[] = [
   ['my web-id password: s3cret!', 'my web-id password: ********', ['password']],
   // A password made of digits is masked as a password, not left to the card rules.
   ['password: 4539148803436467', 'password: ********', ['password']],
+  // 「パス」「ぱす」 and "pass" as password labels.
+  ['idはtaro_yamada パスはzxcv5555', 'idはtaro_yamada パスは********', ['password']],
+  ['パス:zxcv5555', 'パス:********', ['password']],
+  ['パス：ｚｘｃｖ５５５５です', 'パス：********です', ['password']],
+  ['ぱすはzxcv5555', 'ぱすは********', ['password']],
+  ['pass: kx7tokenf6', 'pass: ********', ['password']],
+  // A short clause or a hedge between label and value.
+  ['the password I use is kx7tokeni9', 'the password I use is ********', ['password']],
+  ['my password is probably hunter22', 'my password is probably ********', ['password']],
+  ['パスワードは多分abc123', 'パスワードは多分********', ['password']],
+  // The value before the label.
+  ['I typed kx7tokenj0 as my password', 'I typed ******** as my password', ['password']],
+  ['kx7tokenj0 is my password', '******** is my password', ['password']],
+  ['hunter22 was my old password', '******** was my old password', ['password']],
+  ['zxcv5555がパスワードです', '********がパスワードです', ['password']],
+  // Quoted values may contain spaces; the closing quote stays.
+  ['password = "abc 123"', 'password = "********"', ['password']],
+  ['my password is "horse battery 42"', 'my password is "********"', ['password']],
+  ['password: "abc123"', 'password: "********"', ['password']],
+  ['パスワードは「abc 123」です', 'パスワードは「********」です', ['password']],
+  ['パスワードにはabc123を使ってる', 'パスワードには********を使ってる', ['password']],
 ];
 
 const mixed: Row[] = [
@@ -123,6 +161,32 @@ const untouched: string[] = [
   'ショッピングは1234円',
   'ピンク1234',
   'spin 1234',
+  // 「パス」 inside other words, "pass" as an ordinary word, prose after a label.
+  'パスポート 12345',
+  'コンパスは1234',
+  'パスタ abc123',
+  'バスは1234',
+  'パス（PASMO）',
+  'パスはOKでした',
+  'boarding pass ABC123',
+  'pass the test 1234',
+  'パスワード：Webサービス専用のID',
+  'パスワードはWebで変更できます',
+  '2. Web-ID＋パスワード（Webサービス専用のID）',
+  // Hedges with nothing secret after them.
+  'my password is maybe',
+  'password is probably wrong',
+  'I think my password is wrong',
+  '暗証番号はたぶん4桁',
+  '暗証番号は確か4桁くらい',
+  // Value-before-label forms without a value.
+  'what is my password',
+  'Web-ID is my password?',
+  'This is my PIN question',
+  // Quoted text that is not a password.
+  'password "must be 8 characters"',
+  'the password is "too short"',
+  'パスワードは「忘れた」',
   // Amounts, dates, counts, short numbers.
   '50000円',
   '50,000円借りたい',
@@ -293,6 +357,239 @@ describe('maskSecrets properties', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+// Text around a PIN or password: no digits, no labels; boundaries keep it off the label and value.
+const prose = fc.string({
+  unit: fc.constantFrom(...'あいうえおログインできませんでした会員支払い確認 abcdefXYZ help?!。、'.split('')),
+  maxLength: 20,
+});
+const before = prose.map((t) => `${t}${t.length > 0 ? ' ' : ''}`);
+// Not a unit (桁, 回, 文字 …) and not more digits: the value ends here.
+const after = fc
+  .tuple(fc.constantFrom('', 'です', '。', '、', '！', ' です', 'だったかな'), prose)
+  .map(([b, t]) => (b ? b + t : ''));
+const digit = fc.integer({ min: 0, max: 9 }).map(String);
+const pinValue = fc
+  .tuple(fc.array(digit, { minLength: 4, maxLength: 8 }), fc.boolean())
+  .map(([ds, fw]) => ds.map((d) => (fw ? toFullWidth(d) : d)).join(''));
+// A password-like token (4+ characters; shorter ones are only taken after ':' or '='): letters, a digit, maybe a symbol.
+const pwToken = fc
+  .tuple(
+    fc.string({
+      unit: fc.constantFrom(...'abcdefghkmnpqrstuvwxyzKXZ'.split('')),
+      minLength: 3,
+      maxLength: 8,
+    }),
+    fc.array(digit, { minLength: 1, maxLength: 4 }),
+    fc.constantFrom('', '!', '_', '#', '@'),
+  )
+  .map(([letters, ds, sym]) => letters + ds.join('') + sym);
+
+const pinPhrase = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom('暗証番号', '暗唱番号', 'あんしょう', 'あんしょうばんごう', 'ピン', '暗証'),
+      fc.constantFrom('', 'は', 'は、', '：', 'って', 'は '),
+      fc.constantFrom('', '多分', 'たぶん ', '確か', 'たしか', 'えっと、', '一応', 'おそらく', 'maybe '),
+    )
+    .map(
+      ([l, s, h]) =>
+        (v: string) =>
+          l + s + h + v,
+    ),
+  fc
+    .tuple(
+      fc.constantFrom('PIN', 'my pin', 'My PIN number', 'pin code', 'ＰＩＮ'),
+      fc.constantFrom(' is ', ': ', ' ', ' was '),
+      fc.constantFrom('', 'probably ', 'maybe ', 'I think ', 'perhaps '),
+    )
+    .map(
+      ([l, s, h]) =>
+        (v: string) =>
+          l + s + h + v,
+    ),
+  fc
+    .constantFrom('as my PIN', 'is my PIN', 'was my pin')
+    .map((tail) => (v: string) => `I think ${v} ${tail}`),
+);
+
+const passwordPhrase = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom('パスワード', 'ぱすわーど', 'パスコード', 'パス', 'ぱす', 'Web-IDのパスワード'),
+      fc.constantFrom('は', '：', ':', 'は、', 'って', 'には'),
+      fc.constantFrom('', '多分', 'たぶん', '確か', 'えっと、', '一応', 'おそらく'),
+    )
+    .map(
+      ([l, s, h]) =>
+        (v: string) =>
+          l + s + h + v,
+    ),
+  fc
+    .tuple(
+      fc.constantFrom('password', 'Password', 'my password', 'the password', 'passwd', 'pw', 'passcode'),
+      fc.constantFrom(' is ', ': ', ' = ', ' was ', ' I use is ', ' I set was ', ' '),
+      fc.constantFrom('', 'probably ', 'maybe ', 'I think '),
+    )
+    .map(
+      ([l, s, h]) =>
+        (v: string) =>
+          l + s + h + v,
+    ),
+  fc.constantFrom('pass: ', 'pass = ', 'PASS:').map((l) => (v: string) => l + v),
+  fc
+    .constantFrom(
+      ' as my password',
+      ' is my password',
+      ' was my old password',
+      'がパスワードです',
+      'をパスワードにしました',
+    )
+    .map((tail) => (v: string) => `I typed ${v}${tail}`),
+);
+
+const quoted = fc
+  .tuple(
+    fc.constantFrom('password = ', 'my password is ', 'パスワードは', 'password: '),
+    fc.constantFrom(['"', '"'], ['“', '”'], ['「', '」'], ["'", "'"]),
+  )
+  .map(
+    ([l, [open, close]]) =>
+      (v: string) =>
+        `${l}${open}${v}${close}`,
+  );
+
+describe('maskSecrets properties: PINs and passwords', () => {
+  it('a PIN after (or before) any PIN label, with hedges, inside any text, is gone afterwards', () => {
+    fc.assert(
+      fc.property(before, pinPhrase, pinValue, after, (b, phrase, pin, a) => {
+        const message = b + phrase(pin) + a;
+        const result = maskSecrets(message);
+        expect(digitsOf(result.text)).toBe('');
+        expect(result.found).toEqual(['pin']);
+        expect(maskSecrets(result.text)).toEqual({ text: result.text, found: [] });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('a password after (or before) any password label, with hedges, inside any text, is gone afterwards', () => {
+    fc.assert(
+      fc.property(before, passwordPhrase, pwToken, after, (b, phrase, pw, a) => {
+        const message = b + phrase(pw) + a;
+        const result = maskSecrets(message);
+        expect(result.text).not.toContain(pw);
+        expect(digitsOf(result.text)).toBe('');
+        expect(result.found).toEqual(['password']);
+        expect(maskSecrets(result.text)).toEqual({ text: result.text, found: [] });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('a quoted password with spaces is gone afterwards, the quotes stay', () => {
+    fc.assert(
+      fc.property(
+        before,
+        quoted,
+        fc.array(pwToken, { minLength: 1, maxLength: 3 }),
+        after,
+        (b, phrase, words, a) => {
+          const value = words.join(' ');
+          const result = maskSecrets(b + phrase(value) + a);
+          for (const w of words) expect(result.text).not.toContain(w);
+          expect(result.found).toEqual(['password']);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a label ending one message and the bare value in the next: the value is gone', () => {
+    const pinLabel = fc.constantFrom(
+      '暗証番号は',
+      '暗証番号は、',
+      'あんしょうは',
+      'my PIN is',
+      'PIN:',
+      'pin is probably',
+      '暗証番号は多分',
+    );
+    const pwLabel = fc.constantFrom(
+      'パスワードは',
+      'password:',
+      'my password is',
+      'パスは',
+      'the password I use is',
+      'pass:',
+    );
+    const wrap = fc.constantFrom(['', ''], ['「', '」'], ['', 'です'], [' ', ' '], ['"', '"'], ['', '。']);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.tuple(pinLabel, pinValue, fc.constant<'pin'>('pin')),
+          fc.tuple(pwLabel, pwToken, fc.constant<'password'>('password')),
+        ),
+        prose,
+        wrap,
+        ([label, value, kind], lead, [open, close]) => {
+          const first = lead + (lead && !lead.endsWith(' ') ? ' ' : '') + label;
+          expect(secretLabelAtEnd(first)).toBe(kind);
+          const second = maskBareSecret(open + value + close, kind);
+          expect(second.found).toEqual([kind]);
+          expect(digitsOf(second.text)).toBe('');
+          expect(second.text).not.toContain(value);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('split messages', () => {
+  it.each([
+    ['暗証番号は', 'pin'],
+    ['暗証番号は、', 'pin'],
+    ['my PIN is', 'pin'],
+    ['pin:', 'pin'],
+    ['password:', 'password'],
+    ['パスワードは', 'password'],
+    ['my password is probably', 'password'],
+    ['ログインできません。パスワードは', 'password'],
+  ] as const)('%j announces a %s', (text, kind) => {
+    expect(secretLabelAtEnd(text)).toBe(kind);
+  });
+
+  it.each([
+    'パスワード',
+    '暗証番号',
+    'パスワードを忘れました',
+    'PIN',
+    'my password is wrong',
+    '暗証番号は4桁',
+    '',
+  ])('%j announces nothing', (text) => {
+    expect(secretLabelAtEnd(text)).toBeUndefined();
+  });
+
+  it.each([
+    ['1234', 'pin', '****', ['pin']],
+    ['１２３４です', 'pin', '****です', ['pin']],
+    ['「0000」', 'pin', '「****」', ['pin']],
+    ['hunter22', 'password', '********', ['password']],
+    ['zxcv5555です', 'password', '********です', ['password']],
+    ['1234', 'password', '********', ['password']],
+    ['123', 'pin', '123', []],
+    ['1234 and more', 'pin', '1234 and more', []],
+    ['忘れました', 'password', '忘れました', []],
+    ['wrong', 'password', 'wrong', []],
+    ['ok', 'password', 'ok', []],
+    ['help', 'password', 'help', []],
+    ['4桁', 'pin', '4桁', []],
+  ] as const)('%j after a %s label → %j', (text, kind, masked, found) => {
+    expect(maskBareSecret(text, kind)).toEqual({ text: masked, found });
   });
 });
 

@@ -4,6 +4,7 @@ import { loadPrivacyKnowledge } from '../../src/privacy/privacyKnowledge.js';
 import { maskSecrets, type SecretKind } from '../../src/privacy/secretGuard.js';
 import {
   createSecretGuardMiddleware,
+  PendingLabels,
   SECRETS_FOUND_KEY,
   secretsFound,
 } from '../../src/privacy/secretGuardMiddleware.js';
@@ -168,6 +169,96 @@ describe('secret guard middleware', () => {
     expect(dump).toContain('パスワードは********');
     expect(dump).not.toContain('abc123');
     expect(dump).not.toContain(CARD_DIGITS);
+  });
+});
+
+describe('secret guard middleware: label in one message, value in the next', () => {
+  it('masks a bare PIN after 「暗証番号は」 and warns', async () => {
+    const seen: Seen[] = [];
+    await adapterWith(seen)
+      .send('暗証番号は')
+      .assertReply('echo: 暗証番号は')
+      .send('1234')
+      .assertReply(knowledge.warnings.pin.ja)
+      .assertReply('echo: ****')
+      .startTest();
+    expect(seen.map((s) => [s.text, s.found])).toEqual([
+      ['暗証番号は', []],
+      ['****', ['pin']],
+    ]);
+  });
+
+  it('masks a bare password after "password:" and a PIN after "my PIN is", in English', async () => {
+    await adapterWith([])
+      .send({ type: 'message', text: 'password:', locale: 'en-US' })
+      .assertReply('echo: password:')
+      .send({ type: 'message', text: 'hunter22', locale: 'en-US' })
+      .assertReply(knowledge.warnings.password.en)
+      .assertReply('echo: ********')
+      .send({ type: 'message', text: 'my PIN is', locale: 'en-US' })
+      .assertReply('echo: my PIN is')
+      .send({ type: 'message', text: '4821', locale: 'en-US' })
+      .assertReply(knowledge.warnings.pin.en)
+      .assertReply('echo: ****')
+      .startTest();
+  });
+
+  it('only the very next message, only a bare value, and not after the label has expired', async () => {
+    let now = 1_000_000;
+    const adapter = new TestAdapter(echoBot([]));
+    adapter.use(createSecretGuardMiddleware(knowledge, { now: () => now }));
+    await adapter
+      .send('暗証番号は')
+      .assertReply('echo: 暗証番号は')
+      .send('えっと')
+      .assertReply('echo: えっと')
+      .send('1234')
+      .assertReply('echo: 1234') // two messages later: an ordinary number
+      .send('パスワードは')
+      .assertReply('echo: パスワードは')
+      .send('忘れました')
+      .assertReply('echo: 忘れました')
+      .send('暗証番号は')
+      .assertReply('echo: 暗証番号は')
+      .then(() => {
+        now += 3 * 60_000;
+      })
+      .send('5678')
+      .assertReply('echo: 5678')
+      .assertNoReply('no warning', 100)
+      .startTest();
+  });
+});
+
+describe('PendingLabels', () => {
+  it('remembers per conversation, once, until it expires', () => {
+    let now = 0;
+    const labels = new PendingLabels({ ttlMs: 1000, now: () => now });
+    labels.set('a', 'pin');
+    labels.set('b', 'password');
+    expect(labels.take('b')).toBe('password');
+    expect(labels.take('b')).toBeUndefined();
+    now = 999;
+    expect(labels.take('a')).toBe('pin');
+    labels.set('a', 'pin');
+    now = 2000;
+    expect(labels.take('a')).toBeUndefined();
+    expect(labels.size).toBe(0);
+  });
+
+  it('holds at most maxEntries, dropping expired then oldest entries first', () => {
+    let now = 0;
+    const labels = new PendingLabels({ ttlMs: 100, maxEntries: 3, now: () => now });
+    labels.set('old', 'pin');
+    now = 50;
+    labels.set('b', 'pin');
+    labels.set('c', 'pin');
+    labels.set('d', 'password'); // full: 'old' (the oldest) goes
+    expect(labels.size).toBe(3);
+    expect(labels.take('old')).toBeUndefined();
+    expect(labels.take('d')).toBe('password');
+    for (let i = 0; i < 50_000; i++) labels.set(`conv-${i}`, 'pin');
+    expect(labels.size).toBe(3);
   });
 });
 
