@@ -124,7 +124,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     return next();
   });
 
-  const directLine = registerDirectLine(server, { bot, tokenSecret: config.directLineTokenSecret, logger });
+  const directLine = registerDirectLine(server, {
+    bot,
+    tokenSecret: config.directLineTokenSecret,
+    logger,
+    // WebSocket upgrades bypass restify's handlers: the stream applies the same per-address limit.
+    stream: ipLimit ? { ipLimit: ipLimit.check } : {},
+  });
   directLine.onTurnError = onTurnError;
   for (const m of [...services.middleware, ...turnMiddleware]) directLine.use(m);
   registerWebChatPage(server);

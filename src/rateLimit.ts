@@ -31,6 +31,17 @@ function retryAfterSeconds(res: RateLimiterRes): number {
   return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 }
 
+/** The per-address limit: a restify `pre` handler, plus `check` for requests restify never sees. */
+export interface IpRateLimit {
+  (req: Request, res: Response, next: Next): void;
+  /**
+   * Counts one request of `address` against the same budget as the HTTP routes; resolves to
+   * undefined when it is allowed, else to the seconds to wait. Used for WebSocket upgrades, which
+   * bypass restify's handlers (src/directline/stream.ts).
+   */
+  check(address: string): Promise<number | undefined>;
+}
+
 /**
  * restify `pre` handler limiting requests per client address, or undefined when the limit is off
  * (RATE_LIMIT_IP_REQUESTS=0). Runs before routing and body parsing, so a flood costs little.
@@ -38,42 +49,49 @@ function retryAfterSeconds(res: RateLimiterRes): number {
 export function createIpRateLimit(
   config: Pick<RateLimitConfig, 'ipRequests' | 'ipWindowSeconds'>,
   logger?: LogLike,
-): ((req: Request, res: Response, next: Next) => void) | undefined {
+): IpRateLimit | undefined {
   if (config.ipRequests <= 0) return undefined;
   const limiter = new RateLimiterMemory({ points: config.ipRequests, duration: config.ipWindowSeconds });
-  return function ipRateLimit(req, res, next) {
-    const path = (req.url ?? '').split('?')[0] ?? '';
-    if (EXEMPT_PATHS.has(path)) {
-      next();
-      return;
-    }
-    const key = clientAddress(req);
+  const check = (key: string): Promise<number | undefined> =>
     limiter.consume(key).then(
-      () => next(),
+      () => undefined,
       (rejection: unknown) => {
         if (!(rejection instanceof RateLimiterRes)) {
           // The memory store does not fail; if it ever does, serve rather than lock everyone out.
           logger?.warn({ err: rejection }, 'IP rate limiter failed; request let through');
-          next();
-          return;
+          return undefined;
         }
         const retryAfter = retryAfterSeconds(rejection);
         // Log the first rejection of a window only: a flood must not become a log flood.
         if (rejection.consumedPoints === config.ipRequests + 1) {
           logger?.warn({ client: key, retryAfterSeconds: retryAfter }, 'IP rate limit reached');
         }
-        res.header('Retry-After', String(retryAfter));
-        res.header('Cache-Control', 'no-store');
-        res.send(429, {
-          error: {
-            code: 'TooManyRequests',
-            message: `Too many requests from this address; try again in ${retryAfter} seconds.`,
-          },
-        });
-        next(false);
+        return retryAfter;
       },
     );
+  const ipRateLimit = (req: Request, res: Response, next: Next) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (EXEMPT_PATHS.has(path)) {
+      next();
+      return;
+    }
+    check(clientAddress(req)).then((retryAfter) => {
+      if (retryAfter === undefined) {
+        next();
+        return;
+      }
+      res.header('Retry-After', String(retryAfter));
+      res.header('Cache-Control', 'no-store');
+      res.send(429, {
+        error: {
+          code: 'TooManyRequests',
+          message: `Too many requests from this address; try again in ${retryAfter} seconds.`,
+        },
+      });
+      next(false);
+    });
   };
+  return Object.assign(ipRateLimit, { check });
 }
 
 export interface ConversationRateLimitOptions {

@@ -48,11 +48,19 @@ export interface DirectLineStreamOptions {
   maxBufferedBytes?: number;
   /** Life of the token in `streamUrl`, seconds. */
   tokenTtlSeconds?: number;
+  /** Open sockets per client address; further upgrades get 429 (default 20). */
+  maxSocketsPerAddress?: number;
+  /**
+   * The server's per-address request limit (src/rateLimit.ts `IpRateLimit.check`): every upgrade
+   * request counts against it like an HTTP request; over it → 429 with Retry-After.
+   */
+  ipLimit?: (address: string) => Promise<number | undefined>;
 }
 
 interface Connection {
   ws: WebSocket;
   conversationId: string;
+  address: string;
   alive: boolean;
   unsubscribe: () => void;
 }
@@ -106,8 +114,13 @@ function matchStreamPath(
   return { conversationId, query: parsed.searchParams };
 }
 
+/** The client's address, the same key as the HTTP rate limit's. */
+function remoteAddress(req: IncomingMessage): string {
+  return req.socket?.remoteAddress ?? 'unknown';
+}
+
 /** Answers an upgrade request with a plain HTTP error and closes the connection. */
-function refuse(socket: Duplex, status: number, code: string, message: string): void {
+function refuse(socket: Duplex, status: number, code: string, message: string, retryAfterSeconds = 10): void {
   if (socket.destroyed) return;
   if (!socket.writable) {
     socket.destroy();
@@ -121,7 +134,7 @@ function refuse(socket: Duplex, status: number, code: string, message: string): 
       'Cache-Control: no-store\r\n' +
       'Content-Type: application/json; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      (status === 429 || status === 503 ? 'Retry-After: 10\r\n' : '') +
+      (status === 429 || status === 503 ? `Retry-After: ${retryAfterSeconds}\r\n` : '') +
       `\r\n${body}`,
   );
 }
@@ -129,12 +142,15 @@ function refuse(socket: Duplex, status: number, code: string, message: string): 
 export class DirectLineStreams {
   readonly maxSockets: number;
   readonly maxSocketsPerConversation: number;
+  readonly maxSocketsPerAddress: number;
+  private readonly ipLimit: DirectLineStreamOptions['ipLimit'];
   private readonly heartbeatMs: number;
   private readonly maxBufferedBytes: number;
   private readonly tokenTtlSeconds: number;
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection>();
   private readonly perConversation = new Map<string, number>();
+  private readonly perAddress = new Map<string, number>();
   /** Stream tokens already used (jti → expiry, epoch seconds): each opens one socket only. */
   private readonly usedTokens = new Map<string, number>();
   /** Sockets accepted per conversation since start (bounded): lets tests see that a client streamed. */
@@ -155,6 +171,8 @@ export class DirectLineStreams {
   ) {
     this.maxSockets = options.maxSockets ?? 1000;
     this.maxSocketsPerConversation = options.maxSocketsPerConversation ?? 3;
+    this.maxSocketsPerAddress = options.maxSocketsPerAddress ?? 20;
+    this.ipLimit = options.ipLimit;
     this.heartbeatMs = options.heartbeatMs ?? 25_000;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_STREAM_TOKEN_TTL_SECONDS;
@@ -174,6 +192,11 @@ export class DirectLineStreams {
   /** Open sockets of one conversation now. */
   openFor(conversationId: string): number {
     return this.perConversation.get(conversationId) ?? 0;
+  }
+
+  /** Open sockets of one client address now. */
+  openFromAddress(address: string): number {
+    return this.perAddress.get(address) ?? 0;
   }
 
   /** Sockets accepted for the conversation since the server started (a metric, also for tests). */
@@ -236,6 +259,29 @@ export class DirectLineStreams {
   private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // Errors on a socket we have not handed to ws yet (client gone mid-handshake) must not crash.
     socket.on('error', () => socket.destroy());
+    const address = remoteAddress(req);
+    // Upgrades never reach restify's handlers: the per-address limit is applied here, like on HTTP.
+    const limited = this.ipLimit ? this.ipLimit(address) : Promise.resolve(undefined);
+    limited.then(
+      (retryAfter) => {
+        if (retryAfter !== undefined) {
+          this.refusedCount += 1;
+          refuse(
+            socket,
+            429,
+            'TooManyRequests',
+            `Too many requests from this address; try again in ${retryAfter} seconds.`,
+            retryAfter,
+          );
+          return;
+        }
+        this.upgrade(req, socket, head, address);
+      },
+      () => this.upgrade(req, socket, head, address),
+    );
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, address: string): void {
     const target = matchStreamPath(req.url);
     if (!target) {
       // The stream is the server's only WebSocket endpoint. (restify re-emits 'upgrade' on itself, where
@@ -244,7 +290,17 @@ export class DirectLineStreams {
       return;
     }
     this.authorise(target.conversationId, target.query).then(
-      (result) => {
+      (authorised) => {
+        // Checked here, synchronously before the handshake opens the socket: concurrent upgrades
+        // from one address cannot all pass the cap.
+        const result =
+          'status' in authorised || this.openFromAddress(address) < this.maxSocketsPerAddress
+            ? authorised
+            : {
+                status: 429,
+                code: 'TooManyRequests',
+                message: `Too many open streams from this address (at most ${this.maxSocketsPerAddress}).`,
+              };
         if ('status' in result) {
           this.refusedCount += 1;
           this.logger?.info(
@@ -255,7 +311,9 @@ export class DirectLineStreams {
           return;
         }
         if (socket.destroyed) return;
-        this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, result.claims, result.after));
+        this.wss.handleUpgrade(req, socket, head, (ws) =>
+          this.open(ws, result.claims, result.after, address),
+        );
       },
       (err: unknown) => {
         this.logger?.error({ err }, 'Direct Line stream upgrade failed');
@@ -329,11 +387,18 @@ export class DirectLineStreams {
     return { claims, after };
   }
 
-  private open(ws: WebSocket, claims: StreamTokenClaims, after: string): void {
+  private open(ws: WebSocket, claims: StreamTokenClaims, after: string, address: string): void {
     const { conversationId } = claims;
-    const connection: Connection = { ws, conversationId, alive: true, unsubscribe: () => undefined };
+    const connection: Connection = {
+      ws,
+      conversationId,
+      address,
+      alive: true,
+      unsubscribe: () => undefined,
+    };
     this.connections.add(connection);
     this.perConversation.set(conversationId, this.openFor(conversationId) + 1);
+    this.perAddress.set(address, this.openFromAddress(address) + 1);
     this.countAccepted(conversationId);
 
     ws.on('error', (err) => this.logger?.debug({ err, conversationId }, 'Direct Line stream error'));
@@ -359,6 +424,9 @@ export class DirectLineStreams {
       const left = this.openFor(conversationId) - 1;
       if (left > 0) this.perConversation.set(conversationId, left);
       else this.perConversation.delete(conversationId);
+      const fromAddress = this.openFromAddress(address) - 1;
+      if (fromAddress > 0) this.perAddress.set(address, fromAddress);
+      else this.perAddress.delete(address);
       this.logger?.debug({ conversationId, open: this.connections.size }, 'Direct Line stream closed');
     });
 

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { signStreamToken, signToken } from '../../src/directline/tokens.js';
+import { createIpRateLimit } from '../../src/rateLimit.js';
 import { call, startConversation, startTestServer, TEST_SECRET, type TestServer } from './helpers.js';
 
 // The Direct Line 3.0 WebSocket stream with a real server and the `ws` client, the way
@@ -303,6 +304,89 @@ describe('Direct Line WebSocket stream', () => {
     const { code } = await silent.closed; // heartbeat 200 ms: gone within two beats
     expect(code).toBe(1006);
   });
+});
+
+describe('Direct Line stream: per-address limits on upgrades', () => {
+  it('caps open sockets per client address (429), and frees the slot when one closes', async () => {
+    const t = await startTestServer({ stream: { maxSocketsPerAddress: 2, maxSocketsPerConversation: 10 } });
+    try {
+      const { token, conversationId } = await startConversation(t.baseUrl);
+      const a = await openStream(await reconnect(t.baseUrl, conversationId, token));
+      await openStream(await reconnect(t.baseUrl, conversationId, token));
+      const third = await refusal(await reconnect(t.baseUrl, conversationId, token));
+      expect(third.status).toBe(429);
+      expect(JSON.parse(third.body).error.message).toMatch(/from this address \(at most 2\)/);
+      a.ws.close();
+      await a.closed;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const again = await openStream(await reconnect(t.baseUrl, conversationId, token));
+      expect(again.ws.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('counts upgrade requests against the per-address request limit (429 + Retry-After)', async () => {
+    const limit = createIpRateLimit({ ipRequests: 3, ipWindowSeconds: 60 })!;
+    const t = await startTestServer({ stream: { ipLimit: limit.check } });
+    try {
+      const { started } = await startConversation(t.baseUrl);
+      const url = started.body.streamUrl as string;
+      const stream = await openStream(url); // 1
+      expect(stream.ws.readyState).toBe(WebSocket.OPEN);
+      expect((await refusal(url)).status).toBe(401); // 2: the token is spent
+      expect((await refusal(streamUrlWith(url, { t: 'x' }))).status).toBe(401); // 3
+      const limited = await new Promise<{ status: number; retryAfter?: string; body: string }>((resolve) => {
+        const ws = new WebSocket(streamUrlWith(url, { t: 'y' }));
+        ws.once('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => {
+            body += c.toString();
+          });
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], body }),
+          );
+        });
+        ws.once('error', () => undefined);
+      });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+      expect(JSON.parse(limited.body).error.code).toBe('TooManyRequests');
+      // Another address is not affected.
+      expect(await limit.check('192.0.2.1')).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('in the real app, upgrades and HTTP requests share one per-address budget', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'dl-stream-'));
+    try {
+      const config = parseConfig({
+        PORT: '0',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'silent',
+        STAFF_TOKEN: '',
+        RATE_LIMIT_IP_REQUESTS: '4',
+        RATE_LIMIT_IP_WINDOW_SECONDS: '60',
+      });
+      const app = await createApp(config);
+      try {
+        const url = await app.listen(0, '127.0.0.1');
+        const generated = await call(url, 'POST', `${DL}/tokens/generate`); // 1
+        const started = await call(url, 'POST', `${DL}/conversations`, { token: generated.body.token }); // 2
+        const streamUrl = started.body.streamUrl as string;
+        await openStream(streamUrl); // 3
+        expect((await refusal(streamUrl)).status).toBe(401); // 4: spent token
+        expect((await refusal(streamUrl)).status).toBe(429); // 5: over the limit
+        expect((await call(url, 'POST', `${DL}/tokens/generate`)).status).toBe(429);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
 
 describe('Direct Line stream shutdown', () => {
