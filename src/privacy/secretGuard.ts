@@ -15,11 +15,20 @@
 //   amounts, dates) unless laid out 4-4-4.
 //   Shape: every digit becomes '*', separators stay, and the last 4 digits are kept when 13–19 digits
 //   were masked ('****-****-****-6467'); shorter and longer runs are masked completely.
-// - PINs offered as such: a PIN label (暗証番号, 暗唱番号, ピン, PIN, pin code …) followed by 4–8
+// - PINs offered as such: a PIN label (暗証番号, 暗唱番号, あんしょう, ピン, PIN, pin code …) followed by 4–8
 //   digits → each digit becomes '*'. "暗証番号を変更したい", "4桁" etc. carry no digits to mask.
 // - Passwords offered as such: a password label (パスワード, password, passwd, pw, pwd, パスコード …)
 //   followed by a value → the value becomes '********' (the length is not revealed). Values are
-//   ASCII/full-width ASCII without spaces; common words ("wrong", "Web-ID", "OK") are not values.
+//   ASCII/full-width ASCII without spaces; common words ("wrong", "Web-ID", "OK") are not values, nor
+//   are letters glued to a Japanese word (「パスワード：Webサービス…」). A quoted value may contain
+//   spaces (password = "abc 123"; the quotes stay). 「パス」「ぱす」 and "pass" count as labels only
+//   with stronger evidence (は/: before a value with a digit or symbol; "pass" only with ':' or '=').
+// - Between label and value: は/が/を/には/って/:/=/is/was, hedges (多分, たしか, えっと, 一応,
+//   probably, maybe, I think …) and "I use/set/typed … is", at most 4 such tokens.
+// - Value before the label: "kx7tokenj0 as/is my password", 「zxcv5555がパスワードです」, "4821 is my
+//   PIN" — only values with a digit (4–8 digits for a PIN).
+// - A label ending one message ("暗証番号は", "password:") and the bare value in the next: see
+//   secretLabelAtEnd / maskBareSecret, used by the middleware per conversation.
 // Masking is stable for ordinary input: masking the output again changes nothing and finds nothing
 // (a kept last-4 followed by 9+ more digits can, rarely, be masked again through Luhn).
 
@@ -243,7 +252,14 @@ const REVERSE_RE = new RegExp(
 const ANY_LABEL = new RegExp(`${PASSWORD_LABEL}|${PIN_LABEL}`, 'u');
 const PIN_ONLY = new RegExp(`^${DIGIT}{4,8}$`, 'u');
 
+// Cheap pre-check for maskReversed: "is/as/was my password", 「がパスワード」 somewhere in the text.
+const REVERSE_HINT = new RegExp(
+  `(?:(?:${wide('as')}|${wide('is')}|${wide('was')})${LATIN_AFTER}${SP}${OWNER}|が|を)(?:私の)?(?:${PASSWORD_LABEL}|${PIN_LABEL})`,
+  'u',
+);
+
 function maskReversed(text: string, found: Set<SecretKind>): string {
+  if (!REVERSE_HINT.test(text)) return text;
   return text.replace(
     REVERSE_RE,
     (whole, value: string, sep: string, pwLabel: string | undefined, pinLabel: string | undefined) => {

@@ -36,7 +36,7 @@ const texts = jsonFiles(KNOWLEDGE_DIR).flatMap((file) => [
 
 describe('knowledge texts and the secret guard', () => {
   it('walks the knowledge files (flows, privacy, conversation …)', () => {
-    const files = new Set(texts.map(([at]) => at.split('.json')[0]));
+    const files = new Set(texts.map(([at]) => at.split('.json')[0] ?? ''));
     expect(files).toContain('flows/login');
     expect(files).toContain('privacy');
     expect([...files].some((f) => f.startsWith('intents/') || f === 'nlu-concepts')).toBe(false);
