@@ -8,6 +8,8 @@ import { emptySession } from './session.js';
 import { turnInfo } from './turn.js';
 
 export const HANDOFF_DIALOG = 'handoff';
+/** A description is filed under (and refused for) the topic it is recognised as only this surely. */
+const DESCRIPTION_TOPIC_AT = 0.6;
 
 export interface HandoffOptions {
   /** What the inquiry is about; defaults to the last topic discussed. */
@@ -68,7 +70,10 @@ export class HandoffDialog extends ComponentDialog {
             // phone-only topics (payment) off the web here too.
             const said = kit.deps.recognize(answer.text);
             const clear =
-              !said.ambiguous && !CONTROL_TOPICS.includes(said.topic) && said.topic !== 'handoff.human';
+              !said.ambiguous &&
+              said.score >= DESCRIPTION_TOPIC_AT &&
+              !CONTROL_TOPICS.includes(said.topic) &&
+              said.topic !== 'handoff.human';
             if (clear && state(step).topic === 'handoff.human') state(step).topic = said.topic;
             const facts = kit.facts(step.context, clear ? said.topic : state(step).topic);
             if (!facts.webAllowed) {

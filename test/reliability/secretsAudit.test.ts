@@ -41,7 +41,7 @@ const DIRECT_LINE_SCRIPT = [
   'my password is hunter2!',
   '最初から',
   '担当者と話したい',
-  'my card 5500 0000 0000 0004 and PIN is 9876 and password: abc123XYZ, please call me',
+  'my card 5500 0000 0000 0004 and PIN 9876 and password: abc123XYZ do not work and I cannot log in, please call me',
   'はい',
 ];
 
