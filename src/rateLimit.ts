@@ -1,8 +1,8 @@
-import type { IncomingMessage } from 'node:http';
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Next, Request, Response } from 'restify';
 import type { Config } from './config.js';
+import { clientAddress } from './httpRequest.js';
 import { detectLang } from './language.js';
 
 // Two limits, both in memory (one process serves the bot):
@@ -21,10 +21,6 @@ const EXEMPT_PATHS = new Set(['/healthz']);
 interface LogLike {
   warn(obj: object, msg: string): void;
   debug(obj: object, msg: string): void;
-}
-
-function clientAddress(req: Request): string {
-  return (req as unknown as IncomingMessage).socket?.remoteAddress ?? 'unknown';
 }
 
 function retryAfterSeconds(res: RateLimiterRes): number {

@@ -5,6 +5,7 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { MAX_MESSAGE_CHARS } from '../activityGuard.js';
 import { exceedsDepth } from '../httpErrors.js';
+import { clientAddress } from '../httpRequest.js';
 import { maskDeep } from '../privacy/secretGuard.js';
 import {
   ConversationNotFoundError,
@@ -298,10 +299,6 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
     return { claims, record };
   }
 
-  function clientKey(req: Request): string {
-    return (req as unknown as IncomingMessage).socket?.remoteAddress ?? 'unknown';
-  }
-
   function handle(name: string, fn: (req: Request, res: Response) => Promise<void>) {
     return async (req: Request, res: Response): Promise<void> => {
       try {
@@ -322,7 +319,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   }
 
   async function createConversation(req: Request): Promise<ConversationRecord> {
-    if (!limiter.allow(clientKey(req))) {
+    if (!limiter.allow(clientAddress(req))) {
       throw new HttpError(
         429,
         'TooManyRequests',

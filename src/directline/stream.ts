@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { clientAddress } from '../httpRequest.js';
 import {
   type ConversationEvent,
   type ConversationLog,
@@ -115,9 +116,6 @@ function matchStreamPath(
 }
 
 /** The client's address, the same key as the HTTP rate limit's. */
-function remoteAddress(req: IncomingMessage): string {
-  return req.socket?.remoteAddress ?? 'unknown';
-}
 
 /** Answers an upgrade request with a plain HTTP error and closes the connection. */
 function refuse(socket: Duplex, status: number, code: string, message: string, retryAfterSeconds = 10): void {
@@ -259,7 +257,7 @@ export class DirectLineStreams {
   private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // Errors on a socket we have not handed to ws yet (client gone mid-handshake) must not crash.
     socket.on('error', () => socket.destroy());
-    const address = remoteAddress(req);
+    const address = clientAddress(req);
     // Upgrades never reach restify's handlers: the per-address limit is applied here, like on HTTP.
     const limited = this.ipLimit ? this.ipLimit(address) : Promise.resolve(undefined);
     limited.then(

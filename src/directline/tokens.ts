@@ -98,12 +98,7 @@ export async function verifyToken(
 }
 
 /** Reads `Authorization: Bearer <token>`; undefined when absent or not a bearer credential. */
-export function bearerToken(authorization: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(authorization) ? authorization[0] : authorization;
-  if (!value) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(value);
-  return match?.[1];
-}
+export { bearerToken } from '../httpRequest.js';
 
 // Stream tokens: what `streamUrl` carries in its `t=` query parameter. A URL ends up in places a header
 // does not (proxy logs, browser history of devtools), so these are a separate kind of token: another

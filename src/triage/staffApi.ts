@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { bearerToken } from '../httpRequest.js';
 import { TOPIC_IDS } from '../topics.js';
 import type { DeliverReply } from './delivery.js';
 import {
@@ -146,9 +147,8 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
             message: 'The staff API is off: set STAFF_TOKEN (at least 16 characters) to enable it.',
           });
         }
-        const header = req.header('authorization') ?? '';
-        const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-        if (!match || !tokenMatches(match[1]!, expected)) {
+        const presented = bearerToken(req.header('authorization'));
+        if (presented === undefined || !tokenMatches(presented, expected)) {
           res.header('WWW-Authenticate', 'Bearer realm="staff"');
           throw new HttpError(401, {
             code: 'Unauthorized',
