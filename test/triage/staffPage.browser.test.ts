@@ -202,7 +202,8 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
     await page.evaluate(() => sessionStorage.setItem('staff.token', 'wrong-token-0123456789'));
     await page.reload();
     await page.locator('#login').waitFor({ state: 'visible' });
-    expect(await page.locator('#alert').textContent()).toContain('not accepted');
+    // The sign-in form shows at once; the refusal arrives with the API's 401 a moment later.
+    await page.locator('#alert', { hasText: 'not accepted' }).waitFor({ timeout: 10_000 });
     expect(await page.evaluate(() => sessionStorage.getItem('staff.token'))).toBeNull();
   });
 });
