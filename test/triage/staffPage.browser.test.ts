@@ -173,11 +173,13 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
       '担当者からの返信: カードの利用停止を確認しました。再発行のご案内をお送りします。',
     ]);
     expect(s.inquiries.get(ids.lost!)?.status).toBe('waiting_member');
-    expect(await page.locator('#detail-replies li').first().textContent()).toContain('delivered');
+    await page.locator('#detail-replies li').filter({ hasText: 'delivered' }).first().waitFor();
 
     // Escape goes back to the queue, focus on the row's button.
     await page.keyboard.press('Escape');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-id'))).toBe(ids.lost);
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-id')))
+      .toBe(ids.lost);
   });
 
   it('filters the queue and lists unanswered questions grouped with counts', async () => {
@@ -188,7 +190,7 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
     await page.waitForFunction(() => document.querySelectorAll('#queue tbody tr').length === 3);
 
     const groups = page.locator('#unanswered tbody tr');
-    expect(await groups.count()).toBe(2);
+    await expect.poll(() => groups.count()).toBe(2);
     expect(await groups.first().locator('td').first().textContent()).toBe('2');
     expect(await groups.first().textContent()).toContain('今日の天気は');
 
