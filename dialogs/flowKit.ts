@@ -88,11 +88,26 @@ export class FlowKit {
 
   /** Ends a flow with its concrete next step and the menu buttons, so the member is never stranded. */
   async finish(step: WaterfallStepContext, text?: string): Promise<DialogTurnResult> {
-    await this.sendWithMenu(step.context, text ?? this.conversation.anythingElse[this.lang(step.context)]);
+    await this.sendNextSteps(step.context, text ?? this.conversation.anythingElse[this.lang(step.context)]);
     return step.endDialog();
   }
 
-  /** A message with the menu and "ask our staff" as buttons. */
+  /**
+   * An answer with two small buttons, 「メニュー」 and 「担当者に問い合わせる」: on a phone the full menu
+   * after every answer would push the answer itself out of view.
+   */
+  async sendNextSteps(context: TurnContext, text: string): Promise<void> {
+    const lang = this.lang(context);
+    const c = this.conversation;
+    const human = c.topicLabels['handoff.human'][lang];
+    const actions: CardAction[] = [
+      { type: ActionTypes.ImBack, title: c.menuButton[lang], value: c.menuButton[lang] },
+      { type: ActionTypes.ImBack, title: human, value: human },
+    ];
+    await context.sendActivity(MessageFactory.suggestedActions(actions, text));
+  }
+
+  /** A message with the whole menu and "ask our staff" as buttons (the member seems lost). */
   async sendWithMenu(context: TurnContext, text: string): Promise<void> {
     await context.sendActivity(MessageFactory.suggestedActions(this.menuWithHuman(this.lang(context)), text));
   }

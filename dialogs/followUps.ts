@@ -9,6 +9,7 @@ export function followUpsFor(knowledge: Knowledge, topic: TopicId): FollowUp[] {
   if (topic === 'card.pin_forgot') return flows.pin.followUps;
   if (topic === 'webid.issue') return flows.webId.followUps;
   if (topic === 'payment.inquiry') return flows.contact.paymentFollowUps;
+  if (topic === 'login.trouble' || topic === 'login.howto') return flows.login.followUps;
   return flows.services.services.find((s) => s.topic === topic)?.followUps ?? [];
 }
 

@@ -46,7 +46,7 @@ export interface MainDialogDeps extends Omit<DialogDeps, 'session'> {
 
 const CLARIFY_DIALOG = 'clarify';
 /** A follow-up keyword yields to a recognised topic this sure (「口座振替にしたい」 after 瞬フリ). */
-const FOLLOW_UP_YIELDS_AT = 0.7;
+const FOLLOW_UP_YIELDS_AT = 0.9;
 /** A short free-text answer (a time) yields to a new topic recognised this surely. */
 const FREE_TEXT_YIELDS_AT = 0.8;
 
@@ -104,6 +104,7 @@ export class MainDialog {
     }
     for (const item of c.menu)
       for (const label of Object.values(item.label)) this.buttons.set(foldForMatch(label), item.topic);
+    for (const label of Object.values(c.menuButton)) this.buttons.set(foldForMatch(label), 'help');
     for (const s of deps.knowledge.flows.services.services) {
       for (const label of Object.values(s.label)) this.buttons.set(foldForMatch(label), s.topic);
     }
@@ -137,7 +138,10 @@ export class MainDialog {
       return this.sendMenu(context, c.startOver[lang]);
     }
 
-    const recognition = this.recognize(text);
+    const saysCancel = foldForMatch(text).length <= 12 && longestMatch(text, c.cancelWords) > 0;
+    const recognition: RoutedRecognition = saysCancel
+      ? { topic: 'cancel', score: 1, ambiguous: false }
+      : this.recognize(text);
     context.turnState.set(ROUTED_TOPIC_KEY, recognition.topic);
     this.deps.logger?.debug(
       {
@@ -162,7 +166,7 @@ export class MainDialog {
       // new request (only a short, plain "cancel" stops it); a short answer such as a time yields
       // only to help, cancel and a confident new topic.
       if (pending?.freeText) {
-        const plainCancel = recognition.topic === 'cancel' && foldForMatch(text).length <= 8;
+        const plainCancel = saysCancel || (recognition.topic === 'cancel' && foldForMatch(text).length <= 8);
         const isTime = pending.expectsTime && this.deps.extractWhen(text, lang, turnInfo(context).now);
         const steers =
           !isTime &&
@@ -205,10 +209,11 @@ export class MainDialog {
     if (followUp && session.lastTopic) {
       session.misses = 0;
       const f = this.kit.facts(context, session.lastTopic);
-      await this.kit.sendWithMenu(
+      await this.kit.sendNextSteps(
         context,
-        this.kit.text(context, followUp, { phone: f.phone, hours: f.hours }),
+        this.kit.text(context, followUp.answer, { phone: f.phone, hours: f.hours }),
       );
+      if (followUp.offersHuman) session.offeredHuman = true;
       return;
     }
     if (recognition.ambiguous && recognition.runnerUp) {
@@ -260,7 +265,7 @@ export class MainDialog {
     const namesOtherService = this.deps.knowledge.flows.services.services.some(
       (s) => s.topic !== topic && longestMatch(text, [s.label.ja, s.label.en]) > 0,
     );
-    return namesOtherService ? undefined : followUp.answer;
+    return namesOtherService ? undefined : followUp;
   }
 
   private async startTopic(
@@ -324,8 +329,14 @@ export class MainDialog {
     const { text } = step.options as { text: string };
     const chosen = (step.result as QuestionAnswer).value;
     const session = await this.session.get(step.context, emptySession());
-    const topic = (TOPIC_IDS as readonly string[]).includes(chosen) ? (chosen as TopicId) : 'none';
-    return (await this.startTopic(step, topic, text, session, true)) ?? step.endDialog();
+    if (!(TOPIC_IDS as readonly string[]).includes(chosen) || chosen === 'none') {
+      // "None of these" is an answer, not a miss: keep the question for staff, show the menu.
+      const lang = this.kit.lang(step.context);
+      await this.deps.unanswered.record(text, lang, turnInfo(step.context).now).catch(() => undefined);
+      await this.sendMenu(step.context, this.deps.knowledge.conversation.menuPrompt[lang]);
+      return step.endDialog();
+    }
+    return (await this.startTopic(step, chosen as TopicId, text, session, true)) ?? step.endDialog();
   }
 
   /** Not understood: the menu after a miss, a person offered after two; the text is kept for staff. */

@@ -34,6 +34,8 @@ export const conversationSchema = z
     restartWords: z.array(z.string().min(1)).min(1),
     /** 「わからない」 / "not sure": an answer to the pending question, never a new topic. */
     unsureWords: z.array(z.string().min(1)).min(1),
+    /** Short messages that stop what is running (「戻る」, "never mind"), whatever the recognizer says. */
+    cancelWords: z.array(z.string().min(1)).min(1),
   })
   .strict();
 

@@ -32,6 +32,8 @@ export const followUpSchema = z
     alsoNeeds: z.array(z.string().min(1)).optional(),
     unless: z.array(z.string().min(1)).optional(),
     answer: bilingualText,
+    /** The answer offers to leave an inquiry: a plain yes to it takes the offer. */
+    offersHuman: z.boolean().optional(),
   })
   .strict();
 export type FollowUp = z.infer<typeof followUpSchema>;
@@ -63,6 +65,8 @@ export const loginFlowSchema = z
     methodChoices: choices,
     stillFailingChoices: choices,
     unresolvedChoices: choices,
+    /** Questions right after a login answer (「いつ解除されますか」). */
+    followUps,
   })
   .strict();
 

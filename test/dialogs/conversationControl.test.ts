@@ -164,10 +164,13 @@ describe('an unsure recognition', () => {
     expect(joined(r)).toContain('ログインできない原因を');
   });
 
-  it('"none of these" falls back to the menu and counts as a miss', async () => {
+  it('"none of these" shows the menu without an apology and keeps the question for staff', async () => {
     const h = await createHarness(await tempDir(), { at, services: { recognizer: unsure } });
     await h.say('ID忘れた');
     const r = await h.say('どれでもない');
-    expect(joined(r)).toContain('うまく理解できませんでした');
+    expect(joined(r)).toBe('ご用件をお選びください。');
+    expect(lastButtons(r)).toContain('ログインできない');
+    await h.services.flush();
+    expect(h.services.unanswered.list().map((g) => g.examples[0])).toContain('ID忘れた');
   });
 });

@@ -114,3 +114,44 @@ describe('follow-ups read in context', () => {
     expect(lastButtons(r)).toContain('担当者に問い合わせる');
   });
 });
+
+describe('more answers from testing', () => {
+  it('en: "never mind" stops a description for staff, "back" stops a question', async () => {
+    const h = await createHarness(await tempDir(), { locale: 'en-US', at });
+    await h.say('can I talk to a human please');
+    let r = await h.say('never mind');
+    expect(joined(r)).toContain("I've stopped that");
+    expect(h.services.inquiries.list({})).toHaveLength(0);
+    await h.say("I can't log in");
+    r = await h.say('back');
+    expect(joined(r)).toContain("I've stopped that");
+  });
+
+  it('en: after the mail checklist, "still nothing arrived" offers staff and a plain yes takes it', async () => {
+    const h = await createHarness(await tempDir(), { locale: 'en-US', at });
+    let r = await h.say('the web id mail didnt come');
+    expect(joined(r)).toContain('spam or junk folder');
+    r = await h.say("it still hasn't arrived");
+    expect(joined(r)).toContain('leave an inquiry for our staff');
+    r = await h.say('yes please');
+    expect(joined(r)).toContain('describe your question in one message');
+  });
+
+  it('ja: 「いつ解除されますか」 after the lock-out answer is about the lock', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    await h.say('ログインできない');
+    await h.say('カード番号');
+    await h.say('まだできない');
+    await h.say('まだできない');
+    await h.say('はい');
+    const r = await h.say('いつ解除されますか');
+    expect(joined(r)).toContain('ロックの解除はプロミスコール');
+  });
+
+  it('en: "how fast is it really" after Shun-Furi is about Shun-Furi', async () => {
+    const h = await createHarness(await tempDir(), { locale: 'en-US', at });
+    await h.say('what is shunfuri');
+    const r = await h.say('how fast is it really');
+    expect(joined(r)).toContain('as little as 10 seconds');
+  });
+});

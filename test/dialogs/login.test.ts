@@ -15,6 +15,9 @@ describe('login help', () => {
     expect(lastButtons(r)).toEqual(['カード番号', 'Web-ID', 'わからない']);
     r = await h.say('ｶｰﾄﾞ番号でお願いします');
     expect(joined(r)).toContain('カード発行時に設定したもの');
+    // The answer ends with two small buttons; 「メニュー」 brings the whole menu back.
+    expect(lastButtons(r)).toEqual(['メニュー', '担当者に問い合わせる']);
+    r = await h.say('メニュー');
     expect(lastButtons(r)).toContain('ログインできない');
   });
 
