@@ -39,7 +39,7 @@ const CANONICAL: ReadonlyArray<readonly [RegExp, string]> = [
     'login',
   ],
   [/sign(?:ing|ed)?\s*up|signup/g, 'signup'],
-  [/e-?\s*mail/g, 'email'],
+  [/(?<![a-z])e-?\s*mail/g, 'email'],
   [/わすれ/g, '忘れ'],
   [/[無失]く|亡くし/g, 'なく'],
   [/[分判]から/g, 'わから'],

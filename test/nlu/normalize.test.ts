@@ -54,6 +54,19 @@ describe('normalize', () => {
     expect(conceptsOf('財布ごと落とした')).toEqual(expect.arrayContaining(['WALLET', 'LOSE']));
     expect(conceptsOf('恋人がほしい')).not.toContain('HUMAN');
   });
+
+  it('joins "e mail" but not the end of another word ("the mail")', () => {
+    expect(normalize('e-mail')).toBe('email');
+    expect(normalize('the mail')).toBe('the mail');
+  });
+
+  it('has a NOT_LOSE concept for not having / doing without, and keeps block apart from lock', () => {
+    expect(conceptsOf('免許証なくても平気？')).toEqual(expect.arrayContaining(['NOT_LOSE', 'NOTHAVE']));
+    expect(conceptsOf('まだカード持ってません')).toEqual(expect.arrayContaining(['NOT_LOSE', 'NOTHAVE']));
+    expect(conceptsOf('カードをなくしても大丈夫？')).not.toContain('NOT_LOSE');
+    expect(conceptsOf('block my card')).not.toContain('LOCK');
+    expect(conceptsOf('my account is locked')).toContain('LOCK');
+  });
   it('folds typos and spaced-out letters', () => {
     expect(normalize('ログイソ')).toBe('ろぐいん');
     expect(normalize('ロ グ イ ン')).toBe('ろぐいん');
