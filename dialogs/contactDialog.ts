@@ -1,6 +1,8 @@
 import { ComponentDialog, WaterfallDialog } from 'botbuilder-dialogs';
 import type { TopicId } from '../src/topics.js';
 import type { FlowKit } from './flowKit.js';
+import { emptySession } from './session.js';
+import { turnInfo } from './turn.js';
 
 export const CONTACT_DIALOG = 'contact';
 export const CONTACT_TOPICS: readonly TopicId[] = ['support.contact', 'payment.inquiry'];
@@ -24,6 +26,12 @@ export class ContactDialog extends ComponentDialog {
           if (topic === 'payment.inquiry') {
             await kit.say(step.context, k.texts.paymentPhoneOnly, { phone: f.phone, hours: f.hours });
             return kit.finish(step, `${kit.text(step.context, k.texts.paymentNoChat)}\n${status}`);
+          }
+          const session = await kit.deps.session.get(step.context, emptySession());
+          if (session.lastInquiry) {
+            const { lang, now } = turnInfo(step.context);
+            const expected = kit.deps.formatTime(new Date(session.lastInquiry.expectedAt), lang, now);
+            await kit.say(step.context, k.texts.recentInquiry, { id: session.lastInquiry.id, expected });
           }
           await kit.say(step.context, k.texts.phoneFirst, { phone: f.phone, hours: f.hours });
           await step.context.sendActivity(status);

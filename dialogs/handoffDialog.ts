@@ -19,6 +19,8 @@ export interface HandoffOptions {
   details?: Record<string, string>;
   /** The member already agreed to leave the inquiry. */
   confirmed?: boolean;
+  /** Leave a new inquiry even if one is already waiting in this conversation. */
+  anotherConfirmed?: boolean;
 }
 
 interface HandoffState {
@@ -59,6 +61,19 @@ export class HandoffDialog extends ComponentDialog {
             return kit.finish(step, refusal);
           }
           if (options.summary) return step.next({ value: 'prepared', text: options.summary });
+          // Already waiting for an answer here: say when, and leave a second inquiry only if wanted.
+          if (session.lastInquiry && !options.anotherConfirmed) {
+            const { lang, now } = turnInfo(step.context);
+            const expected = kit.deps.formatTime(new Date(session.lastInquiry.expectedAt), lang, now);
+            await kit.say(step.context, k.texts.recentInquiry, { id: session.lastInquiry.id, expected });
+            return kit.ask(step, k.texts.askAnother, kit.yesNoChoices(), { yesNo: true });
+          }
+          return step.next({ value: 'another' });
+        },
+        async (step) => {
+          const answer = (step.result as QuestionAnswer).value;
+          if (answer === 'prepared') return step.next(step.result);
+          if (answer !== 'another' && answer !== 'yes') return kit.finish(step);
           return kit.ask(step, k.texts.askDescription, [cancelChoice], { freeText: true, verbatim: true });
         },
         async (step) => {
@@ -120,11 +135,15 @@ export class HandoffDialog extends ComponentDialog {
         createdAt: now,
         details: (step.options as HandoffOptions).details,
       });
-      const values = {
-        ...phone,
-        id: inquiry.id,
-        expected: kit.deps.formatTime(new Date(inquiry.dueAt), lang, now),
-      };
+      // What the member is told is the policy's promise (the same time the contact answer gives);
+      // staff work to the triage due time, which is never later. Urgent: the due time itself.
+      const due = new Date(inquiry.dueAt);
+      const promised =
+        inquiry.priority === 'urgent' || !facts.webExpectedAt || facts.webExpectedAt < due
+          ? due
+          : facts.webExpectedAt;
+      session.lastInquiry = { id: inquiry.id, expectedAt: promised.toISOString() };
+      const values = { ...phone, id: inquiry.id, expected: kit.deps.formatTime(promised, lang, now) };
       const text = kit.text(
         step.context,
         inquiry.priority === 'urgent' ? k.texts.createdUrgent : k.texts.created,

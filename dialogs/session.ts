@@ -9,6 +9,8 @@ export interface SessionState {
   lastTopic?: TopicId;
   /** The bot's last message offered a person: a plain yes takes it. */
   offeredHuman?: boolean;
+  /** The inquiry left in this conversation most recently, and the answer time the member was told. */
+  lastInquiry?: { id: string; expectedAt: string };
   /** The last turns, already masked, for the excerpt of an inquiry. */
   transcript: ExcerptLine[];
 }

@@ -17,6 +17,8 @@ export interface SupportFacts {
   webAllowed: boolean;
   /** When a web inquiry left now can expect its first answer (formatted). */
   webExpected?: string;
+  /** The same instant, for storing. */
+  webExpectedAt?: Date;
   webRefusal?: string;
   /** In-person places (store, automatic contract machine) with hours. */
   inPerson: string[];
@@ -67,6 +69,7 @@ function factsAt(rules: SupportHoursRules, topic: TopicId, now: Date, lang: Lang
     webHours: web?.hours[lang] ?? '',
     webAllowed: decision.webInquiry.allowed,
     webExpected: expected ? formatJstFrom(expected, now, lang) : undefined,
+    webExpectedAt: expected ?? undefined,
     webRefusal: decision.webInquiry.refusal?.[lang],
     inPerson: decision.channels
       .filter((c) => c.kind === 'in_person')

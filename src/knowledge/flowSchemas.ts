@@ -156,6 +156,7 @@ export const contactFlowSchema = z
       'paymentPhoneOnly',
       'paymentNoChat',
       'askLeaveInquiry',
+      'recentInquiry',
     ]),
     /** Follow-ups right after a payment answer (「チャットで教えてよ」). */
     paymentFollowUps: followUps,
@@ -172,6 +173,8 @@ export const handoffFlowSchema = z
       'notSent',
       'refusedPayment',
       'failed',
+      'recentInquiry',
+      'askAnother',
     ]),
   })
   .strict();

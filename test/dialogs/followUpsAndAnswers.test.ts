@@ -155,3 +155,31 @@ describe('more answers from testing', () => {
     expect(joined(r)).toContain('as little as 10 seconds');
   });
 });
+
+describe('one promised answer time per inquiry', () => {
+  it('en: the time told at filing is the time the contact answer repeats; asking again does not duplicate', async () => {
+    const evening = new Date('2026-11-26T19:21:00+09:00');
+    const h = await createHarness(await tempDir(), { locale: 'en-US', at: evening });
+    await h.say('I want to talk to a person');
+    await h.say('my web id login fails every time with an error');
+    let r = await h.say('yes');
+    const told = /by about (.+?)\. If it's urgent/.exec(joined(r))?.[1];
+    expect(told).toBeDefined();
+    r = await h.say('when will they reply?');
+    expect(joined(r)).toContain(`by about ${told}`);
+    r = await h.say('can I talk to a human');
+    expect(joined(r)).toContain(`by about ${told}`);
+    expect(joined(r)).toContain('leave another inquiry');
+    r = await h.say('no');
+    expect(h.services.inquiries.list({})).toHaveLength(1);
+  });
+
+  it('ja: an urgent lost-card inquiry tells its (short) due time', async () => {
+    const h = await createHarness(await tempDir(), { at: new Date('2026-11-26T03:00:00+09:00') });
+    await h.say('カードを盗まれました');
+    await h.say('昨日の夜');
+    await h.say('電話した');
+    const r = await h.say('はい');
+    expect(joined(r)).toMatch(/担当者が今日 3:15ごろまでに優先して確認します/);
+  });
+});
