@@ -1,6 +1,7 @@
 import { ComponentDialog, WaterfallDialog } from 'botbuilder-dialogs';
 import type { TopicId } from '../src/topics.js';
 import type { FlowKit } from './flowKit.js';
+import { longestMatch } from './matchText.js';
 import { emptySession } from './session.js';
 import { turnInfo } from './turn.js';
 
@@ -32,6 +33,15 @@ export class ContactDialog extends ComponentDialog {
             const { lang, now } = turnInfo(step.context);
             const expected = kit.deps.formatTime(new Date(session.lastInquiry.expectedAt), lang, now);
             await kit.say(step.context, k.texts.recentInquiry, { id: session.lastInquiry.id, expected });
+          }
+          // 「自動契約機の営業時間は？」: the places' own hours first (from the policy's in-person channels).
+          const asked = (step.options as { text?: string }).text ?? '';
+          if (longestMatch(asked, k.inPersonWords) > 0) {
+            const { lang } = turnInfo(step.context);
+            const places = kit
+              .facts(step.context, 'card.pin_forgot')
+              .inPerson.join(lang === 'ja' ? '／' : '; ');
+            await kit.say(step.context, k.texts.inPersonHours, { places });
           }
           await kit.say(step.context, k.texts.phoneFirst, { phone: f.phone, hours: f.hours });
           await step.context.sendActivity(status);

@@ -36,7 +36,9 @@ export class LostCardDialog extends ComponentDialog {
     };
     // Lost or stolen as the first message says it; both or neither (the menu's 「紛失・盗難」) → ask.
     const kindIn = (text: string) => {
-      const said = k.kindChoices.filter((c) => c.value !== 'unknown' && longestMatch(text, c.synonyms) > 0);
+      const said = k.kindChoices.filter(
+        (c) => (c.value === 'lost' || c.value === 'stolen') && longestMatch(text, c.synonyms) > 0,
+      );
       return said.length === 1 ? said[0]!.value : undefined;
     };
     const whenIn = (step: WaterfallStepContext, text: string) => {
@@ -60,6 +62,8 @@ export class LostCardDialog extends ComponentDialog {
         async (step) => {
           if (step.result) {
             const answer = (step.result as QuestionAnswer).value;
+            if (answer === 'found')
+              return kit.finish(step, kit.text(step.context, k.texts.found, phone(step)));
             state(step).kind = answer === UNRECOGNIZED ? 'unknown' : answer;
           }
           if (state(step).when) return step.next();
@@ -67,6 +71,8 @@ export class LostCardDialog extends ComponentDialog {
         },
         async (step) => {
           const answer = step.result as QuestionAnswer | undefined;
+          if (answer?.value === 'found')
+            return kit.finish(step, kit.text(step.context, k.texts.found, phone(step)));
           if (answer?.value === FREE_TEXT) state(step).when = whenIn(step, answer.text);
           return kit.ask(step, k.texts.askCalled, k.calledChoices);
         },

@@ -108,6 +108,7 @@ export const lostCardFlowSchema = z
       'summaryStolen',
       'summaryWhen',
       'whenUnknown',
+      'found',
     ]),
     kindChoices: choices,
     whenUnknownChoices: choices,
@@ -157,7 +158,10 @@ export const contactFlowSchema = z
       'paymentNoChat',
       'askLeaveInquiry',
       'recentInquiry',
+      'inPersonHours',
     ]),
+    /** A contact question naming these is (also) about the in-person places' hours. */
+    inPersonWords: z.array(z.string().min(1)).min(1),
     /** Follow-ups right after a payment answer (「チャットで教えてよ」). */
     paymentFollowUps: followUps,
   })

@@ -183,3 +183,20 @@ describe('one promised answer time per inquiry', () => {
     expect(joined(r)).toMatch(/担当者が今日 3:15ごろまでに優先して確認します/);
   });
 });
+
+describe('lost card found, in-person hours', () => {
+  it('ja: 「見つかりました！」 while the bot asks when ends the urgent flow kindly', async () => {
+    const h = await createHarness(await tempDir(), { at });
+    await h.say('カードを落としました');
+    const r = await h.say('見つかりました！');
+    expect(joined(r)).toContain('見つかってよかったです');
+    expect(lastButtons(r)).toEqual(['メニュー', '担当者に問い合わせる']);
+  });
+
+  it('en: asking when the machines are open gives the in-person hours, not only the phone', async () => {
+    const h = await createHarness(await tempDir(), { locale: 'en-US', at });
+    const r = await h.say('what are the opening hours of your stores and contract machines?');
+    expect(joined(r)).toContain('Stores and automatic contract machines, typical hours');
+    expect(joined(r)).toContain('9:00–21:00');
+  });
+});

@@ -17,7 +17,7 @@ describe('lost or stolen card', () => {
     expect(step1).toContain(PHONE);
     expect(step1).toContain('24時間');
     expect(step1.indexOf(PHONE)).toBeLessThan(step1.indexOf('盗まれましたか'));
-    expect(lastButtons(r)).toEqual(['なくした', '盗まれた', 'わからない']);
+    expect(lastButtons(r)).toEqual(['なくした', '盗まれた', 'わからない', '見つかった']);
 
     r = await h.say('財布ごと盗まれました');
     expect(joined(r)).toContain('いつごろ気づきましたか');
