@@ -162,10 +162,16 @@ function usableInstant(at: Date | undefined): at is Date {
   return year >= 1000 && year <= 9999;
 }
 
+/** Letters only, without I and O: read out on the phone without mix-ups. */
+const ID_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+
 function newId(at: Date): string {
-  // Short enough to read out on the phone, sortable by day, unguessable enough.
+  // Short enough to read out on the phone, sortable by day, unguessable enough (24^8 ≈ 1.1e11 a day).
+  // The random part has no digits: digits after the date could form a run the secret guard would
+  // take for a card number and mask in the very message that tells the member the reference.
   const day = new Date(at.getTime() + 9 * 60 * 60 * 1000).toISOString().slice(0, 10).replace(/-/g, ''); // JST date
-  return `Q${day}-${randomBytes(4).toString('hex').toUpperCase()}`;
+  const random = [...randomBytes(8)].map((b) => ID_LETTERS[b % ID_LETTERS.length]).join('');
+  return `Q${day}-${random}`;
 }
 
 /** Flushes a file and its folder entry to disk: a power cut must not lose a promised inquiry. */

@@ -32,7 +32,7 @@ describe('lost or stolen card', () => {
     expect(joined(r).indexOf(PHONE)).toBeLessThan(joined(r).indexOf('盗難届'));
 
     r = await h.say('はい');
-    expect(joined(r)).toMatch(/至急のお問い合わせとして受け付けました（受付番号：Q\d{8}-[0-9A-F]{8}）/);
+    expect(joined(r)).toMatch(/至急のお問い合わせとして受け付けました（受付番号：Q\d{8}-[A-HJ-NP-Z]{8}）/);
     expect(joined(r)).toContain('①プロミスコール');
 
     const [inquiry] = h.services.inquiries.list({});

@@ -16,7 +16,7 @@ import { STAFF_TOKEN } from './helpers.js';
 const tempDir = useTempDirs();
 const CONVERSATIONS = 24;
 const KILL_AFTER_TOLD = 30;
-const REFERENCE = /受付番号：(Q\d{8}-[0-9A-F]{8})/;
+const REFERENCE = /受付番号：(Q\d{8}-[A-HJ-NP-Z]{8})/;
 
 const children: ChildProcess[] = [];
 afterEach(() => {

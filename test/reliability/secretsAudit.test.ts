@@ -102,9 +102,9 @@ describe('secrets audit', () => {
         headers: { authorization: `Bearer ${dl.token}` },
       })
     ).text();
-    const ids = [...`${replies.join('\n')}\n${dlTranscript}`.matchAll(/受付番号：(Q\d{8}-[0-9A-F]{8})/g)].map(
-      (m) => m[1],
-    );
+    const ids = [
+      ...`${replies.join('\n')}\n${dlTranscript}`.matchAll(/受付番号：(Q\d{8}-[A-HJ-NP-Z]{8})/g),
+    ].map((m) => m[1]);
     expect(new Set(ids).size, 'both handoffs end with a reference id').toBe(2);
 
     const list = (await (await app.staff('/api/staff/inquiries')).json()) as {
