@@ -2,7 +2,6 @@ import { ComponentDialog, WaterfallDialog } from 'botbuilder-dialogs';
 import type { TopicId } from '../src/topics.js';
 import type { FlowKit } from './flowKit.js';
 import { longestMatch } from './matchText.js';
-import { emptySession } from './session.js';
 import { turnInfo } from './turn.js';
 
 export const CONTACT_DIALOG = 'contact';
@@ -28,12 +27,7 @@ export class ContactDialog extends ComponentDialog {
             await kit.say(step.context, k.texts.paymentPhoneOnly, { phone: f.phone, hours: f.hours });
             return kit.finish(step, `${kit.text(step.context, k.texts.paymentNoChat)}\n${status}`);
           }
-          const session = await kit.deps.session.get(step.context, emptySession());
-          if (session.lastInquiry) {
-            const { lang, now } = turnInfo(step.context);
-            const expected = kit.deps.formatTime(new Date(session.lastInquiry.expectedAt), lang, now);
-            await kit.say(step.context, k.texts.recentInquiry, { id: session.lastInquiry.id, expected });
-          }
+          await kit.sayRecentInquiry(step.context, k.texts.recentInquiry);
           // 「自動契約機の営業時間は？」: the places' own hours first (from the policy's in-person channels).
           const asked = (step.options as { text?: string }).text ?? '';
           if (longestMatch(asked, k.inPersonWords) > 0) {

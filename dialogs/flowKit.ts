@@ -112,6 +112,19 @@ export class FlowKit {
     await context.sendActivity(MessageFactory.suggestedActions(this.menuWithHuman(this.lang(context)), text));
   }
 
+  /**
+   * Says when the inquiry already left in this conversation will be answered (with `wording`'s
+   * {id} and {expected}); false when there is none.
+   */
+  async sayRecentInquiry(context: TurnContext, wording: BilingualText): Promise<boolean> {
+    const recent = (await this.deps.session.get(context, emptySession())).lastInquiry;
+    if (!recent) return false;
+    const { lang, now } = turnInfo(context);
+    const expected = this.deps.formatTime(new Date(recent.expectedAt), lang, now);
+    await this.say(context, wording, { id: recent.id, expected });
+    return true;
+  }
+
   /** Two unreadable answers in a row: stop the flow, offer the menu and a person. */
   async giveUp(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const session = await this.deps.session.get(step.context, emptySession());

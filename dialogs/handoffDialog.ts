@@ -62,10 +62,10 @@ export class HandoffDialog extends ComponentDialog {
           }
           if (options.summary) return step.next({ value: 'prepared', text: options.summary });
           // Already waiting for an answer here: say when, and leave a second inquiry only if wanted.
-          if (session.lastInquiry && !options.anotherConfirmed) {
-            const { lang, now } = turnInfo(step.context);
-            const expected = kit.deps.formatTime(new Date(session.lastInquiry.expectedAt), lang, now);
-            await kit.say(step.context, k.texts.recentInquiry, { id: session.lastInquiry.id, expected });
+          if (
+            !options.anotherConfirmed &&
+            (await kit.sayRecentInquiry(step.context, k.texts.recentInquiry))
+          ) {
             return kit.ask(step, k.texts.askAnother, kit.yesNoChoices(), { yesNo: true });
           }
           return step.next({ value: 'another' });
