@@ -24,7 +24,7 @@ export class ContactDialog extends ComponentDialog {
             ? kit.text(step.context, k.texts.phoneOpenNow)
             : kit.text(step.context, k.texts.phoneClosedNow, { next: f.phoneNextOpen ?? '' });
           if (topic === 'payment.inquiry') {
-            await kit.say(step.context, k.texts.paymentPhoneOnly, { phone: f.phone, hours: f.hours });
+            await kit.say(step.context, k.texts.paymentPhoneOnly, kit.callCenter(step.context, topic));
             return kit.finish(step, `${kit.text(step.context, k.texts.paymentNoChat)}\n${status}`);
           }
           await kit.sayRecentInquiry(step.context, k.texts.recentInquiry);
@@ -37,7 +37,7 @@ export class ContactDialog extends ComponentDialog {
               .inPerson.join(lang === 'ja' ? '／' : '; ');
             await kit.say(step.context, k.texts.inPersonHours, { places });
           }
-          await kit.say(step.context, k.texts.phoneFirst, { phone: f.phone, hours: f.hours });
+          await kit.say(step.context, k.texts.phoneFirst, kit.callCenter(step.context, topic));
           await step.context.sendActivity(status);
           return kit.finish(
             step,

@@ -56,6 +56,12 @@ export class FlowKit {
     return this.deps.supportFacts(topic, now, lang);
   }
 
+  /** The {phone} and {hours} of the call center, as most answers name them. */
+  callCenter(context: TurnContext, topic: TopicId): { phone: string; hours: string } {
+    const f = this.facts(context, topic);
+    return { phone: f.phone, hours: f.hours };
+  }
+
   /** Picks the member's language and fills the placeholders. */
   text(context: TurnContext, text: BilingualText, values: Record<string, string | number> = {}): string {
     return fill(text[this.lang(context)], values);

@@ -5,6 +5,7 @@ import type { FlowKit } from './flowKit.js';
 import { FREE_TEXT, type QuestionAnswer, QuestionPrompt, UNRECOGNIZED } from './questionPrompt.js';
 import { CONTROL_TOPICS } from './routing.js';
 import { emptySession } from './session.js';
+import type { SupportFacts } from './supportFacts.js';
 import { turnInfo } from './turn.js';
 
 export const HANDOFF_DIALOG = 'handoff';
@@ -44,6 +45,14 @@ export class HandoffDialog extends ComponentDialog {
       synonyms: [],
     };
 
+    // The policy says why a topic stays off the web (payment: phone only; PIN: in person only).
+    const refuse = (step: WaterfallStepContext, facts: SupportFacts) =>
+      kit.finish(
+        step,
+        facts.webRefusal ??
+          kit.text(step.context, k.texts.refusedPayment, { phone: facts.phone, hours: facts.hours }),
+      );
+
     this.addDialog(new QuestionPrompt(kit.deps.recognizeYesNo));
     this.addDialog(
       new WaterfallDialog('steps', [
@@ -53,13 +62,7 @@ export class HandoffDialog extends ComponentDialog {
           const topic = options.topic ?? session.lastTopic ?? 'handoff.human';
           state(step).topic = topic;
           const facts = kit.facts(step.context, topic);
-          if (!facts.webAllowed) {
-            // The policy says why (payment: phone only; PIN: in person only) and what to do instead.
-            const refusal =
-              facts.webRefusal ??
-              kit.text(step.context, k.texts.refusedPayment, { phone: facts.phone, hours: facts.hours });
-            return kit.finish(step, refusal);
-          }
+          if (!facts.webAllowed) return refuse(step, facts);
           if (options.summary) return step.next({ value: 'prepared', text: options.summary });
           // Already waiting for an answer here: say when, and leave a second inquiry only if wanted.
           if (
@@ -91,12 +94,7 @@ export class HandoffDialog extends ComponentDialog {
               said.topic !== 'handoff.human';
             if (clear && state(step).topic === 'handoff.human') state(step).topic = said.topic;
             const facts = kit.facts(step.context, clear ? said.topic : state(step).topic);
-            if (!facts.webAllowed) {
-              const refusal =
-                facts.webRefusal ??
-                kit.text(step.context, k.texts.refusedPayment, { phone: facts.phone, hours: facts.hours });
-              return kit.finish(step, refusal);
-            }
+            if (!facts.webAllowed) return refuse(step, facts);
           }
           if ((step.options as HandoffOptions).confirmed) return step.next({ value: 'yes' });
           return kit.ask(step, k.texts.askConfirm, kit.yesNoChoices(), {

@@ -83,10 +83,7 @@ export class LoginDialog extends ComponentDialog {
       if (answer === 'solved') return kit.finish(step, kit.text(step.context, k.texts.solved));
       return undefined;
     };
-    const facts = (step: WaterfallStepContext) => {
-      const f = kit.facts(step.context, 'login.trouble');
-      return { phone: f.phone, hours: f.hours };
-    };
+    const facts = (step: WaterfallStepContext) => kit.callCenter(step.context, 'login.trouble');
     return [
       async (step: WaterfallStepContext) => {
         await kit.say(step.context, k.texts.troubleIntro);

@@ -208,10 +208,9 @@ export class MainDialog {
     const followUp = this.followUpFor(session, recognition, text);
     if (followUp && session.lastTopic) {
       session.misses = 0;
-      const f = this.kit.facts(context, session.lastTopic);
       await this.kit.sendNextSteps(
         context,
-        this.kit.text(context, followUp.answer, { phone: f.phone, hours: f.hours }),
+        this.kit.text(context, followUp.answer, this.kit.callCenter(context, session.lastTopic)),
       );
       if (followUp.offersHuman) session.offeredHuman = true;
       return;

@@ -26,8 +26,7 @@ export class ServicesDialog extends ComponentDialog {
             await step.context.sendActivity(MessageFactory.suggestedActions(buttons, k.texts.overview[lang]));
             return step.endDialog();
           }
-          const f = kit.facts(step.context, topic);
-          await kit.say(step.context, service.answer, { phone: f.phone, hours: f.hours });
+          await kit.say(step.context, service.answer, kit.callCenter(step.context, topic));
           return kit.finish(step, k.texts.askMore[lang]);
         },
       ]),

@@ -21,10 +21,7 @@ export class WebIdDialog extends ComponentDialog {
   constructor(kit: FlowKit) {
     super(WEBID_DIALOG);
     const k = kit.deps.knowledge.flows.webId;
-    const facts = (context: import('botbuilder').TurnContext) => {
-      const f = kit.facts(context, 'webid.issue');
-      return { phone: f.phone, hours: f.hours };
-    };
+    const facts = (context: import('botbuilder').TurnContext) => kit.callCenter(context, 'webid.issue');
     this.addDialog(new QuestionPrompt(kit.deps.recognizeYesNo));
     this.addDialog(
       new WaterfallDialog('issue', [
