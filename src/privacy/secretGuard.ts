@@ -196,13 +196,16 @@ function asciiLower(s: string): string {
     .toLowerCase();
 }
 
-// A quoted value may contain spaces: password = "abc 123". Short, one line, ASCII/full-width ASCII.
-const QUOTED_BODY = `[${PW_CHARS}${SPACES}]{1,40}`;
+// A quoted value may contain spaces: password = "abc 123". Up to 64 characters (a passphrase of a few
+// words), one line, ASCII/full-width ASCII.
+const QUOTED_BODY = `[${PW_CHARS}${SPACES}]{1,64}`;
 const QUOTED_VALUE =
   `(?:"(${QUOTED_BODY}?)"|“(${QUOTED_BODY}?)”|'(${QUOTED_BODY}?)'|‘(${QUOTED_BODY}?)’|` +
   `「(${QUOTED_BODY}?)」|『(${QUOTED_BODY}?)』)`;
 const QUOTED_PASSWORD_RE = new RegExp(`(${PASSWORD_LABEL})(${LABEL_SEP_CORE})${QUOTED_VALUE}`, 'gu');
-const UNIT_WORD = /文字|桁|けた|characters?|chars?|digits?|letters?|times/iu;
+// A unit makes it a sentence about the rules ("8 chars"): whole English words only, or "chara0"
+// inside a quoted password would count as one.
+const UNIT_WORD = /文字|桁|けた|(?<![A-Za-z])(?:characters?|chars?|digits?|letters?|times)(?![A-Za-z0-9])/iu;
 
 function isQuotedPassword(label: string, sep: string, body: string): boolean {
   const value = body.trim();

@@ -116,6 +116,14 @@ const passwords: Row[] = [
   ['my password is "horse battery 42"', 'my password is "********"', ['password']],
   ['password: "abc123"', 'password: "********"', ['password']],
   ['パスワードは「abc 123」です', 'パスワードは「********」です', ['password']],
+  // Found by the properties below: a word merely starting like a unit ("chara0" ~ "chars"), and a
+  // passphrase over 40 characters.
+  ['password = "aaa0 chara0"', 'password = "********"', ['password']],
+  [
+    'my password is "aaaaaaaa0000@ aaaaaaaa0000! aaaaaaaa0000@"',
+    'my password is "********"',
+    ['password'],
+  ],
   ['パスワードにはabc123を使ってる', 'パスワードには********を使ってる', ['password']],
 ];
 
