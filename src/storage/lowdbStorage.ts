@@ -15,6 +15,18 @@ interface StateRecord {
   document: Record<string, unknown>;
 }
 
+/**
+ * A record as the cache keeps it: the document as JSON text. Serialising once per write is both the
+ * file's content and the private copy (the caller keeps mutating its state object after the write);
+ * a read parses it into a fresh object for the turn.
+ */
+interface CachedRecord {
+  key: string;
+  eTag: string;
+  updatedAt: number;
+  documentJson: string;
+}
+
 export interface LowdbStorageOptions {
   /** Folder for the state files (created on first write). */
   dir: string;
@@ -39,6 +51,19 @@ const DEFAULT_CACHE_SIZE = 10_000;
 const dataFile = (file: string) =>
   new DataFile<StateRecord | null>(file, { parse: JSON.parse, stringify: JSON.stringify });
 
+// The file of a cached record, written as the stored shape without parsing the document again.
+const recordFile = (file: string) =>
+  new DataFile<CachedRecord>(file, {
+    parse: (text) => toCached(JSON.parse(text) as StateRecord),
+    stringify: (r) =>
+      `{"key":${JSON.stringify(r.key)},"eTag":${JSON.stringify(r.eTag)},"updatedAt":${r.updatedAt},"document":${r.documentJson}}`,
+  });
+
+function toCached(record: StateRecord): CachedRecord {
+  const { document, ...rest } = record;
+  return { ...rest, documentJson: JSON.stringify(document ?? {}) };
+}
+
 /**
  * botbuilder `Storage` on lowdb: a file per key (written atomically by lowdb's temp-file-and-rename
  * writer), eTag optimistic concurrency as in botbuilder's MemoryStorage ('*' or no eTag overwrites,
@@ -55,7 +80,7 @@ export class LowdbStorage implements Storage {
   private readonly now: () => number;
   private readonly cacheSize: number;
   /** key → record, or null for "no such file"; Map order is least recently used first. */
-  private readonly cache = new Map<string, StateRecord | null>();
+  private readonly cache = new Map<string, CachedRecord | null>();
   private readonly shardsMade = new Set<string>();
 
   constructor(private readonly options: LowdbStorageOptions) {
@@ -71,7 +96,7 @@ export class LowdbStorage implements Storage {
       keys.map((key) =>
         this.queue.run(key, async () => {
           const record = await this.load(key);
-          if (record) items[key] = { ...structuredClone(record.document), eTag: record.eTag };
+          if (record) items[key] = { ...(JSON.parse(record.documentJson) as object), eTag: record.eTag };
         }),
       ),
     );
@@ -86,12 +111,11 @@ export class LowdbStorage implements Storage {
           const { eTag, ...document } = (item ?? {}) as StoreItem;
           const current = await this.load(key);
           if (current && eTag && eTag !== '*' && eTag !== current.eTag) throw new ETagConflictError(key);
-          // A copy: the caller keeps mutating its state object after the write.
-          const record: StateRecord = {
+          const record: CachedRecord = {
             key,
             eTag: randomUUID(),
             updatedAt: this.now(),
-            document: structuredClone(document),
+            documentJson: JSON.stringify(document),
           };
           await this.save(key, record);
         }),
@@ -164,11 +188,11 @@ export class LowdbStorage implements Storage {
     return fileForKey(this.options.dir, key);
   }
 
-  private isExpired(record: StateRecord): boolean {
+  private isExpired(record: { updatedAt: number }): boolean {
     return this.ttlMs > 0 && this.now() - record.updatedAt > this.ttlMs;
   }
 
-  private remember(key: string, record: StateRecord | null): void {
+  private remember(key: string, record: CachedRecord | null): void {
     if (this.cacheSize <= 0) return;
     this.cache.delete(key);
     this.cache.set(key, record);
@@ -176,7 +200,7 @@ export class LowdbStorage implements Storage {
   }
 
   /** Reads a key's record (cache, else disk); an expired one is deleted and reported absent. */
-  private async load(key: string): Promise<StateRecord | undefined> {
+  private async load(key: string): Promise<CachedRecord | undefined> {
     let record = this.cache.get(key);
     if (record === undefined) {
       record = await this.readFile(key);
@@ -193,7 +217,7 @@ export class LowdbStorage implements Storage {
     return record;
   }
 
-  private async readFile(key: string): Promise<StateRecord | null> {
+  private async readFile(key: string): Promise<CachedRecord | null> {
     const file = this.file(key);
     const db = new Low<StateRecord | null>(dataFile(file), null);
     try {
@@ -204,18 +228,19 @@ export class LowdbStorage implements Storage {
       await rename(file, `${file}.corrupt-${this.now()}`);
       return null;
     }
-    return db.data;
+    return db.data ? toCached(db.data) : null;
   }
 
-  private async save(key: string, record: StateRecord): Promise<void> {
+  private async save(key: string, record: CachedRecord): Promise<void> {
     const file = this.file(key);
     const shard = dirname(file);
     if (!this.shardsMade.has(shard)) {
       await mkdir(shard, { recursive: true });
       this.shardsMade.add(shard);
     }
-    const db = new Low<StateRecord | null>(dataFile(file), record);
-    await db.write();
+    // Not the synchronous writer: it measured cheaper alone, but under load a blocking write stalls
+    // every conversation behind the disk.
+    await new Low<CachedRecord>(recordFile(file), record).write();
     this.remember(key, record);
   }
 }
