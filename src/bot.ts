@@ -1,10 +1,4 @@
-import {
-  ActivityHandler,
-  type ConversationState,
-  MessageFactory,
-  type TurnContext,
-  type UserState,
-} from 'botbuilder';
+import { ActivityHandler, type ConversationState, MessageFactory, type TurnContext } from 'botbuilder';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { menuActions } from '../dialogs/replies.js';
 import type { Knowledge } from './knowledge/index.js';
@@ -12,7 +6,6 @@ import { detectLang } from './language.js';
 
 export interface MemberHelpBotDeps {
   conversationState: ConversationState;
-  userState: UserState;
   dialog: MainDialog;
   knowledge: Knowledge;
 }
@@ -39,7 +32,6 @@ export class MemberHelpBot extends ActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
-    await this.deps.userState.saveChanges(context, false);
   }
 
   private async welcome(context: TurnContext): Promise<void> {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConversationState, type Middleware, UserState } from 'botbuilder';
+import type { Middleware } from 'botbuilder';
 import { MainDialog } from '../dialogs/mainDialog.js';
 import { createSupportFacts } from '../dialogs/supportFacts.js';
 import { MemberHelpBot } from './bot.js';
@@ -11,6 +11,7 @@ import { TopicRecognizer } from './nlu/recognizer.js';
 import { buildVocabulary, yesNoWith } from './nlu/yesNo.js';
 import { formatJst, formatJstFrom, instantOf } from './policy/index.js';
 import { createSecretGuardMiddleware } from './privacy/secretGuardMiddleware.js';
+import { JsonConversationState } from './storage/conversationState.js';
 import { LowdbStorage } from './storage/lowdbStorage.js';
 import { createPendingReplyMiddleware } from './triage/delivery.js';
 import { LowdbInquiryStore } from './triage/inquiryStore.js';
@@ -60,8 +61,7 @@ export async function createBotServices(
   );
   const unanswered = await LowdbUnansweredLog.open(join(config.dataDir, 'unanswered.json'), { logger });
 
-  const conversationState = new ConversationState(storage);
-  const userState = new UserState(storage);
+  const conversationState = new JsonConversationState(storage);
   const dialog = new MainDialog(
     {
       knowledge,
@@ -85,7 +85,7 @@ export async function createBotServices(
     },
     conversationState,
   );
-  const bot = new MemberHelpBot({ conversationState, userState, dialog, knowledge });
+  const bot = new MemberHelpBot({ conversationState, dialog, knowledge });
 
   return {
     knowledge,
