@@ -6,6 +6,11 @@ import { randomBytes } from 'node:crypto';
 
 /** A JSON-safe activity as delivered to Direct Line clients. */
 export type StoredActivity = Record<string, unknown> & { id: string; type: string };
+/**
+ * What the log hands out: its own stored copy, not a fresh one (readers only serialise it, and a copy
+ * per reader and per poll was a measurable share of every turn). Never mutate it; copy first.
+ */
+export type LoggedActivity = Readonly<StoredActivity>;
 
 export interface ConversationLogOptions {
   maxActivitiesPerConversation?: number;
@@ -34,13 +39,13 @@ export interface ConversationRecord {
 }
 
 export interface ActivitySet {
-  activities: StoredActivity[];
+  activities: LoggedActivity[];
   watermark: string;
 }
 
 /** What a live reader (the WebSocket stream) is told about a conversation. */
 export type ConversationEvent =
-  | { type: 'activity'; activity: StoredActivity; watermark: string }
+  | { type: 'activity'; activity: LoggedActivity; watermark: string }
   | { type: 'ended' };
 
 export type ConversationListener = (event: ConversationEvent) => void;
@@ -63,7 +68,7 @@ function newId(prefix: string): string {
   return prefix + randomBytes(16).toString('base64url');
 }
 
-function clone<T>(value: T): T {
+export function clone<T>(value: T): T {
   // JSON round-trip: Dates become ISO strings (as on the wire) and later mutation by the bot cannot leak in.
   return JSON.parse(JSON.stringify(value)) as T;
 }
@@ -195,7 +200,7 @@ export class ConversationLog {
     conversationId: string,
     activity: Record<string, unknown> & { type: string },
     options: { ephemeralMs?: number } = {},
-  ): StoredActivity {
+  ): LoggedActivity {
     const record = this.require(conversationId);
     const now = this.now();
     this.touch(record);
@@ -211,9 +216,9 @@ export class ConversationLog {
       record.entries.splice(0, record.entries.length - this.maxActivitiesPerConversation);
     }
     if (this.listeners.has(conversationId)) {
-      this.emit(conversationId, { type: 'activity', activity: clone(stored), watermark: String(seq) });
+      this.emit(conversationId, { type: 'activity', activity: stored, watermark: String(seq) });
     }
-    return clone(stored);
+    return stored;
   }
 
   /**
@@ -224,7 +229,7 @@ export class ConversationLog {
     conversationId: string,
     activityId: string,
     activity: Record<string, unknown> & { type: string },
-  ): StoredActivity | undefined {
+  ): LoggedActivity | undefined {
     const record = this.require(conversationId);
     const index = record.entries.findIndex((e) => e.activity.id === activityId);
     if (index < 0) return undefined;
@@ -250,7 +255,7 @@ export class ConversationLog {
     );
     // The watermark is the newest sequence number: it also moves past expired entries, so those are
     // never delivered late.
-    return { activities: fresh.map((e) => clone(e.activity)), watermark: String(record.nextSeq - 1) };
+    return { activities: fresh.map((e) => e.activity), watermark: String(record.nextSeq - 1) };
   }
 
   private require(conversationId: string): ConversationRecord {

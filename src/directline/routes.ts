@@ -10,9 +10,10 @@ import { maskDeep } from '../privacy/secretGuard.js';
 import {
   ConversationNotFoundError,
   type ConversationRecord,
+  clone,
   InvalidWatermarkError,
+  type LoggedActivity,
   parseWatermark,
-  type StoredActivity,
 } from './conversationLog.js';
 import {
   DIRECTLINE_BOT_ID,
@@ -466,8 +467,9 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
 }
 
 /** What the bot sees: the echoed activity with Date timestamps, as CloudAdapter would present it. */
-function toBotActivity(echo: StoredActivity, now: Date): Partial<Activity> {
-  const activity = { ...echo } as unknown as Partial<Activity> & Record<string, unknown>;
+function toBotActivity(echo: LoggedActivity, now: Date): Partial<Activity> {
+  // A copy of the log's entry: the turn may change the activity, the member's transcript must not.
+  const activity = clone(echo) as unknown as Partial<Activity> & Record<string, unknown>;
   activity.timestamp = now;
   activity.rawTimestamp = echo.timestamp;
   if (typeof echo.localTimestamp === 'string') {

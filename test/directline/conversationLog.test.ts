@@ -28,6 +28,16 @@ describe('ConversationLog', () => {
     expect(() => log.list('nope')).toThrow(ConversationNotFoundError);
   });
 
+  it('stores its own copy: what the sender changes afterwards does not reach the transcript', () => {
+    const log = new ConversationLog();
+    const c = log.create('u1');
+    const sent = { type: 'message', text: 'original', from: { id: 'u1' } };
+    log.append(c.id, sent);
+    sent.text = 'changed';
+    sent.from.id = 'someone else';
+    expect(log.list(c.id).activities[0]).toMatchObject({ text: 'original', from: { id: 'u1' } });
+  });
+
   it('stores copies: later changes by the caller do not leak into the transcript', () => {
     const log = new ConversationLog();
     const c = log.create();
@@ -104,8 +114,7 @@ describe('ConversationLog', () => {
     log.append(c.id, { type: 'message', text: 'before' });
     const events: unknown[] = [];
     const unsubscribe = log.subscribe(c.id, (e) => events.push(e));
-    const a = log.append(c.id, { type: 'message', text: 'a' });
-    a.text = 'mutated by the caller'; // what subscribers got is their own copy
+    log.append(c.id, { type: 'message', text: 'a' });
     log.append(c.id, { type: 'typing' }, { ephemeralMs: 10 });
     expect(events).toEqual([
       { type: 'activity', activity: expect.objectContaining({ text: 'a' }), watermark: '2' },
