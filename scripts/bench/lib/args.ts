@@ -15,6 +15,8 @@ export interface BenchArgs {
   storageRounds: number;
   skipStorage: boolean;
   cpuProf: boolean;
+  /** Only these protocols (default both). */
+  protocols: Array<'emulator' | 'directline'>;
   /** LOG_LEVEL of the bench servers (production default: info). */
   logLevel: string;
   /** The whole run is stopped after this long, whatever happens. */
@@ -53,6 +55,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     storageRounds: num('storage-rounds', quick ? 10 : 20, 1, 200),
     skipStorage: flag('skip-storage'),
     cpuProf: flag('cpu-prof'),
+    protocols: (() => {
+      const only = text('only', '', ['', 'emulator', 'directline']);
+      return only ? [only as 'emulator' | 'directline'] : ['emulator', 'directline'];
+    })(),
     logLevel: text('log-level', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'silent']),
     timeLimitMs: (quick ? 3 : 10) * 60 * 1000,
   };
