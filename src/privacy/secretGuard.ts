@@ -235,9 +235,21 @@ function maskPasswords(text: string, found: Set<SecretKind>): string {
     PASSWORD_RE,
     (whole, label: string, sep: string, value: string, offset: number, all: string) => {
       const next = all.slice(offset + whole.length, offset + whole.length + 1);
-      if (!isPasswordValue(label, sep, value, next)) return whole;
-      found.add('password');
-      return label + sep + PASSWORD_MASK;
+      // A separator word glued to the value is part of it: in 「パスワードはwas0」 the value is
+      // "was0", not "0" after "was" (which would leave "was" of the password in the text).
+      const glued = /[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]+$/u.exec(sep)?.[0];
+      if (glued) {
+        const shorterSep = sep.slice(0, -glued.length);
+        if (isPasswordValue(label, shorterSep, glued + value, next)) {
+          found.add('password');
+          return label + shorterSep + PASSWORD_MASK;
+        }
+      }
+      if (isPasswordValue(label, sep, value, next)) {
+        found.add('password');
+        return label + sep + PASSWORD_MASK;
+      }
+      return whole;
     },
   );
 }

@@ -116,8 +116,12 @@ const passwords: Row[] = [
   ['my password is "horse battery 42"', 'my password is "********"', ['password']],
   ['password: "abc123"', 'password: "********"', ['password']],
   ['パスワードは「abc 123」です', 'パスワードは「********」です', ['password']],
-  // Found by the properties below: a word merely starting like a unit ("chara0" ~ "chars"), and a
-  // passphrase over 40 characters.
+  // Found by the properties below: a value starting with a separator word ("was0" after は), a
+  // quoted word merely starting like a unit ("chara0" ~ "chars"), a passphrase over 40 characters.
+  ['パスワードはwas0', 'パスワードは********', ['password']],
+  ['パスワードは多分maybe1', 'パスワードは多分********', ['password']],
+  ['password was0', 'password ********', ['password']],
+  ['password is was000_', 'password is ********', ['password']],
   ['password = "aaa0 chara0"', 'password = "********"', ['password']],
   [
     'my password is "aaaaaaaa0000@ aaaaaaaa0000! aaaaaaaa0000@"',
