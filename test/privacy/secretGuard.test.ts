@@ -123,11 +123,7 @@ const passwords: Row[] = [
   ['password was0', 'password ********', ['password']],
   ['password is was000_', 'password is ********', ['password']],
   ['password = "aaa0 chara0"', 'password = "********"', ['password']],
-  [
-    'my password is "aaaaaaaa0000@ aaaaaaaa0000! aaaaaaaa0000@"',
-    'my password is "********"',
-    ['password'],
-  ],
+  ['my password is "aaaaaaaa0000@ aaaaaaaa0000! aaaaaaaa0000@"', 'my password is "********"', ['password']],
   ['パスワードにはabc123を使ってる', 'パスワードには********を使ってる', ['password']],
 ];
 
