@@ -3,7 +3,8 @@
 //
 // Masking rules (see also the table in test/privacy/secretGuard.test.ts):
 // - Card numbers. A "run" is digits (ASCII or full-width) in groups joined by one separator (space,
-//   full-width space, ASCII/full-width hyphen, dashes, 'ー'). Inside a run, any window of whole groups
+//   full-width space, ASCII/full-width hyphen, dashes, 'ー', dots, '・', '/', '_', commas, '〜', up to
+//   four spaces, a tab or a line break). Inside a run, any window of whole groups
 //   with 13–19 digits is a card number when it passes Luhn, when it is one unbroken group of 14–19
 //   digits (a mistyped or non-payment loan card number must not leak either; nothing the member needs
 //   the bot to read is that long), or when it is laid out like a card (4-4-4[-4…], last group 1–4
@@ -27,6 +28,11 @@
 //   probably, maybe, I think …) and "I use/set/typed … is", at most 4 such tokens.
 // - Value before the label: "kx7tokenj0 as/is my password", 「zxcv5555がパスワードです」, "4821 is my
 //   PIN" — only values with a digit (4–8 digits for a PIN).
+// - Second line of defence, for values away from their label (「暗証番号を1234から5678に変えたい」, "I
+//   changed my PIN to 4821", 「パスワード変えたらabc123になった」): a message naming a PIN has every
+//   standalone 4-digit number masked, one naming a password every token mixing letters and digits —
+//   not numbers that belong to a phone number, date, time or amount, nor e-mail or web addresses or
+//   inquiry references. Masking too much is the safe side.
 // - A label ending one message ("暗証番号は", "password:") and the bare value in the next: see
 //   secretLabelAtEnd / maskBareSecret, used by the middleware per conversation.
 // Masking is stable for ordinary input: masking the output again changes nothing and finds nothing
@@ -48,11 +54,16 @@ const PASSWORD_MASK = '********';
 const DIGIT = '[0-9\\uFF10-\\uFF19]';
 // Separators people put between digit groups, half- and full-width; 'ー' is a common IME slip for '-'.
 const HYPHENS = '\\-\\u2010-\\u2015\\u2212\\uFF0D\\u30FC\\uFF70';
+// What joins the parts of a phone number or a date into one token: 0120-24-0365, 2024/11/26, 2024.11.26.
+const NUMBER_JOINERS = `${HYPHENS}.．/／`;
+// Also between the groups of a card number: 4539・1488・…, 4539_1488_…, 4539,1488,…, 4539、1488、….
+const JOINERS = `${NUMBER_JOINERS}・･_＿,，、〜～`;
 const SPACES = ' \\u00A0\\u3000';
-const GROUP_SEP = `(?:[${SPACES}]{0,2}[${HYPHENS}][${SPACES}]{0,2}|[${SPACES}]{1,2})`;
+// Spaces between groups: up to 4, tabs, or a line break (a number split over two lines).
+const GROUP_SEP = `(?:[${SPACES}]{0,2}[${JOINERS}][${SPACES}]{0,2}|[${SPACES}\\t]{1,4}|[${SPACES}\\t]{0,2}\\r?\\n[${SPACES}\\t]{0,2})`;
 const DIGIT_RUN = new RegExp(`${DIGIT}+(?:${GROUP_SEP}${DIGIT}+)*`, 'gu');
 const GROUP_SPLIT = new RegExp(`(${GROUP_SEP})`, 'u');
-const HYPHEN_CHAR = new RegExp(`[${HYPHENS}]`, 'u');
+const HYPHEN_CHAR = new RegExp(`[${NUMBER_JOINERS}]`, 'u');
 
 /** Full-width digits → ASCII, so Luhn and lengths work on one alphabet. */
 function asciiDigits(s: string): string {
@@ -116,23 +127,27 @@ const LABEL_SEP_CORE = `(?:${SP}${SEP_TOKEN}){0,4}${SP}`;
 const LABEL_SEP = `${LABEL_SEP_CORE}${OPEN_QUOTE}`;
 
 const CARD_LABEL =
-  `(?:カード番号|カードナンバー|カードno\\.?|かーどばんごう|${LATIN_BEFORE}${wide('card')}${SP}` +
+  `(?:カード(?:の)?番号|カードナンバー|カード[nNＮｎ][oOＯｏ]\\.?|かーどばんごう|ｶｰﾄﾞ(?:番号|ﾅﾝﾊﾞｰ)|クレカ番号|${LATIN_BEFORE}${wide('card')}${SP}` +
   `(?:${wide('number')}|${wide('num')}|${wide('no')}\\.?|#|番号)${LATIN_AFTER})`;
 // Tested against the text just before a digit run: the run was offered as a card number.
 const CARD_LABEL_BEFORE = new RegExp(`${CARD_LABEL}${LABEL_SEP}$`, 'u');
 
 const PIN_LABEL =
-  '(?:暗証番号|暗唱番号|暗証ナンバー|暗証|あんしょう(?:ばんごう)?|' +
+  '(?:暗証番号|暗唱番号|暗証ナンバー|暗証|あんしょう(?:ばんごう|番号)?|暗しょう(?:番号)?|アンショウ(?:バンゴウ|番号)?|ｱﾝｼｮｳ(?:ﾊﾞﾝｺﾞｳ|番号)?|' +
   `${KATAKANA_BEFORE}(?:ピン|ﾋﾟﾝ)(?:番号|コード|ナンバー)?${KATAKANA_AFTER}|` +
   `${LATIN_BEFORE}${wide('pin')}(?:${SP}(?:${wide('number')}|${wide('code')}|${wide('no')}\\.?|#)|番号|コード)?${LATIN_AFTER})`;
+// A unit makes a number a count, not a secret: Japanese units right after it (「4桁」「2000円」; after a
+// space the next word is just the next word: 「1234 日曜日に」), English ones after a space ("8 chars").
 const UNIT_AFTER =
-  `(?!${SP}(?:桁|けた|ケタ|回|円|年|月|日|時|分|秒|件|歳|才|万|個|人|文字|字|` +
-  `${wide('digits')}|${wide('digit')}|${wide('times')}|${wide('characters')}|${wide('chars')}|${wide('letters')}))`;
-const PIN_VALUE = `(?<![0-9\\uFF10-\\uFF19])${DIGIT}(?:[${SPACES}]?${DIGIT}){3,7}(?![${SPACES}]?${DIGIT})${UNIT_AFTER}`;
+  `(?!(?:桁|けた|ケタ|回|円|年|月|日|時|分|秒|件|歳|才|万|個|人|文字|字)|${SP}(?:` +
+  `${wide('digits')}|${wide('digit')}|${wide('characters')}|${wide('chars')}|${wide('letters')}|${wide('yen')}))`;
+// Not the start of a phone number, a date or a time: 0120-24-0365, 2024/11/26, 2024.11.26, 21:30.
+const NUMBER_GOES_ON = `(?![${NUMBER_JOINERS}:：][0-9\\uFF10-\\uFF19])`;
+const PIN_VALUE = `(?<![0-9\\uFF10-\\uFF19])${DIGIT}(?:[${SPACES}]?${DIGIT}){3,7}(?![${SPACES}]?${DIGIT})${NUMBER_GOES_ON}${UNIT_AFTER}`;
 const PIN_RE = new RegExp(`(${PIN_LABEL}${LABEL_SEP})(${PIN_VALUE})`, 'gu');
 
 const PASSWORD_LABEL =
-  '(?:パスワード|パスワ－ド|ぱすわーど|ﾊﾟｽﾜｰﾄﾞ|パスコード|' +
+  '(?:パスワード|パスワ－ド|ぱすわーど|ﾊﾟｽﾜｰﾄﾞ|パスコード|ログインパス|' +
   `${LATIN_BEFORE}(?:${wide('password')}|${wide('pass word')}|${wide('passwd')}|${wide('passcode')}|` +
   `${wide('passphrase')}|${wide('pwd')}|${wide('pw')}|${wide('pass')})${LATIN_AFTER}|` +
   // 「パス」「ぱす」 alone: not inside a longer word (パスポート, コンパス, パスタ, ぱすわーど).
@@ -152,7 +167,8 @@ const NOT_A_PASSWORD = new Set(
     'valid fine broken gone stolen leaked compromised being been showing saying hidden case-sensitive ' +
     'web-id webid id pc sms mail email e-mail login log-in app ios android iphone is was ' +
     "isn't wasn't doesn't don't won't can't does did has have had will should must needs keeps works expires " +
-    'maybe probably perhaps think guess believe use used typed entered'
+    'maybe probably perhaps think guess believe use used typed entered hacked saved stored none ' +
+    'very policy rules manager'
   ).split(' '),
 );
 
@@ -161,6 +177,9 @@ function hasExplicitMark(sep: string): boolean {
 }
 
 const LATIN_LETTERS_ONLY = /^[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A'’]+$/u;
+// Values that are something else: a phone number, date or time (digits joined by - / . :), a web
+// address, symbols only (「パスワードは!#$%&も使える？」 asks about the rules).
+const NOT_A_VALUE_SHAPE = /^(?:\d+(?:[-/.:]\d+)+[-/.:]?|https?:\/\/\S*|www\.\S*|[!-/:-@[-`{-~]+)$/u;
 // 「パス」「ぱす」 and "pass" are ordinary words too (a bus pass, パスする): they need more evidence.
 const WEAK_LABEL = /^(?:パス|ぱす|[pＰ][aＡａ][sＳｓ][sＳｓ])$/iu;
 // A value glued to katakana or kanji is the start of a Japanese word: 「パスワード：Webサービス専用のID」.
@@ -170,7 +189,9 @@ function isPasswordValue(label: string, sep: string, raw: string, next = ''): bo
   if (/^\*{8}(?![^*]*[A-Za-z0-9])/.test(raw)) return false; // already masked
   // Trailing sentence punctuation belongs to the sentence; a value made only of it is no value.
   const core = asciiLower(raw).replace(/[.,!?;:)"'\]]+$/u, '');
-  if (core.length === 0 || NOT_A_PASSWORD.has(core)) return false;
+  if (core.length === 0 || NOT_A_PASSWORD.has(core) || NOT_A_VALUE_SHAPE.test(core)) return false;
+  // Judged without the sentence's punctuation: "password policy?" is a question, not a value.
+  raw = raw.slice(0, core.length);
   if (LATIN_LETTERS_ONLY.test(raw) && JAPANESE_WORD_NEXT.test(next)) return false;
   const explicit = hasExplicitMark(sep);
   if (WEAK_LABEL.test(label)) {
@@ -435,6 +456,52 @@ function maskCards(text: string, found: Set<SecretKind>): string {
   });
 }
 
+// ---- second line of defence: a label anywhere in the message ----
+// The patterns above want the value right after its label. Members also write 「暗証番号を1234から5678に
+// 変えたい」, "pin: 4821 or 4812", "I changed my PIN to 4821", 「パスワード変えたらabc123になった」,
+// 「IDとパスワードは taro123 と abc999」. So once a message names a PIN, every other standalone 4-digit
+// number in it is masked as one, and once it names a password, every token mixing letters and digits
+// (a model name such as "iPhone15" may go too: masking too much is the safe side). Not swept: numbers
+// that are part of a longer number, phone number, date, time or amount, e-mail and web addresses,
+// inquiry reference numbers.
+const PIN_HINT = new RegExp(`${PIN_LABEL}|暗証|あんしょう|ピン番|ﾋﾟﾝ|(?<![A-Za-z])pin(?![A-Za-z])`, 'iu');
+// Not the bare English "pass" (a boarding pass, a bus pass): too common to sweep a message for.
+const PASSWORD_HINT =
+  /パスワ|ぱすわ|ﾊﾟｽﾜ|パスコード|passw[ao]?rd|passwd|passcode|passphrase|(?<![A-Za-z])pwd?(?![A-Za-z])|(?<![\u30A1-\u30FA\u30FC])パス(?![\u30A1-\u30FA\u30FC])|(?<![ぁ-ゖ])ぱす(?![ぁ-ゖ])/iu;
+const LOOSE_PIN = new RegExp(
+  `(?<![0-9\\uFF10-\\uFF19A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A¥￥$＄#＃*])` +
+    `(?<![0-9\\uFF10-\\uFF19][${SPACES}${NUMBER_JOINERS}:：])` +
+    `${DIGIT}{4}` +
+    `(?![0-9\\uFF10-\\uFF19A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A%％*])(?![${SPACES}]${DIGIT})${NUMBER_GOES_ON}${UNIT_AFTER}`,
+  'gu',
+);
+const LOOSE_TOKEN = /(?<![!-~\uFF01-\uFF5E])[!-~\uFF01-\uFF5E]{4,}(?![!-~\uFF01-\uFF5E])/gu;
+const HAS_LETTER = /[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]/u;
+const HAS_DIGIT = /[0-9\uFF10-\uFF19]/u;
+const NOT_SWEPT = /^(?:[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|Q\d{8}-[A-Z]{8}|https?:\/\/\S*|www\.\S*)$/u;
+
+function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
+  let out = text;
+  if (PIN_HINT.test(out)) {
+    out = out.replace(LOOSE_PIN, (pin) => {
+      found.add('pin');
+      return MASK_CHAR.repeat(pin.length);
+    });
+  }
+  if (PASSWORD_HINT.test(out)) {
+    out = out.replace(LOOSE_TOKEN, (token) => {
+      // Keep what frames the value: quotes and brackets around it, "ID:" before it, a full stop after.
+      const m = /^([("'「『[（【]*(?:[A-Za-z]{1,8}[:=：＝])?)(.*?)([.,!?;:)"'」』\]）】。]*)$/u.exec(token);
+      const [, head = '', value = '', tail = ''] = m ?? [];
+      if (value.length < 4 || value.includes(MASK_CHAR)) return token;
+      if (!HAS_LETTER.test(value) || !HAS_DIGIT.test(value) || NOT_SWEPT.test(value)) return token;
+      found.add('password');
+      return head + PASSWORD_MASK + tail;
+    });
+  }
+  return out;
+}
+
 // ---- a label in one message, the value in the next ----
 
 export type PendingSecret = 'pin' | 'password';
@@ -505,6 +572,7 @@ export function maskSecrets(text: string): MaskResult {
   }
   out = maskCards(out, found);
   if (labelled) out = maskPins(out, found);
+  out = sweepLabelledMessage(out, found);
   return { text: out, found: KIND_ORDER.filter((k) => found.has(k)) };
 }
 

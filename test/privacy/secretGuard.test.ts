@@ -134,6 +134,27 @@ const mixed: Row[] = [
     ['card_number', 'pin', 'password'],
   ],
   ['PIN is 1234 and password is hunter2', 'PIN is **** and password is ********', ['pin', 'password']],
+  // A red-team round (705 probes): values away from their label, odd separators and label spellings.
+  ['暗証番号を1234から5678に変えたい', '暗証番号を****から****に変えたい', ['pin']],
+  ['pin: 4821 or 4812', 'pin: **** or ****', ['pin']],
+  ['I changed my PIN to 4821', 'I changed my PIN to ****', ['pin']],
+  ['暗証番号、誕生日の0612にしてる', '暗証番号、誕生日の****にしてる', ['pin']],
+  ['PIN（暗証番号）：1234', 'PIN（暗証番号）：****', ['pin']],
+  ['暗証番号1234 日曜日にATMで使えなかった', '暗証番号**** 日曜日にATMで使えなかった', ['pin']],
+  ['アンショウバンゴウ1234', 'アンショウバンゴウ****', ['pin']],
+  [
+    'カード番号と暗証番号は4539148803436467と1234です',
+    'カード番号と暗証番号は************6467と****です',
+    ['card_number', 'pin'],
+  ],
+  ['IDとパスワードは taro123 と abc999', 'IDとパスワードは ******** と ********', ['password']],
+  ['パスワード変えたらabc123になった', 'パスワード変えたら********になった', ['password']],
+  ['my password should be abc123', 'my password should be ********', ['password']],
+  ['ログインパスはpromise123です', 'ログインパスは********です', ['password']],
+  ['4539.1488.0343.6467', '****.****.****.6467', ['card_number']],
+  ['4539,1488,0343,6467', '****,****,****,6467', ['card_number']],
+  ['4539 1488\n0343 6467', '**** ****\n**** 6467', ['card_number']],
+  ['カードNo.45391488 03436468', 'カードNo.******** ****6468', ['card_number']],
 ];
 
 // Messages and log text that must pass through unchanged.
@@ -206,6 +227,14 @@ const untouched: string[] = [
   'お問い合わせ番号 123456789012',
   // 13 digits, not Luhn, unbroken: a corporate number or barcode, not a card.
   '1234567890123',
+  // From the red-team round: a phone number, date or time after a label is none of the secrets.
+  '暗証番号は0120-24-0365に電話すれば分かりますか？',
+  'パスワードは21:30に変えた',
+  '暗証番号を2024/11/26に変えたのに使えない',
+  'password policy?',
+  'パスワードを忘れたので https://example.com/reset から再設定しました',
+  '暗証番号を忘れました。受付番号はQ20261126-ABCDEFGHです',
+  '暗証番号を変えたい。2000円借りたい',
   // Already masked text stays as it is.
   'カード番号は**** **** **** 6467です',
   'password: ********',
