@@ -464,7 +464,8 @@ function maskCards(text: string, found: Set<SecretKind>): string {
 // (a model name such as "iPhone15" may go too: masking too much is the safe side). Not swept: numbers
 // that are part of a longer number, phone number, date, time or amount, e-mail and web addresses,
 // inquiry reference numbers.
-const PIN_HINT = new RegExp(`${PIN_LABEL}|暗証|あんしょう|ピン番|ﾋﾟﾝ|(?<![A-Za-z])pin(?![A-Za-z])`, 'iu');
+// Any PIN label, also where the value does not follow it directly (「ピン番は1234」).
+const PIN_HINT = new RegExp(PIN_LABEL, 'u');
 // Not the bare English "pass" (a boarding pass, a bus pass): too common to sweep a message for.
 const PASSWORD_HINT =
   /パスワ|ぱすわ|ﾊﾟｽﾜ|パスコード|passw[ao]?rd|passwd|passcode|passphrase|(?<![A-Za-z])pwd?(?![A-Za-z])|(?<![\u30A1-\u30FA\u30FC])パス(?![\u30A1-\u30FA\u30FC])|(?<![ぁ-ゖ])ぱす(?![ぁ-ゖ])/iu;
