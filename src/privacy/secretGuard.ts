@@ -3,8 +3,8 @@
 //
 // Masking rules (see also the table in test/privacy/secretGuard.test.ts):
 // - Card numbers. A "run" is digits (ASCII or full-width) in groups joined by one separator (space,
-//   full-width space, ASCII/full-width hyphen, dashes, 'ー', dots, '・', '/', '_', commas, '〜', up to
-//   four spaces, a tab or a line break). Inside a run, any window of whole groups
+//   full-width space, ASCII/full-width hyphen, dashes, 'ー', dots, '・', '_', '〜', up to four spaces,
+//   a tab or a line break). Inside a run, any window of whole groups
 //   with 13–19 digits is a card number when it passes Luhn, when it is one unbroken group of 14–19
 //   digits (a mistyped or non-payment loan card number must not leak either; nothing the member needs
 //   the bot to read is that long), or when it is laid out like a card (4-4-4[-4…], last group 1–4
@@ -56,14 +56,20 @@ const DIGIT = '[0-9\\uFF10-\\uFF19]';
 const HYPHENS = '\\-\\u2010-\\u2015\\u2212\\uFF0D\\u30FC\\uFF70';
 // What joins the parts of a phone number or a date into one token: 0120-24-0365, 2024/11/26, 2024.11.26.
 const NUMBER_JOINERS = `${HYPHENS}.．/／`;
-// Also between the groups of a card number: 4539・1488・…, 4539_1488_…, 4539,1488,…, 4539、1488、….
-const JOINERS = `${NUMBER_JOINERS}・･_＿,，、〜～`;
+// Between the groups of a card number: hyphens, dots, 4539・1488・…, 4539_1488_…, 4539〜1488〜…. Not
+// slashes or commas: they join dates, amounts and lists of phone numbers ("090-… / 03-…", "12,000円").
+const JOINERS = `${HYPHENS}.．・･_＿〜～`;
 const SPACES = ' \\u00A0\\u3000';
 // Spaces between groups: up to 4, tabs, or a line break (a number split over two lines).
 const GROUP_SEP = `(?:[${SPACES}]{0,2}[${JOINERS}][${SPACES}]{0,2}|[${SPACES}\\t]{1,4}|[${SPACES}\\t]{0,2}\\r?\\n[${SPACES}\\t]{0,2})`;
 const DIGIT_RUN = new RegExp(`${DIGIT}+(?:${GROUP_SEP}${DIGIT}+)*`, 'gu');
 const GROUP_SPLIT = new RegExp(`(${GROUP_SEP})`, 'u');
-const HYPHEN_CHAR = new RegExp(`[${NUMBER_JOINERS}]`, 'u');
+// Right after a card label any separator goes: カード番号は4539/1488/0343/6467, 4539,1488,….
+const LABELLED_SEP = `(?:${GROUP_SEP}|[${SPACES}]{0,2}[/／,，、][${SPACES}]{0,2})`;
+const LABELLED_RUN = new RegExp(`${DIGIT}+(?:${LABELLED_SEP}${DIGIT}+)*`, 'gu');
+const LABELLED_SPLIT = new RegExp(`(${LABELLED_SEP})`, 'u');
+// Joins the parts of one phone number (090-1234-5678, 090.1234.5678).
+const HYPHEN_CHAR = new RegExp(`[${HYPHENS}.．]`, 'u');
 
 /** Full-width digits → ASCII, so Luhn and lengths work on one alphabet. */
 function asciiDigits(s: string): string {
@@ -136,10 +142,11 @@ const PIN_LABEL =
   '(?:暗証番号|暗唱番号|暗証ナンバー|暗証|あんしょう(?:ばんごう|番号)?|暗しょう(?:番号)?|アンショウ(?:バンゴウ|番号)?|ｱﾝｼｮｳ(?:ﾊﾞﾝｺﾞｳ|番号)?|' +
   `${KATAKANA_BEFORE}(?:ピン|ﾋﾟﾝ)(?:番号|コード|ナンバー)?${KATAKANA_AFTER}|` +
   `${LATIN_BEFORE}${wide('pin')}(?:${SP}(?:${wide('number')}|${wide('code')}|${wide('no')}\\.?|#)|番号|コード)?${LATIN_AFTER})`;
-// A unit makes a number a count, not a secret: Japanese units right after it (「4桁」「2000円」; after a
-// space the next word is just the next word: 「1234 日曜日に」), English ones after a space ("8 chars").
+// A unit makes a number a count, an amount or a time, not a secret: 「4桁」「2000円」「2000 円」「1400頃」.
+// Units that also start ordinary words (日曜, 月末, 時々, 分から, 人気, 回数, 年末) count only right after it:
+// in 「1234 日曜日に」 the next word is just the next word. English units after a space ("8 chars").
 const UNIT_AFTER =
-  `(?!(?:桁|けた|ケタ|回|円|年|月|日|時|分|秒|件|歳|才|万|個|人|文字|字)|${SP}(?:` +
+  `(?!(?:月|日|時|分|秒|個|人|字|回)|${SP}(?:桁|けた|ケタ|円|年(?![末始内中])|件|歳|才|万|文字|頃|ごろ|号|` +
   `${wide('digits')}|${wide('digit')}|${wide('characters')}|${wide('chars')}|${wide('letters')}|${wide('yen')}))`;
 // Not the start of a phone number, a date or a time: 0120-24-0365, 2024/11/26, 2024.11.26, 21:30.
 const NUMBER_GOES_ON = `(?![${NUMBER_JOINERS}:：][0-9\\uFF10-\\uFF19])`;
@@ -251,10 +258,14 @@ function maskQuotedPasswords(text: string, found: Set<SecretKind>): string {
   });
 }
 
+const IN_WEB_ADDRESS = /(?:https?:\/\/|www\.)\S*$/u;
+
 function maskPasswords(text: string, found: Set<SecretKind>): string {
   return text.replace(
     PASSWORD_RE,
     (whole, label: string, sep: string, value: string, offset: number, all: string) => {
+      // "…/pw/reset?id=3": a path in a web address, not a label.
+      if (IN_WEB_ADDRESS.test(all.slice(Math.max(0, offset - 200), offset))) return whole;
       const next = all.slice(offset + whole.length, offset + whole.length + 1);
       // A separator word glued to the value is part of it: in 「パスワードはwas0」 the value is
       // "was0", not "0" after "was" (which would leave "was" of the password in the text).
@@ -327,8 +338,8 @@ interface Group {
   hyphenBefore: boolean;
 }
 
-function splitGroups(run: string): Group[] {
-  const parts = run.split(GROUP_SPLIT);
+function splitGroups(run: string, split = GROUP_SPLIT): Group[] {
+  const parts = run.split(split);
   const groups: Group[] = [];
   let offset = 0;
   let hyphenBefore = false;
@@ -430,13 +441,26 @@ function maskRegion(chars: string[], groups: Group[], from: number, to: number):
 }
 
 function maskCards(text: string, found: Set<SecretKind>): string {
-  return text.replace(DIGIT_RUN, (run: string, offset: number) => {
+  // First what follows a card label, with any separator; then every run with the usual ones.
+  const afterLabels = maskCardRuns(text, found, LABELLED_RUN, LABELLED_SPLIT, true);
+  return maskCardRuns(afterLabels, found, DIGIT_RUN, GROUP_SPLIT, false);
+}
+
+function maskCardRuns(
+  text: string,
+  found: Set<SecretKind>,
+  runs: RegExp,
+  split: RegExp,
+  labelledOnly: boolean,
+): string {
+  return text.replace(runs, (run: string, offset: number) => {
     const digitCount = asciiDigits(run).replace(/[^0-9]/g, '').length;
     const before = text.slice(Math.max(0, offset - 40), offset);
     const labelled = CARD_LABEL_BEFORE.test(before);
+    if (labelledOnly && !labelled) return run;
     if (digitCount < (labelled ? 10 : 12)) return run;
     if (!labelled && /[+＋]$/u.test(before)) return run; // international phone number
-    const groups = splitGroups(run);
+    const groups = splitGroups(run, split);
     const marked = cardGroups(groups, labelled);
     if (!marked.some(Boolean)) return run;
     const chars = [...run];
@@ -471,7 +495,10 @@ const PASSWORD_HINT =
   /パスワ|ぱすわ|ﾊﾟｽﾜ|パスコード|passw[ao]?rd|passwd|passcode|passphrase|(?<![A-Za-z])pwd?(?![A-Za-z])|(?<![\u30A1-\u30FA\u30FC])パス(?![\u30A1-\u30FA\u30FC])|(?<![ぁ-ゖ])ぱす(?![ぁ-ゖ])/iu;
 const LOOSE_PIN = new RegExp(
   `(?<![0-9\\uFF10-\\uFF19A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A¥￥$＄#＃*])` +
-    `(?<![0-9\\uFF10-\\uFF19][${SPACES}${NUMBER_JOINERS}:：])` +
+    // Not part of a longer number or code, nor the kept last 4 of a masked card ("**** 6467").
+    `(?<![0-9\\uFF10-\\uFF19*][${SPACES}${NUMBER_JOINERS}:：])(?<![A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A][${HYPHENS}:：])` +
+    // Not an error number: 「エラーコード 4031」, "error code: 2101" (but 「暗証コード1234」 is a PIN).
+    `(?<!(?:エラー|ｴﾗｰ|${wide('error')})(?:${SP}(?:コード|ｺｰﾄﾞ|${wide('code')}|番号))?${SP}[:：]?${SP})` +
     `${DIGIT}{4}` +
     `(?![0-9\\uFF10-\\uFF19A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A%％*])(?![${SPACES}]${DIGIT})${NUMBER_GOES_ON}${UNIT_AFTER}`,
   'gu',
@@ -479,7 +506,12 @@ const LOOSE_PIN = new RegExp(
 const LOOSE_TOKEN = /(?<![!-~\uFF01-\uFF5E])[!-~\uFF01-\uFF5E]{4,}(?![!-~\uFF01-\uFF5E])/gu;
 const HAS_LETTER = /[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]/u;
 const HAS_DIGIT = /[0-9\uFF10-\uFF19]/u;
-const NOT_SWEPT = /^(?:[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|Q\d{8}-[A-Z]{8}|https?:\/\/\S*|www\.\S*)$/u;
+const NOT_SWEPT =
+  /^(?:[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|Q\d{8}-[A-Z]{8}|https?:\/\/\S*|www\.\S*|\S*\/\S*\/\S*|v(?:er(?:sion)?)?\.?\d[\d.]*|(?:iphone|ipad|ios|android|windows|win|galaxy|pixel|xperia|aquos|arrows|macos)\d[\d.]*)$/iu;
+// An error or model code is named as one: 「エラーコードE1023」, "error ERR-502", 「型番 AB-12」.
+const CODE_BEFORE = /(?:コード|ｺｰﾄﾞ|エラー|ｴﾗｰ|code|error|型番|品番|機種)[\s:：（(]*$/iu;
+// … or shown by the screen: 「E0504」と出て, "E-2001 エラーになります".
+const CODE_AFTER = /^[\s」』"')）]*(?:エラー|ｴﾗｰ|error|と(?:出|表示))/iu;
 
 function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
   let out = text;
@@ -490,7 +522,10 @@ function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
     });
   }
   if (PASSWORD_HINT.test(out)) {
-    out = out.replace(LOOSE_TOKEN, (token) => {
+    out = out.replace(LOOSE_TOKEN, (token: string, offset: number, all: string) => {
+      if (NOT_SWEPT.test(token)) return token;
+      if (CODE_BEFORE.test(all.slice(Math.max(0, offset - 12), offset))) return token;
+      if (CODE_AFTER.test(all.slice(offset + token.length, offset + token.length + 12))) return token;
       // Keep what frames the value: quotes and brackets around it, "ID:" before it, a full stop after.
       const m = /^([("'「『[（【]*(?:[A-Za-z]{1,8}[:=：＝])?)(.*?)([.,!?;:)"'」』\]）】。]*)$/u.exec(token);
       const [, head = '', value = '', tail = ''] = m ?? [];
