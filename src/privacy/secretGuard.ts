@@ -186,7 +186,11 @@ function hasExplicitMark(sep: string): boolean {
 const LATIN_LETTERS_ONLY = /^[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A'’]+$/u;
 // Values that are something else: a phone number, date or time (digits joined by - / . :), a web
 // address, symbols only (「パスワードは!#$%&も使える？」 asks about the rules).
-const NOT_A_VALUE_SHAPE = /^(?:\d+(?:[-/.:]\d+)+[-/.:]?|https?:\/\/\S*|www\.\S*|[!-/:-@[-`{-~]+)$/u;
+const WEB_ADDRESS = String.raw`(?:https?:\/\/|www\.)\S*`;
+const NOT_A_VALUE_SHAPE = new RegExp(
+  String.raw`^(?:\d+(?:[-/.:]\d+)+[-/.:]?|${WEB_ADDRESS}|[!-/:-@[-\x60{-~]+)$`,
+  'u',
+);
 // 「パス」「ぱす」 and "pass" are ordinary words too (a bus pass, パスする): they need more evidence.
 const WEAK_LABEL = /^(?:パス|ぱす|[pＰ][aＡａ][sＳｓ][sＳｓ])$/iu;
 // A value glued to katakana or kanji is the start of a Japanese word: 「パスワード：Webサービス専用のID」.
@@ -258,7 +262,7 @@ function maskQuotedPasswords(text: string, found: Set<SecretKind>): string {
   });
 }
 
-const IN_WEB_ADDRESS = /(?:https?:\/\/|www\.)\S*$/u;
+const IN_WEB_ADDRESS = new RegExp(`${WEB_ADDRESS}$`, 'u');
 
 function maskPasswords(text: string, found: Set<SecretKind>): string {
   return text.replace(
@@ -506,8 +510,11 @@ const LOOSE_PIN = new RegExp(
 const LOOSE_TOKEN = /(?<![!-~\uFF01-\uFF5E])[!-~\uFF01-\uFF5E]{4,}(?![!-~\uFF01-\uFF5E])/gu;
 const HAS_LETTER = /[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]/u;
 const HAS_DIGIT = /[0-9\uFF10-\uFF19]/u;
-const NOT_SWEPT =
-  /^(?:[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|Q\d{8}-[A-Z]{8}|https?:\/\/\S*|www\.\S*|\S*\/\S*\/\S*|v(?:er(?:sion)?)?\.?\d[\d.]*|(?:iphone|ipad|ios|android|windows|win|galaxy|pixel|xperia|aquos|arrows|macos)\d[\d.]*)$/iu;
+const NOT_SWEPT = new RegExp(
+  String.raw`^(?:[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|Q\d{8}-[A-Z]{8}|${WEB_ADDRESS}|\S*\/\S*\/\S*|v(?:er(?:sion)?)?\.?\d[\d.]*|` +
+    String.raw`(?:iphone|ipad|ios|android|windows|win|galaxy|pixel|xperia|aquos|arrows|macos)\d[\d.]*)$`,
+  'iu',
+);
 // An error or model code is named as one: 「エラーコードE1023」, "error ERR-502", 「型番 AB-12」.
 const CODE_BEFORE = /(?:コード|ｺｰﾄﾞ|エラー|ｴﾗｰ|code|error|型番|品番|機種)[\s:：（(]*$/iu;
 // … or shown by the screen: 「E0504」と出て, "E-2001 エラーになります".
