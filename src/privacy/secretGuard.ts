@@ -137,6 +137,7 @@ const CARD_LABEL =
   `(?:${wide('number')}|${wide('num')}|${wide('no')}\\.?|#|番号)${LATIN_AFTER})`;
 // Tested against the text just before a digit run: the run was offered as a card number.
 const CARD_LABEL_BEFORE = new RegExp(`${CARD_LABEL}${LABEL_SEP}$`, 'u');
+const CARD_LABEL_ANYWHERE = new RegExp(CARD_LABEL, 'u');
 
 const PIN_LABEL =
   '(?:暗証番号|暗唱番号|暗証ナンバー|暗証|あんしょう(?:ばんごう|番号)?|暗しょう(?:番号)?|アンショウ(?:バンゴウ|番号)?|ｱﾝｼｮｳ(?:ﾊﾞﾝｺﾞｳ|番号)?|' +
@@ -274,16 +275,16 @@ function maskPasswords(text: string, found: Set<SecretKind>): string {
       // A separator word glued to the value is part of it: in 「パスワードはwas0」 the value is
       // "was0", not "0" after "was" (which would leave "was" of the password in the text).
       const glued = /[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]+$/u.exec(sep)?.[0];
-      if (glued) {
-        const shorterSep = sep.slice(0, -glued.length);
-        if (isPasswordValue(label, shorterSep, glued + value, next)) {
-          found.add('password');
-          return label + shorterSep + PASSWORD_MASK;
-        }
-      }
-      if (isPasswordValue(label, sep, value, next)) {
+      const readings: Array<[string, string]> = glued
+        ? [
+            [sep.slice(0, -glued.length), glued + value],
+            [sep, value],
+          ]
+        : [[sep, value]];
+      for (const [readSep, readValue] of readings) {
+        if (!isPasswordValue(label, readSep, readValue, next)) continue;
         found.add('password');
-        return label + sep + PASSWORD_MASK;
+        return label + readSep + PASSWORD_MASK;
       }
       return whole;
     },
@@ -445,8 +446,11 @@ function maskRegion(chars: string[], groups: Group[], from: number, to: number):
 }
 
 function maskCards(text: string, found: Set<SecretKind>): string {
-  // First what follows a card label, with any separator; then every run with the usual ones.
-  const afterLabels = maskCardRuns(text, found, LABELLED_RUN, LABELLED_SPLIT, true);
+  // First what follows a card label, with any separator (only in a message that has one: this runs on
+  // every message and log line); then every run with the usual ones.
+  const afterLabels = CARD_LABEL_ANYWHERE.test(text)
+    ? maskCardRuns(text, found, LABELLED_RUN, LABELLED_SPLIT, true)
+    : text;
   return maskCardRuns(afterLabels, found, DIGIT_RUN, GROUP_SPLIT, false);
 }
 
