@@ -38,13 +38,25 @@ export interface TopicRecognition {
   ambiguous: boolean;
   /** Every topic, sorted by score, descending. */
   scores: TopicScore[];
+  /**
+   * Why `top` is `none`: `out_of_scope` when the model is sure the message is about something
+   * this chat does not handle (weather, another company's card), `unclear` when it just could not
+   * tell; null when `top` is a topic. The dialog answers the two differently.
+   */
+  noneKind: NoneKind | null;
 }
+
+export type NoneKind = 'out_of_scope' | 'unclear';
 
 export interface TopicRecognizerResult extends RecognizerResult {
   topic: TopicId;
   runnerUp: TopicScore | null;
   ambiguous: boolean;
+  noneKind: NoneKind | null;
 }
+
+/** The none class must win by this much probability for a miss to count as out of scope. */
+const OUT_OF_SCOPE_MIN = 0.5;
 
 const LABELS: readonly TopicId[] = TOPIC_IDS;
 const AMBIGUOUS_COPIES = 4;
@@ -141,6 +153,7 @@ export class TopicRecognizer implements BotRecognizer {
       topic: r.top.topic,
       runnerUp: r.runnerUp,
       ambiguous: r.ambiguous,
+      noneKind: r.noneKind,
     };
   }
 
@@ -174,9 +187,16 @@ export function decide(
       runnerUp: normalized.length === 0 ? null : best,
       ambiguous: false,
       scores,
+      noneKind:
+        normalized.length > 0 &&
+        pNone >= best.score &&
+        pNone >= OUT_OF_SCOPE_MIN &&
+        coverage >= settings.minCoverage
+          ? 'out_of_scope'
+          : 'unclear',
     };
   }
   const runnerUp = inScope[1] ?? null;
   const ambiguous = runnerUp !== null && best.score - runnerUp.score < settings.ambiguityMargin;
-  return { text, normalized, top: best, runnerUp, ambiguous, scores };
+  return { text, normalized, top: best, runnerUp, ambiguous, scores, noneKind: null };
 }

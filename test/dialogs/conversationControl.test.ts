@@ -149,9 +149,18 @@ describe('an unsure recognition', () => {
           runnerUp: score('login.trouble', 0.4),
           ambiguous: true,
           scores: [score('webid.forgot', 0.45), score('login.trouble', 0.4)],
+          noneKind: null,
         };
       }
-      return { text, normalized: text, top: score('none', 1), runnerUp: null, ambiguous: false, scores: [] };
+      return {
+        text,
+        normalized: text,
+        top: score('none', 1),
+        runnerUp: null,
+        ambiguous: false,
+        scores: [],
+        noneKind: 'unclear',
+      };
     },
   };
 
