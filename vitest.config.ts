@@ -9,5 +9,6 @@ export default defineConfig({
     pool: 'forks',
     // Tests pass their own settings: no developer's .env reaches a server process a test starts.
     env: { ENV_FILE: 'none' },
+    reporters: ['default', './test/support/browserSkipReporter.ts'],
   },
 });
