@@ -48,8 +48,14 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // Configuration, .env and knowledge errors already name the variable, or the file and line or field.
+  const listenError = err as NodeJS.ErrnoException & { port?: number };
   if (err instanceof ConfigError || err instanceof DotEnvError || err instanceof KnowledgeError) {
     console.error(err.message);
+  } else if (listenError.code === 'EADDRINUSE') {
+    console.error(
+      `Port ${listenError.port} is already in use (is the bot running in another terminal?). ` +
+        'Stop that process or choose another port, e.g. PORT=4000 npm start.',
+    );
   } else {
     console.error(err);
   }

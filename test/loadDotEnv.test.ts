@@ -103,7 +103,8 @@ function startServer(cwd: string, env: Record<string, string | undefined>) {
   return { child, exited, listening, stderr: () => stderr };
 }
 
-describe('the server reading .env', () => {
+// Each case starts a server process (tsx compiles on the fly): seconds on a busy 2-core machine.
+describe('the server reading .env', { timeout: 60_000 }, () => {
   it('takes settings from .env in its working folder, the environment winning', async () => {
     const dir = await tempDir();
     await mkdir(join(dir, 'from-env'));

@@ -50,7 +50,7 @@ function deadPort(): Promise<string> {
   });
 }
 
-describe('npm run chat', () => {
+describe('npm run chat', { timeout: 60_000 }, () => {
   it('talks to the bot on PORT', async () => {
     const base = await startBot();
     const { code, output } = await runChat({ PORT: new URL(base).port });

@@ -55,6 +55,18 @@ describe('the server process', () => {
     expect(entries.filter((e) => e.isFile()).map((e) => e.name)).toEqual([]);
   });
 
+  it('says which port is taken when another process holds it', { timeout: 60_000 }, async () => {
+    const holder = createServer().listen(0, '0.0.0.0');
+    await new Promise((resolve) => holder.once('listening', resolve));
+    const { port } = holder.address() as { port: number };
+    const server = startServer({ PORT: String(port), DATA_DIR: await tempDir() });
+    const code = await server.exited;
+    holder.close();
+    expect(code).toBe(1);
+    expect(server.output()).toContain(`Port ${port} is already in use`);
+    expect(server.output()).toContain('PORT=4000 npm start');
+  });
+
   it('refuses to start with a bad variable and names it', async () => {
     const server = startServer({ PORT: 'eighty', DATA_DIR: await tempDir() });
     expect(await server.exited).toBe(1);
