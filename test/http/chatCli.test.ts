@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
+import { freePort } from '../support/freePort.js';
 import { useTempDirs } from '../support/tempDir.js';
 import { testConfig } from '../support/testConfig.js';
 
@@ -40,16 +40,6 @@ function runChat(env: Record<string, string>, args: string[] = []) {
   );
 }
 
-/** A port the OS just handed out and nothing listens on any more: connections are refused. */
-function deadPort(): Promise<string> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(String(port)));
-    });
-  });
-}
-
 describe('npm run chat', { timeout: 60_000 }, () => {
   it('talks to the bot on PORT', async () => {
     const base = await startBot();
@@ -61,14 +51,17 @@ describe('npm run chat', { timeout: 60_000 }, () => {
 
   it('prefers --url to PORT', async () => {
     const base = await startBot();
-    const { code, output } = await runChat({ PORT: await deadPort() }, ['--url', `${base}/api/messages`]);
+    const { code, output } = await runChat({ PORT: String(await freePort()) }, [
+      '--url',
+      `${base}/api/messages`,
+    ]);
     expect(output).toContain('bot>');
     expect(code).toBe(0);
   });
 
   it('says how to point it at the bot when nothing answers', async () => {
-    const port = await deadPort();
-    const { code, output } = await runChat({ PORT: port });
+    const port = await freePort();
+    const { code, output } = await runChat({ PORT: String(port) });
     expect(code).toBe(1);
     expect(output).toContain(`Cannot reach the bot at http://127.0.0.1:${port}/api/messages (ECONNREFUSED)`);
     expect(output).toContain('--url');
