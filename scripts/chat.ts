@@ -1,18 +1,35 @@
 // A terminal chat with a running bot over the Emulator protocol, for when the Bot Framework Emulator
 // is not at hand: `npm start` in one terminal, `npm run chat` in another (`-- --locale en-US`,
-// `-- --url http://host:port/api/messages`). Replies arrive at a small local connector, as in the Emulator.
+// `-- --url http://host:port/api/messages`). Without --url it talks to this machine on PORT, read like
+// the server reads it (environment, then .env). Replies arrive at a small local connector, as in the Emulator.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { ConfigError, parseConfig } from '../src/config.js';
+import { DotEnvError, loadDotEnv } from '../src/loadDotEnv.js';
 
-const { values } = parseArgs({
+const { values: options } = parseArgs({
   options: {
-    url: { type: 'string', default: 'http://127.0.0.1:3978/api/messages' },
+    url: { type: 'string' },
     locale: { type: 'string', default: 'ja-JP' },
   },
 });
+
+/** --url, else the server's own PORT rule (same default, same validation). */
+function botUrl(): string {
+  if (options.url) return options.url;
+  try {
+    loadDotEnv();
+    return `http://127.0.0.1:${parseConfig({ PORT: process.env.PORT }).port}/api/messages`;
+  } catch (err) {
+    if (!(err instanceof ConfigError || err instanceof DotEnvError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+}
+const values = { url: botUrl(), locale: options.locale };
 
 interface BotReply {
   text?: string;
@@ -50,7 +67,12 @@ const member = { id: 'cli-member', name: 'Member', role: 'user' };
 const bot = { id: 'bot', name: 'Bot', role: 'bot' };
 
 async function send(activity: Record<string, unknown>): Promise<void> {
-  const res = await fetch(values.url, {
+  const res = await post(activity);
+  if (!res.ok) console.log(`\x1b[31m${res.status}\x1b[0m ${await res.text()}`);
+}
+
+function post(activity: Record<string, unknown>): Promise<Response> {
+  return fetch(values.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -64,8 +86,13 @@ async function send(activity: Record<string, unknown>): Promise<void> {
       timestamp: new Date().toISOString(),
       ...activity,
     }),
+  }).catch((err: unknown) => {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? String(err);
+    console.error(`Cannot reach the bot at ${values.url} (${reason}). Is it running (npm start)?`);
+    console.error('It listens on PORT (default 3978); point this chat elsewhere with -- --url URL.');
+    process.exit(1);
   });
-  if (!res.ok) console.log(`\x1b[31m${res.status}\x1b[0m ${await res.text()}`);
 }
 
 console.log(`Chatting with ${values.url} (${values.locale}). Empty line or Ctrl+D quits.`);

@@ -1,19 +1,13 @@
 import { createApp } from './app.js';
 import { ConfigError, parseConfig } from './config.js';
 import { KnowledgeError } from './knowledge/loader.js';
+import { DotEnvError, loadDotEnv } from './loadDotEnv.js';
 
 async function main(): Promise<void> {
+  const envFile = loadDotEnv();
   const config = parseConfig();
   const app = await createApp(config);
   const url = await app.listen(config.port);
-  app.logger.info(
-    {
-      url,
-      dataDir: config.dataDir,
-      auth: config.microsoftAppId ? 'bot-framework' : 'none (Emulator local mode)',
-    },
-    'member-help bot listening',
-  );
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -40,12 +34,28 @@ async function main(): Promise<void> {
     app.logger.fatal({ err }, 'uncaught exception; exiting');
     process.exit(1);
   });
+  // Last: whoever waits for this line (a supervisor, a test) may send SIGTERM right away.
+  app.logger.info(
+    {
+      url,
+      dataDir: config.dataDir,
+      envFile: envFile ?? 'none',
+      auth: config.microsoftAppId ? 'bot-framework' : 'none (Emulator local mode)',
+    },
+    'member-help bot listening',
+  );
 }
 
 main().catch((err: unknown) => {
-  // Configuration and knowledge errors already name the variable or file and field.
-  if (err instanceof ConfigError || err instanceof KnowledgeError) {
+  // Configuration, .env and knowledge errors already name the variable, or the file and line or field.
+  const listenError = err as NodeJS.ErrnoException & { port?: number };
+  if (err instanceof ConfigError || err instanceof DotEnvError || err instanceof KnowledgeError) {
     console.error(err.message);
+  } else if (listenError.code === 'EADDRINUSE') {
+    console.error(
+      `Port ${listenError.port} is already in use (is the bot running in another terminal?). ` +
+        'Stop that process or choose another port, e.g. PORT=4000 npm start.',
+    );
   } else {
     console.error(err);
   }

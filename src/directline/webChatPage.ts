@@ -138,6 +138,15 @@ export function registerWebChatPage(server: Server, opts: { publicDir?: string }
     }
   });
 
+  // Browsers and tools ask for /favicon.ico whatever the page links; the pages link the SVG too.
+  server.get('/favicon.ico', async (_req: Request, res: Response) => {
+    try {
+      await sendFile(res, join(publicDir, 'favicon.ico'), 'public, max-age=86400');
+    } catch {
+      if (!res.headersSent) notFound(res);
+    }
+  });
+
   server.get('/static/*', async (req: Request, res: Response) => {
     const rawPath = (req.url ?? '').split('?')[0]?.slice('/static/'.length) ?? '';
     const file = safePublicPath(publicDir, rawPath);

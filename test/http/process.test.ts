@@ -3,18 +3,10 @@ import { readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/paths.js';
+import { freePort } from '../support/freePort.js';
 import { useTempDirs } from '../support/tempDir.js';
 
 const tempDir = useTempDirs();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function startServer(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
@@ -53,6 +45,18 @@ describe('the server process', () => {
     // An idle server writes no file (it only prepares its folders inside DATA_DIR).
     const entries = await readdir(dataDir, { recursive: true, withFileTypes: true });
     expect(entries.filter((e) => e.isFile()).map((e) => e.name)).toEqual([]);
+  });
+
+  it('says which port is taken when another process holds it', { timeout: 60_000 }, async () => {
+    const holder = createServer().listen(0, '0.0.0.0');
+    await new Promise((resolve) => holder.once('listening', resolve));
+    const { port } = holder.address() as { port: number };
+    const server = startServer({ PORT: String(port), DATA_DIR: await tempDir() });
+    const code = await server.exited;
+    holder.close();
+    expect(code).toBe(1);
+    expect(server.output()).toContain(`Port ${port} is already in use`);
+    expect(server.output()).toContain('PORT=4000 npm start');
   });
 
   it('refuses to start with a bad variable and names it', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,11 +29,11 @@ describe('knowledge/intents', () => {
     const known = new Set([...examples, ...ambiguous].map((e) => normalize(e.text)));
     const fixtures = join(PROJECT_ROOT, 'test', 'fixtures', 'nlu');
     const files = [
-      join(PROJECT_ROOT, '..', 'shared', 'eval', 'dev-intents.jsonl'),
+      join(PROJECT_ROOT, 'test', 'fixtures', 'eval', 'dev-intents.jsonl'),
       ...readdirSync(fixtures)
         .filter((f) => f.startsWith('holdout') && f.endsWith('.jsonl'))
         .map((f) => join(fixtures, f)),
-    ].filter(existsSync);
+    ];
     for (const file of files) {
       for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
         const { text } = JSON.parse(line) as { text: string };
