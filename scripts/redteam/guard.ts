@@ -1,7 +1,8 @@
 // Runs the by-hand red-team set through maskSecrets: how many secret lines leak a part, how many
 // harmless lines are altered. `npm run redteam:guard [-- --list]` (--list prints every failure).
 import { maskSecrets } from '../../src/privacy/secretGuard.js';
-import { HARMLESS_LINES, SECRET_LINES } from './messages.js';
+import { HOLDOUT_HARMLESS_LINES, HOLDOUT_SECRET_LINES } from './holdout.js';
+import { HARMLESS_LINES, SECRET_LINES, type SecretLine } from './messages.js';
 
 const KANJI_DIGITS: Record<string, string> = {
   〇: '0',
@@ -27,25 +28,31 @@ function canonical(text: string): string {
 }
 
 const list = process.argv.includes('--list');
-const leaks: string[] = [];
-for (const [text, parts] of SECRET_LINES) {
-  const out = canonical(maskSecrets(text).text);
-  const left = parts.filter((p) => out.includes(canonical(p)));
-  if (left.length > 0) leaks.push(`${text}  →  ${maskSecrets(text).text}  [${left.join(', ')}]`);
-}
-const altered: string[] = [];
-for (const text of HARMLESS_LINES) {
-  const out = maskSecrets(text).text;
-  if (out !== text) altered.push(`${text}  →  ${out}`);
-}
 const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)}%`;
-if (list) {
-  console.log('--- leaks');
-  for (const l of leaks) console.log(l);
-  console.log('--- altered');
-  for (const l of altered) console.log(l);
+
+function report(name: string, secrets: SecretLine[], harmless: string[]): void {
+  const leaks: string[] = [];
+  for (const [text, parts] of secrets) {
+    const masked = maskSecrets(text).text;
+    const left = parts.filter((p) => canonical(masked).includes(canonical(p)));
+    if (left.length > 0) leaks.push(`${text}  →  ${masked}  [${left.join(', ')}]`);
+  }
+  const altered: string[] = [];
+  for (const text of harmless) {
+    const out = maskSecrets(text).text;
+    if (out !== text) altered.push(`${text}  →  ${out}`);
+  }
+  if (list) {
+    console.log(`--- ${name}: leaks`);
+    for (const l of leaks) console.log(l);
+    console.log(`--- ${name}: altered`);
+    for (const l of altered) console.log(l);
+  }
+  console.log(
+    `${name}: secret lines ${secrets.length}, leaks ${leaks.length} (${pct(leaks.length, secrets.length)}); ` +
+      `harmless lines ${harmless.length}, altered ${altered.length} (${pct(altered.length, harmless.length)})`,
+  );
 }
-console.log(
-  `secret lines ${SECRET_LINES.length}: leaks ${leaks.length} (${pct(leaks.length, SECRET_LINES.length)}); ` +
-    `harmless lines ${HARMLESS_LINES.length}: altered ${altered.length} (${pct(altered.length, HARMLESS_LINES.length)})`,
-);
+
+report('first set', SECRET_LINES, HARMLESS_LINES);
+report('holdout', HOLDOUT_SECRET_LINES, HOLDOUT_HARMLESS_LINES);

@@ -152,9 +152,10 @@ const CARD_LABEL_BEFORE = new RegExp(`${CARD_LABEL}${LABEL_SEP}$`, 'u');
 const CARD_LABEL_ANYWHERE = new RegExp(CARD_LABEL, 'u');
 
 const PIN_LABEL =
-  '(?:暗[証唱所照署称]番号|暗証番[后合]|[案安][証唱]番号|暗証蕃号|暗証ナンバー|暗証|' +
-  'あんしょう(?:ばんごう|ばんご|番号)?|あんしょ[ーｰ]?(?:ばんごう|ばんご|番号)|あんしょー|あんしよう(?:ばんごう|番号)?|' +
-  '暗しょう(?:番号)?|アンショ[ウー]?(?:バンゴウ|番号)|アンショ[ウー]|ｱﾝｼｮ[ｳｰ]?(?:ﾊﾞﾝｺﾞｳ|番号)|ｱﾝｼｮ[ｳｰ]|' +
+  // A stem (暗証, its slips and readings) with a word for number; the clear stems also alone.
+  '(?:(?:暗[証唱所照署称]|[案安][証唱]|あんしょ[うーｰ]?|あんしよう|暗しょう|アンショ[ウー]?|ｱﾝｼｮ[ｳｰ]?)' +
+  '(?:番号|番[后合]|蕃号|ばんごう|ばんご|バンゴウ|ﾊﾞﾝｺﾞｳ|ナンバー|[nNＮｎ][oOＯｏ]\\.?)|' +
+  '暗証|あんしょう|あんしょー|あんしよう|暗しょう|アンショ[ウー]|ｱﾝｼｮ[ｳｰ]|暗号(?![化資通文])|' +
   `${KATAKANA_BEFORE}(?:ピン|ﾋﾟﾝ)(?:番号|番|コード|ナンバー)?${KATAKANA_AFTER}|` +
   // 「ぴん」 only as a label: 「ぴん番号」「ぴんは」, not 「ぴんとこない」.
   '(?<![ぁ-ゖ])ぴん(?:ばんごう|番号|番|こーど|コード|(?=[はがをもわ:：=＝、\\s]))|' +
@@ -164,8 +165,9 @@ const PIN_LABEL =
 const FOUR = '(?:4|４|四)';
 const EN_ATM_VERBS = ['enter', 'type', 'punch in', 'put in', 'key in', 'use', 'press'].map(wide).join('|');
 const PIN_CONTEXT =
-  `(?:(?:ATM|ＡＴＭ|ｴｰﾃｨｰｴﾑ|エーティーエム)[^。.!?！？\\n]{0,16}?(?:入れ|いれ|入力|押|おし|おす|打|うっ|うち|使っ|使う|つかっ|つかう)` +
-  `[^。.!?！？\\n${DIGIT_CHARS}]{0,8}?(?:番号|ばんごう|数字|すうじ|コード|桁|けた|ケタ|の)` +
+  `(?:(?:ATM|ＡＴＭ|ｴｰﾃｨｰｴﾑ|エーティーエム|引き?出|おろ|下ろ|出金)[^。.!?！？\\n]{0,16}?(?:入れ|いれ|入力|押|おし|おす|打|うっ|うち|使っ|使う|つかっ|つかう)` +
+  `[^。.!?！？\\n${DIGIT_CHARS}]{0,8}?(?:番号|ばんごう|数字|すうじ|コード|暗号|桁|けた|ケタ|の)` +
+  `|${LATIN_BEFORE}(?:${wide('cash card')}|${wide('card')}|${wide('atm')}|${wide('bank card')})${SP}(?:${wide('code')}|${wide('pin')})${LATIN_AFTER}` +
   `|(?<!下|末尾|最後の|残りの|下の)${FOUR}(?:桁|けた|ケタ)(?:の)?(?:数字|番号|コード|暗号)?` +
   `|${LATIN_BEFORE}(?:4|${wide('four')})[${SPACES}\\-]?${wide('digit')}[sSｓＳ]?(?:${SP}(?:${wide('number')}|${wide('code')}|${wide('pin')}))?` +
   `(?:${SP}(?:${wide('for')}|${wide('on')}|${wide('of')})${SP}(?:${wide('the')}|${wide('my')})${SP}(?:${wide('card')}|${wide('atm')}))?` +
@@ -208,7 +210,10 @@ const NOT_A_PASSWORD = new Set(
     'web-id webid id pc sms mail email e-mail login log-in app ios android iphone is was ' +
     "isn't wasn't doesn't don't won't can't does did has have had will should must needs keeps works expires " +
     'maybe probably perhaps think guess believe use used typed entered hacked saved stored none ' +
-    'very policy rules manager first second last part starts start begins ends end followed then plus'
+    'very policy rules manager first second last part starts start begins ends end followed then plus ' +
+    // Browsers, phones and services named right after the label: 「パスワードはSafariに保存」.
+    'web ver version url chrome safari edge firefox google yahoo gmail line icloud apple amazon paypay ' +
+    'wifi wi-fi atm pin qr otp sns cookie faceid touchid windows mac'
   ).split(' '),
 );
 
@@ -285,7 +290,7 @@ const HAS_JAPANESE = new RegExp(`[${JAPANESE_CHARS}]`, 'u');
 const HAS_KANJI = /[\u3400-\u9FFF]/u;
 const HAS_ASCII_ALNUM = /[0-9A-Za-z\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/u;
 // Kana that reads as a sentence rather than a passphrase: 「わすれた」「ちがいます」「わからない」.
-const KANA_SENTENCE_END = /(?:た|ない|ます|です|ません|ました|だ|よ|ね|か|て|る|ん)$/u;
+const KANA_SENTENCE_END = /(?:た|ない|ます|です|ません|ました|てる|ている)$/u;
 
 function isQuotedPassword(label: string, sep: string, body: string): boolean {
   const value = body.trim();
@@ -321,6 +326,23 @@ function maskQuotedPasswords(text: string, found: Set<SecretKind>): string {
 }
 
 const IN_WEB_ADDRESS = new RegExp(`${WEB_ADDRESS}$`, 'u');
+
+// Kana in front of digits is one value: 「パスワードはさくら123」「ﾊﾟｽﾜｰﾄﾞ ｷﾀｷﾂﾈ123」.
+const KANA_PASSWORD_RE = new RegExp(
+  `(${PASSWORD_LABEL})(${LABEL_SEP})([ぁ-ゖァ-ヺーｦ-ﾟ]{1,12}[${PW_CHARS}]*[0-9０-９]{2}[${PW_CHARS}]*)(?![${PW_CHARS}])${UNIT_AFTER}`,
+  'gu',
+);
+
+function maskKanaPasswords(text: string, found: Set<SecretKind>): string {
+  return text.replace(KANA_PASSWORD_RE, (whole, label: string, sep: string, value: string) => {
+    if (WEAK_LABEL.test(label)) return whole;
+    // The kana must be part of the value, not the particle after the label (「パスワードは21:30に」).
+    const [, kana = '', rest = ''] = /^([ぁ-ゖァ-ヺーｦ-ﾟ]+)(.*)$/u.exec(value) ?? [];
+    if (/^(?:は|が|を|も|わ|って|には|に|で|の)$/u.test(kana) || NOT_A_VALUE_SHAPE.test(rest)) return whole;
+    found.add('password');
+    return label + sep + PASSWORD_MASK;
+  });
+}
 
 function maskPasswords(text: string, found: Set<SecretKind>): string {
   return text.replace(
@@ -361,7 +383,8 @@ const REVERSE_RE = new RegExp(
 const ANY_LABEL = new RegExp(`${PASSWORD_LABEL}|${PIN_LABEL}|${PIN_CONTEXT}`, 'u');
 // Where the rest of a label's sentence stops: the next label of any kind (an ID names something else).
 const ANY_SECRET_LABEL = new RegExp(
-  `${PASSWORD_LABEL}|${PIN_LABEL}|${CARD_LABEL}|(?:Web-?|ウェブ)?(?:ID|ＩＤ)(?![A-Za-z])`,
+  `${PASSWORD_LABEL}|${PIN_LABEL}|${CARD_LABEL}|(?:Web-?|ウェブ)?(?:ID|ＩＤ)(?![A-Za-z])|` +
+    '(?:会員|受付|問い?合わ?せ|電話|整理券|郵便|申込)番号',
   'iu',
 );
 const UNIT_AFTER_RE = new RegExp(`^${UNIT_AFTER.replace(/^\(\?!/u, '(?:').replace(/\)$/u, ')')}`, 'u');
@@ -610,6 +633,9 @@ const CODE_SHAPE = /^(?:[A-Z]{1,3}[-_]?\d{2,6}|[A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-
 // The member's ID or user name is not their password: 「IDはtanaka88で…」, "my web id is sato77".
 const ID_BEFORE =
   /(?:ID|ＩＤ|ユーザー?名|ユーザー?ＩＤ|user ?name|login)(?:は|が|って|わ|[\s:：=＝]|\s+is)*[「『"']?$/iu;
+// A model's name goes on after its brand: "AQUOS wish3", "Galaxy A54".
+const BRAND_BEFORE =
+  /(?:iphone|ipad|galaxy|pixel|xperia|aquos|arrows|oppo|redmi|xiaomi|huawei|zenfone|android|windows|ios|macos)[\s\u3000]+$/iu;
 // Numbers that are years or references, not PINs: "since 2025", 「整理券番号 0789」「コード 1201」.
 const YEAR_BEFORE = /(?:since|in|from|until|till|by|before|after|year|back in)\s*$/iu;
 const REFERENCE_BEFORE =
@@ -631,7 +657,8 @@ function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
       if (NOT_SWEPT.test(token)) return token;
       if (CODE_BEFORE.test(all.slice(Math.max(0, offset - 12), offset))) return token;
       if (CODE_AFTER.test(all.slice(offset + token.length, offset + token.length + 12))) return token;
-      if (ID_BEFORE.test(all.slice(Math.max(0, offset - 16), offset))) return token;
+      const before = all.slice(Math.max(0, offset - 16), offset);
+      if (ID_BEFORE.test(before) || BRAND_BEFORE.test(before)) return token;
       // Keep what frames the value: quotes and brackets around it, "ID:" before it, a full stop after.
       const m = /^([("'「『[（【]*(?:[A-Za-z]{1,8}[:=：＝])?)(.*?)([.,!?;:)"'」』\]）】。]*)$/u.exec(token);
       const [, head = '', value = '', tail = ''] = m ?? [];
@@ -682,8 +709,9 @@ function maskSplitCards(text: string, found: Set<SecretKind>): string {
       total += n;
       runs.push({ at, text: run[0] });
     }
-    // One run is the labelled card pass's; parts of a card are 12+ digits together.
-    if (runs.length < 2 || total < 12) continue;
+    // Parts of a card are 12+ digits together; one run of 8–9 is a part named alone (「最初の8桁は…」);
+    // longer single runs are the labelled card pass's.
+    if (runs.length === 1 ? total < 8 || total > 9 : total < 12) continue;
     let keep = total >= 13 ? 4 : 0;
     for (let r = runs.length - 1; r >= 0; r--) {
       const run = runs[r]!;
@@ -714,12 +742,6 @@ const WEAK_MARKER_EN = new RegExp(
 );
 const SPLIT_MARKER_JA =
   /前半|後半|最初|最後|次|続き|あと|後に|後ろ|頭|お尻|末尾|つなげ|繋げ|組み合わせ|プラス|足し|付け|つけ/u;
-const COMMON_WORDS = new Set(
-  (
-    'web ver version app url chrome safari edge firefox google yahoo gmail line icloud apple amazon paypay ' +
-    'wifi wi-fi atm pin qr otp sns cookie faceid touchid face touch sms mail id ok ng pc'
-  ).split(' '),
-);
 const WINDOW_TOKEN = new RegExp(`[${PW_CHARS}]+`, 'gu');
 
 function maskSplitPasswords(text: string, found: Set<SecretKind>): string {
@@ -742,7 +764,7 @@ function maskSplitPasswords(text: string, found: Set<SecretKind>): string {
       );
       const lower = asciiLower(core);
       if (core.length < 3 || core.includes(MASK_CHAR)) continue;
-      if (NOT_A_PASSWORD.has(lower) || COMMON_WORDS.has(lower) || PHRASE_WORDS.has(lower)) continue;
+      if (NOT_A_PASSWORD.has(lower) || PHRASE_WORDS.has(lower)) continue;
       if (NOT_SWEPT.test(core) || CODE_SHAPE.test(core) || NOT_A_VALUE_SHAPE.test(core)) continue;
       const at = t.at + t.raw.indexOf(core);
       const before = text.slice(Math.max(0, at - 16), at);
@@ -758,9 +780,10 @@ function maskSplitPasswords(text: string, found: Set<SecretKind>): string {
       if (HAS_LETTER.test(core)) lettered = true;
       parts.push({ at, raw: t.raw, core });
     }
-    // A number alone is a time or an amount unless a word of the same password is there too.
+    // In Japanese a number alone is a time or an amount, unless a word of the same password or a
+    // word for its parts (前半, 最後に …) is there too; in English the markers said so already.
     const kept = parts.filter(
-      (p) => HAS_LETTER.test(p.core) || lettered || (japanese && SPLIT_MARKER_JA.test(window)),
+      (p) => !japanese || HAS_LETTER.test(p.core) || lettered || SPLIT_MARKER_JA.test(window),
     );
     for (const p of kept) {
       if (p.at < last) continue;
@@ -840,6 +863,7 @@ export function maskSecrets(text: string): MaskResult {
   if (labelled) {
     out = maskQuotedPasswords(out, found);
     out = maskPasswords(out, found);
+    out = maskKanaPasswords(out, found);
     out = maskReversed(out, found);
   }
   if (labelled) out = maskSplitPasswords(out, found);
