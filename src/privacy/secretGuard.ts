@@ -75,8 +75,12 @@ const LABELLED_SPLIT = new RegExp(`(${LABELLED_SEP})`, 'u');
 // Joins the parts of one phone number (090-1234-5678, 090.1234.5678).
 const HYPHEN_CHAR = new RegExp(`[${HYPHENS}.．]`, 'u');
 
+const ONLY_ASCII_DIGITS = /^[0-9]*$/;
+const ONE_DIGIT = new RegExp(`^${DIGIT}$`, 'u');
+
 /** Full-width and kanji digits → ASCII, so Luhn and lengths work on one alphabet. */
 function asciiDigits(s: string): string {
+  if (ONLY_ASCII_DIGITS.test(s)) return s;
   return s.replace(/[\uFF10-\uFF19〇零一二三四五六七八九]/gu, (c) => {
     if (c === '零') return '0';
     const k = KANJI_DIGITS.indexOf(c);
@@ -716,7 +720,7 @@ function maskSplitCards(text: string, found: Set<SecretKind>): string {
     for (let r = runs.length - 1; r >= 0; r--) {
       const run = runs[r]!;
       for (let i = run.text.length - 1; i >= 0; i--) {
-        if (!/^\S$/u.test(run.text[i]!) || !new RegExp(DIGIT, 'u').test(run.text[i]!)) continue;
+        if (!ONE_DIGIT.test(run.text[i] ?? '')) continue;
         if (keep > 0) keep--;
         else units[run.at + i] = MASK_CHAR;
       }

@@ -287,13 +287,6 @@ describe('maskSecrets', () => {
       expect(digitsIn.length).toBeGreaterThan(digitsLeft.length);
     }
   });
-
-  it('stays fast on a long message full of digit groups', () => {
-    const text = '1 '.repeat(2000);
-    const started = performance.now();
-    maskSecrets(text);
-    expect(performance.now() - started).toBeLessThan(200);
-  });
 });
 
 describe('luhnValid', () => {
