@@ -74,6 +74,7 @@ const LABELLED_RUN = new RegExp(`${DIGIT}+(?:${LABELLED_SEP}${DIGIT}+)*`, 'gu');
 const LABELLED_SPLIT = new RegExp(`(${LABELLED_SEP})`, 'u');
 // Joins the parts of one phone number (090-1234-5678, 090.1234.5678).
 const HYPHEN_CHAR = new RegExp(`[${HYPHENS}.．]`, 'u');
+const HYPHEN_SPLIT = new RegExp(`([${HYPHENS}.．])`, 'u');
 
 const ONLY_ASCII_DIGITS = /^[0-9]*$/;
 const ONE_DIGIT = new RegExp(`^${DIGIT}$`, 'u');
@@ -501,6 +502,8 @@ function cardGroups(groups: Group[], labelled: boolean): boolean[] {
       total += groups[j]?.digits.length ?? 0;
       j++;
     }
+    // More digits than a card has: the card is somewhere in them, so all of them go.
+    if (j < groups.length && total >= 10) j = groups.length;
     if (total >= 10) for (let k = 0; k < j; k++) marked[k] = true;
   }
   // Phone tokens split the run into segments that are searched separately.
@@ -647,15 +650,7 @@ const REFERENCE_BEFORE =
 
 function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
   let out = text;
-  if (PIN_HINT.test(out)) {
-    out = out.replace(LOOSE_PIN, (pin: string, offset: number, all: string) => {
-      const before = all.slice(Math.max(0, offset - 16), offset);
-      if (/^(?:19|20)\d\d$/u.test(asciiDigits(pin)) && YEAR_BEFORE.test(before)) return pin;
-      if (REFERENCE_BEFORE.test(before)) return pin;
-      found.add('pin');
-      return MASK_CHAR.repeat(pin.length);
-    });
-  }
+  // Passwords first: a PIN next to a masked token is then seen standalone, in one pass.
   if (PASSWORD_HINT.test(out)) {
     out = out.replace(LOOSE_TOKEN, (token: string, offset: number, all: string) => {
       if (NOT_SWEPT.test(token)) return token;
@@ -671,6 +666,15 @@ function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
       if (CODE_SHAPE.test(value)) return token;
       found.add('password');
       return head + PASSWORD_MASK + tail;
+    });
+  }
+  if (PIN_HINT.test(out)) {
+    out = out.replace(LOOSE_PIN, (pin: string, offset: number, all: string) => {
+      const before = all.slice(Math.max(0, offset - 16), offset);
+      if (/^(?:19|20)\d\d$/u.test(asciiDigits(pin)) && YEAR_BEFORE.test(before)) return pin;
+      if (REFERENCE_BEFORE.test(before)) return pin;
+      found.add('pin');
+      return MASK_CHAR.repeat(pin.length);
     });
   }
   return out;
@@ -709,14 +713,15 @@ function maskSplitCards(text: string, found: Set<SecretKind>): string {
       const at = from + (run.index ?? 0);
       const n = run[0].match(ANY_DIGIT)?.length ?? 0;
       if (n < 3 || COUNT_AFTER.test(text.slice(at + run[0].length, at + run[0].length + 3))) continue;
-      if (total + n > 19) break;
+      if (isPhoneToken(splitGroups(run[0], HYPHEN_SPLIT))) continue; // 090-1234-5678 is a phone number
       total += n;
       runs.push({ at, text: run[0] });
+      if (total > 19) break;
     }
     // Parts of a card are 12+ digits together; one run of 8–9 is a part named alone (「最初の8桁は…」);
-    // longer single runs are the labelled card pass's.
+    // longer single runs are the labelled card pass's. More than a card's digits: all of them go.
     if (runs.length === 1 ? total < 8 || total > 9 : total < 12) continue;
-    let keep = total >= 13 ? 4 : 0;
+    let keep = total >= 13 && total <= 19 ? 4 : 0;
     for (let r = runs.length - 1; r >= 0; r--) {
       const run = runs[r]!;
       for (let i = run.text.length - 1; i >= 0; i--) {
@@ -748,6 +753,13 @@ const SPLIT_MARKER_JA =
   /前半|後半|最初|最後|次|続き|あと|後に|後ろ|頭|お尻|末尾|つなげ|繋げ|組み合わせ|プラス|足し|付け|つけ/u;
 const WINDOW_TOKEN = new RegExp(`[${PW_CHARS}]+`, 'gu');
 
+// After the label, what introduces its value: 「パスワードは…」「パスワードの前半は…」, "password: …", not
+// 「パスワードを忘れました」.
+const INTRODUCES = new RegExp(
+  `^${SP}(?:${MARK_SEPS.replace('|を', '')}|の|${WORD_SEPS}|${wide('starts')}|${wide('begins')})`,
+  'u',
+);
+
 function maskSplitPasswords(text: string, found: Set<SecretKind>): string {
   if (!PASSWORD_HINT.test(text)) return text;
   let out = '';
@@ -756,6 +768,7 @@ function maskSplitPasswords(text: string, found: Set<SecretKind>): string {
     const start = (label.index ?? 0) + label[0].length;
     if (WEAK_LABEL.test(label[0]) || start < last) continue;
     const window = windowAfter(text, start);
+    if (!INTRODUCES.test(window)) continue;
     const japanese = HAS_JAPANESE.test(window);
     const tokens = [...window.matchAll(WINDOW_TOKEN)].map((m) => ({ at: start + (m.index ?? 0), raw: m[0] }));
     const parts: Array<{ at: number; raw: string; core: string }> = [];
