@@ -33,6 +33,17 @@
 //   standalone 4-digit number masked, one naming a password every token mixing letters and digits —
 //   not numbers that belong to a phone number, date, time or amount, nor e-mail or web addresses or
 //   inquiry references. Masking too much is the safe side.
+// - Digits in any script: ASCII, full-width and kanji numerals (四五三九, 〇八二五) count alike.
+// - Labels as typed, slips included (かーど番号, 暗所番号, ぴん番号, passwrod); a PIN named only by
+//   its context (「ATMで押す番号は…」「カードの4桁は…」, "the digits I enter at the ATM are …"); PIN
+//   digits one by one (1と3と5と7, 4、8、1、5).
+// - Quoted passphrases with spaces or kana (「さくら もち 77」, "purple monkey dishwasher"); kana in
+//   front of digits (「パスワードはひばり77」).
+// - Values split across phrases: the rest of a card label's sentence (runs of digits that make 12–19
+//   together, or 8–9 named alone) and of a password label's sentence (「前半がsakuraで後半が0315」,
+//   "starts with maple and ends with 4411"): maskSplitCards / maskSplitPasswords.
+// - Look-alikes stay: error and model codes (E4012, SH-53C), the member's ID (IDはtanaka88), years
+//   (since 2019), ticket and reference numbers (整理券は 0123 番, コード 1201).
 // - A label ending one message ("暗証番号は", "password:") and the bare value in the next: see
 //   secretLabelAtEnd / maskBareSecret, used by the middleware per conversation.
 // Masking is stable for ordinary input: masking the output again changes nothing and finds nothing
