@@ -42,8 +42,8 @@
 // - Values split across phrases: the rest of a card label's sentence (runs of digits that make 12–19
 //   together, or 8–9 named alone) and of a password label's sentence (「前半がsakuraで後半が0315」,
 //   "starts with maple and ends with 4411"): maskSplitCards / maskSplitPasswords.
-// - Look-alikes stay: error and model codes (E4012, SH-53C), the member's ID (IDはtanaka88), years
-//   (since 2019), ticket and reference numbers (整理券は 0123 番, コード 1201).
+// - Look-alikes stay: error and model codes (E3307, SC-54C), the member's ID (IDはkenta55), years
+//   (since 2016), ticket and reference numbers (整理券は 0321 番, コード 4410).
 // - A label ending one message ("暗証番号は", "password:") and the bare value in the next: see
 //   secretLabelAtEnd / maskBareSecret, used by the middleware per conversation.
 // Masking is stable for ordinary input: masking the output again changes nothing and finds nothing
