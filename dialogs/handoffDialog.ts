@@ -128,7 +128,11 @@ export class HandoffDialog extends ComponentDialog {
         topic: s.topic,
         locale: lang,
         summary: s.summary ?? '',
-        excerpt: [...session.transcript],
+        // What the bot understood of the conversation, then the description the member confirmed.
+        excerpt: [
+          ...(session.trail ?? []),
+          ...(s.summary ? [{ from: 'member' as const, text: s.summary, at: now.toISOString() }] : []),
+        ],
         conversationReference: TurnContext.getConversationReference(step.context.activity),
         createdAt: now,
         details: (step.options as HandoffOptions).details,

@@ -12,9 +12,12 @@ import {
   type DialogTurnResult,
   WaterfallDialog,
 } from 'botbuilder-dialogs';
+import { fill } from '../src/knowledge/template.js';
 import { detectLang } from '../src/language.js';
 import { ROUTED_TOPIC_KEY } from '../src/logger.js';
-import { TOPIC_IDS, type TopicId } from '../src/topics.js';
+import { ShortLivedMap } from '../src/privacy/shortLivedMap.js';
+import { strictMask } from '../src/privacy/strictMask.js';
+import { type Lang, TOPIC_IDS, type TopicId } from '../src/topics.js';
 import { CONTACT_DIALOG, CONTACT_TOPICS, ContactDialog } from './contactDialog.js';
 import { type DialogDeps, FlowKit } from './flowKit.js';
 import { followUpsFor, pickFollowUp } from './followUps.js';
@@ -49,6 +52,8 @@ const CLARIFY_DIALOG = 'clarify';
 const FOLLOW_UP_YIELDS_AT = 0.9;
 /** A short free-text answer (a time) yields to a new topic recognised this surely. */
 const FREE_TEXT_YIELDS_AT = 0.8;
+/** How long the question behind a "did you mean …?" is held (in memory only) for the answer. */
+const CLARIFY_TEXT_MS = 10 * 60_000;
 
 const FLOW_OF: Array<[readonly TopicId[], string]> = [
   [LOGIN_TOPICS, LOGIN_DIALOG],
@@ -75,6 +80,8 @@ export class MainDialog {
   private readonly kit: FlowKit;
   /** Button labels (and topic names) in both languages → topic, so a pressed button never misroutes. */
   private readonly buttons = new Map<string, TopicId>();
+  /** The member's question behind a pending "did you mean …?": never in conversation state. */
+  private readonly clarifyTexts = new ShortLivedMap<string>({ ttlMs: CLARIFY_TEXT_MS });
 
   constructor(
     private readonly deps: MainDialogDeps,
@@ -116,7 +123,6 @@ export class MainDialog {
     const lang = detectLang(text, activity.locale);
     setTurnInfo(context, { lang, now: this.deps.instantOf(activity) });
     const session = await this.session.get(context, emptySession());
-    this.recordTranscript(context, session, text);
     // The offer of a person stands for the next message only.
     const offeredHuman = session.offeredHuman === true;
     session.offeredHuman = false;
@@ -143,6 +149,7 @@ export class MainDialog {
       ? { topic: 'cancel', score: 1, ambiguous: false }
       : this.recognize(text);
     context.turnState.set(ROUTED_TOPIC_KEY, recognition.topic);
+    this.recordTurn(context, session, dc, text, recognition);
     this.deps.logger?.debug(
       {
         conversationId: activity.conversation?.id,
@@ -216,7 +223,8 @@ export class MainDialog {
       return;
     }
     if (recognition.ambiguous && recognition.runnerUp) {
-      await dc.beginDialog(CLARIFY_DIALOG, { topics: [recognition.topic, recognition.runnerUp], text });
+      this.clarifyTexts.set(conversationKey(context), text);
+      await dc.beginDialog(CLARIFY_DIALOG, { topics: [recognition.topic, recognition.runnerUp] });
       return;
     }
     await this.startTopic(dc, recognition.topic, text, session);
@@ -302,8 +310,11 @@ export class MainDialog {
     const flow = flowFor(topic);
     if (!flow) return end();
     if (topic !== 'handoff.human') session.lastTopic = topic;
-    const options = topic === 'handoff.human' ? {} : { topic, text };
-    return begin(flow, options);
+    const options: { topic?: TopicId; text?: string } = topic === 'handoff.human' ? {} : { topic, text };
+    const result = await begin(flow, options);
+    // The opening text is read by the flow's first step only: it must not stay in the dialog state.
+    delete options.text;
+    return result;
   }
 
   private async askClarify(
@@ -325,13 +336,13 @@ export class MainDialog {
   private async afterClarify(
     step: import('botbuilder-dialogs').WaterfallStepContext,
   ): Promise<DialogTurnResult> {
-    const { text } = step.options as { text: string };
+    const text = this.clarifyTexts.take(conversationKey(step.context)) ?? '';
     const chosen = (step.result as QuestionAnswer).value;
     const session = await this.session.get(step.context, emptySession());
     if (!(TOPIC_IDS as readonly string[]).includes(chosen) || chosen === 'none') {
       // "None of these" is an answer, not a miss: keep the question for staff, show the menu.
       const lang = this.kit.lang(step.context);
-      await this.deps.unanswered.record(text, lang, turnInfo(step.context).now).catch(() => undefined);
+      await this.recordUnanswered(text, lang, turnInfo(step.context).now);
       await this.sendMenu(step.context, this.deps.knowledge.conversation.menuPrompt[lang]);
       return step.endDialog();
     }
@@ -343,10 +354,7 @@ export class MainDialog {
     const c = this.deps.knowledge.conversation;
     const lang = this.kit.lang(context);
     session.misses += 1;
-    if (text)
-      await this.deps.unanswered
-        .record(text, lang, this.deps.instantOf(context.activity))
-        .catch(() => undefined);
+    await this.recordUnanswered(text, lang, this.deps.instantOf(context.activity));
     if (session.misses >= 2) {
       await this.kit.sendWithMenu(context, c.fallbackOfferHuman[lang]);
       session.offeredHuman = true;
@@ -362,20 +370,69 @@ export class MainDialog {
     );
   }
 
-  /** Keeps the last turns (the member's text is already masked) for an inquiry's excerpt. */
-  private recordTranscript(context: TurnContext, session: SessionState, text: string): void {
+  /** The unanswered-question log keeps only what the strict pass leaves: nothing that could be a secret. */
+  private async recordUnanswered(text: string, lang: Lang, at: Date): Promise<void> {
+    const kept = text ? strictMask(text) : undefined;
+    if (kept) await this.deps.unanswered.record(kept, lang, at).catch(() => undefined);
+  }
+
+  /**
+   * Keeps, for an inquiry's excerpt, what the bot understood of this message (never the member's
+   * words) and the bot's lines (with the description a confirmation question quotes left out).
+   */
+  private recordTurn(
+    context: TurnContext,
+    session: SessionState,
+    dc: DialogContext,
+    text: string,
+    recognition: RoutedRecognition,
+  ): void {
+    const x = this.deps.knowledge.privacy.excerpt;
+    const lang = this.kit.lang(context);
+    delete (session as { transcript?: unknown }).transcript; // older states kept the member's words
+    session.trail ??= [];
+    const trail = session.trail;
     const push = (from: 'member' | 'bot', line: string) => {
-      session.transcript.push({ from, text: line, at: new Date().toISOString() });
-      if (session.transcript.length > TRANSCRIPT_LINES)
-        session.transcript.splice(0, session.transcript.length - TRANSCRIPT_LINES);
+      trail.push({ from, text: line, at: new Date().toISOString() });
+      if (trail.length > TRANSCRIPT_LINES) trail.splice(0, trail.length - TRANSCRIPT_LINES);
     };
-    if (text) push('member', text);
+    push('member', this.understood(context, dc, text, recognition));
     context.onSendActivities(async (_ctx, activities, next) => {
+      const description = this.pendingQuestion(dc)?.values?.summary;
       for (const a of activities) {
         if (a.type !== 'message' || !a.text) continue;
-        push('bot', a.text.length > BOT_LINE_CHARS ? `${a.text.slice(0, BOT_LINE_CHARS)}…` : a.text);
+        const line = description ? a.text.split(description).join(x.descriptionInBotLine[lang]) : a.text;
+        push('bot', line.length > BOT_LINE_CHARS ? `${line.slice(0, BOT_LINE_CHARS)}…` : line);
       }
       return next();
     });
   }
+
+  /** A member message as the bot understood it: the choice it picked, the answer read, or the topic. */
+  private understood(
+    context: TurnContext,
+    dc: DialogContext,
+    text: string,
+    recognition: RoutedRecognition,
+  ): string {
+    const x = this.deps.knowledge.privacy.excerpt;
+    const { lang, now } = turnInfo(context);
+    const pending = this.pendingQuestion(dc);
+    if (pending) {
+      const value = matchChoice(text, pending, this.deps.recognizeYesNo);
+      const choice = pending.choices.find((c) => c.value === value);
+      if (choice) return choice.label[lang];
+      if (pending.verbatim) return x.description[lang];
+      const when = pending.expectsTime ? this.deps.extractWhen(text, lang, now) : undefined;
+      if (when) return fill(x.time[lang], { when: this.deps.formatTime(when, lang, now) });
+      if (pending.freeText) return x.freeText[lang];
+    }
+    if (recognition.topic === 'none') return x.unrecognised[lang];
+    const label = this.deps.knowledge.conversation.topicLabels[recognition.topic][lang];
+    return fill(x.topic[lang], { topic: label });
+  }
+}
+
+function conversationKey(context: TurnContext): string {
+  return `${context.activity.channelId ?? ''}|${context.activity.conversation?.id ?? ''}`;
 }

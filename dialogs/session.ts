@@ -11,14 +11,18 @@ export interface SessionState {
   offeredHuman?: boolean;
   /** The inquiry left in this conversation most recently, and the answer time the member was told. */
   lastInquiry?: { id: string; expectedAt: string };
-  /** The last turns, already masked, for the excerpt of an inquiry. */
-  transcript: ExcerptLine[];
+  /**
+   * The last turns for an inquiry's excerpt: what the bot understood of each member message (topic,
+   * choice, recognised answer) and the bot's own lines, never the member's words, so nothing the
+   * secret guard misses is kept at rest.
+   */
+  trail: ExcerptLine[];
 }
 
 export const TRANSCRIPT_LINES = 20;
-/** Bot lines are cut to this length in the excerpt: staff know the flows; the member's words are kept whole. */
+/** Bot lines are cut to this length in the excerpt: staff know the flows. */
 export const BOT_LINE_CHARS = 200;
 
 export function emptySession(): SessionState {
-  return { misses: 0, transcript: [] };
+  return { misses: 0, trail: [] };
 }

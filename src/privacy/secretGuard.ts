@@ -33,6 +33,17 @@
 //   standalone 4-digit number masked, one naming a password every token mixing letters and digits —
 //   not numbers that belong to a phone number, date, time or amount, nor e-mail or web addresses or
 //   inquiry references. Masking too much is the safe side.
+// - Digits in any script: ASCII, full-width and kanji numerals (四五三九, 〇八二五) count alike.
+// - Labels as typed, slips included (かーど番号, 暗所番号, ぴん番号, passwrod); a PIN named only by
+//   its context (「ATMで押す番号は…」「カードの4桁は…」, "the digits I enter at the ATM are …"); PIN
+//   digits one by one (1と3と5と7, 4、8、1、5).
+// - Quoted passphrases with spaces or kana (「さくら もち 77」, "purple monkey dishwasher"); kana in
+//   front of digits (「パスワードはひばり77」).
+// - Values split across phrases: the rest of a card label's sentence (runs of digits that make 12–19
+//   together, or 8–9 named alone) and of a password label's sentence (「前半がsakuraで後半が0315」,
+//   "starts with maple and ends with 4411"): maskSplitCards / maskSplitPasswords.
+// - Look-alikes stay: error and model codes (E3307, SC-54C), the member's ID (IDはkenta55), years
+//   (since 2016), ticket and reference numbers (整理券は 0321 番, コード 4410).
 // - A label ending one message ("暗証番号は", "password:") and the bare value in the next: see
 //   secretLabelAtEnd / maskBareSecret, used by the middleware per conversation.
 // Masking is stable for ordinary input: masking the output again changes nothing and finds nothing
@@ -51,7 +62,11 @@ const KIND_ORDER: readonly SecretKind[] = ['card_number', 'pin', 'password'];
 const MASK_CHAR = '*';
 const PASSWORD_MASK = '********';
 
-const DIGIT = '[0-9\\uFF10-\\uFF19]';
+// Digits in any script members type: ASCII, full-width and kanji numerals (四五三九, 〇八二五).
+const DIGIT_CHARS = '0-9\\uFF10-\\uFF19〇零一二三四五六七八九';
+const DIGIT = `[${DIGIT_CHARS}]`;
+const ANY_DIGIT = new RegExp(DIGIT, 'gu');
+const KANJI_DIGITS = '〇一二三四五六七八九';
 // Separators people put between digit groups, half- and full-width; 'ー' is a common IME slip for '-'.
 const HYPHENS = '\\-\\u2010-\\u2015\\u2212\\uFF0D\\u30FC\\uFF70';
 // What joins the parts of a phone number or a date into one token: 0120-24-0365, 2024/11/26, 2024.11.26.
@@ -70,16 +85,25 @@ const LABELLED_RUN = new RegExp(`${DIGIT}+(?:${LABELLED_SEP}${DIGIT}+)*`, 'gu');
 const LABELLED_SPLIT = new RegExp(`(${LABELLED_SEP})`, 'u');
 // Joins the parts of one phone number (090-1234-5678, 090.1234.5678).
 const HYPHEN_CHAR = new RegExp(`[${HYPHENS}.．]`, 'u');
+const HYPHEN_SPLIT = new RegExp(`([${HYPHENS}.．])`, 'u');
 
-/** Full-width digits → ASCII, so Luhn and lengths work on one alphabet. */
+const ONLY_ASCII_DIGITS = /^[0-9]*$/;
+const ONE_DIGIT = new RegExp(`^${DIGIT}$`, 'u');
+
+/** Full-width and kanji digits → ASCII, so Luhn and lengths work on one alphabet. */
 function asciiDigits(s: string): string {
-  return s.replace(/[\uFF10-\uFF19]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff10 + 0x30));
+  if (ONLY_ASCII_DIGITS.test(s)) return s;
+  return s.replace(/[\uFF10-\uFF19〇零一二三四五六七八九]/gu, (c) => {
+    if (c === '零') return '0';
+    const k = KANJI_DIGITS.indexOf(c);
+    return k >= 0 ? String(k) : String.fromCharCode(c.charCodeAt(0) - 0xff10 + 0x30);
+  });
 }
 
-export function luhnValid(digits: string): boolean {
+export function luhnValid(digits: string, from = 0, to = digits.length): boolean {
   let sum = 0;
   let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
+  for (let i = to - 1; i >= from; i--) {
     let d = digits.charCodeAt(i) - 48;
     if (d < 0 || d > 9) return false;
     if (double) {
@@ -89,7 +113,7 @@ export function luhnValid(digits: string): boolean {
     sum += d;
     double = !double;
   }
-  return digits.length > 0 && sum % 10 === 0;
+  return to > from && sum % 10 === 0;
 }
 
 // A word written in ASCII or full-width letters, any case: people type 'ＰＩＮ' and 'Password'.
@@ -116,8 +140,9 @@ const KATAKANA_BEFORE = '(?<![\\u30A1-\\u30FA\\u30FC\\uFF66-\\uFF9F])';
 const KATAKANA_AFTER = '(?![\\u30A1-\\u30FA\\u30FC\\uFF66-\\uFF9F])';
 const SP = `[\\s${SPACES}]*`;
 // Between a label and what it introduces: は / が / を / も / is / was / : / = / → / 、 and an opening quote.
-const WORD_SEPS = `(?:${wide('is')}|${wide('was')})${LATIN_AFTER}`;
-const MARK_SEPS = '[:：=＝→、,，]|には|は|が|を|も|って';
+const WORD_SEPS = `(?:${wide('is')}|${wide('was')}|${wide('are')}|${wide('were')})${LATIN_AFTER}`;
+// 「わ」 is the common slip for the particle は (「暗証番号わ1234」).
+const MARK_SEPS = '[:：=＝→、,，]|には|は|が|を|も|って|わ';
 const OPEN_QUOTE = `(?:[「『"'“‘(（\\[【]${SP})?`;
 // Hedges people put between a label and the value: 「暗証番号は多分1234」, "my pin is probably 4821".
 const FILLER =
@@ -132,32 +157,57 @@ const SEP_TOKEN = `(?:${WORD_SEPS}|${MARK_SEPS}|${FILLER}|${I_CLAUSE})`;
 const LABEL_SEP_CORE = `(?:${SP}${SEP_TOKEN}){0,4}${SP}`;
 const LABEL_SEP = `${LABEL_SEP_CORE}${OPEN_QUOTE}`;
 
+// Labels as members type them, slips included (かーど番号, カード版号, crad numbr).
 const CARD_LABEL =
-  `(?:カード(?:の)?番号|カードナンバー|カード[nNＮｎ][oOＯｏ]\\.?|かーどばんごう|ｶｰﾄﾞ(?:番号|ﾅﾝﾊﾞｰ)|クレカ番号|${LATIN_BEFORE}${wide('card')}${SP}` +
-  `(?:${wide('number')}|${wide('num')}|${wide('no')}\\.?|#|番号)${LATIN_AFTER})`;
+  '(?:カード(?:の)?(?:番号|版号|蕃号|番后|番ごう|ばんごう|ばんご|ナンバー)|カード[nNＮｎ][oOＯｏ]\\.?|' +
+  'かーど(?:の)?(?:ばんごう|番号|ナンバー|なんばー)|ｶｰﾄﾞ(?:番号|ﾅﾝﾊﾞｰ)|クレカ番号|' +
+  `${LATIN_BEFORE}(?:${wide('card')}|${wide('crad')})${SP}` +
+  `(?:${['number', 'numbr', 'nubmer', 'numer', 'nmber', 'num'].map(wide).join('|')}|${wide('no')}\\.?|#|番号)${LATIN_AFTER})`;
 // Tested against the text just before a digit run: the run was offered as a card number.
 const CARD_LABEL_BEFORE = new RegExp(`${CARD_LABEL}${LABEL_SEP}$`, 'u');
 const CARD_LABEL_ANYWHERE = new RegExp(CARD_LABEL, 'u');
 
 const PIN_LABEL =
-  '(?:暗証番号|暗唱番号|暗証ナンバー|暗証|あんしょう(?:ばんごう|番号)?|暗しょう(?:番号)?|アンショウ(?:バンゴウ|番号)?|ｱﾝｼｮｳ(?:ﾊﾞﾝｺﾞｳ|番号)?|' +
-  `${KATAKANA_BEFORE}(?:ピン|ﾋﾟﾝ)(?:番号|コード|ナンバー)?${KATAKANA_AFTER}|` +
-  `${LATIN_BEFORE}${wide('pin')}(?:${SP}(?:${wide('number')}|${wide('code')}|${wide('no')}\\.?|#)|番号|コード)?${LATIN_AFTER})`;
+  // A stem (暗証, its slips and readings) with a word for number; the clear stems also alone.
+  '(?:(?:暗[証唱所照署称]|[案安][証唱]|あんしょ[うーｰ]?|あんしよう|暗しょう|アンショ[ウー]?|ｱﾝｼｮ[ｳｰ]?)' +
+  '(?:番号|番[后合]|蕃号|ばんごう|ばんご|バンゴウ|ﾊﾞﾝｺﾞｳ|ナンバー|[nNＮｎ][oOＯｏ]\\.?)|' +
+  '暗証|あんしょう|あんしょー|あんしよう|暗しょう|アンショ[ウー]|ｱﾝｼｮ[ｳｰ]|暗号(?![化資通文])|' +
+  `${KATAKANA_BEFORE}(?:ピン|ﾋﾟﾝ)(?:番号|番|コード|ナンバー)?${KATAKANA_AFTER}|` +
+  // 「ぴん」 only as a label: 「ぴん番号」「ぴんは」, not 「ぴんとこない」.
+  '(?<![ぁ-ゖ])ぴん(?:ばんごう|番号|番|こーど|コード|(?=[はがをもわ:：=＝、\\s]))|' +
+  `${LATIN_BEFORE}${wide('pin')}[nNｎＮ]?(?:${SP}(?:${wide('number')}|${wide('code')}|${wide('no')}\\.?|#)|番号|コード)?${LATIN_AFTER})`;
+// No PIN label, but what else is the 4-digit number typed at an ATM: 「ATMで押す番号は…」「カードの4桁は…」,
+// "the 4 digits I enter at the ATM are …". Not the last 4 digits of a card (「下4桁」).
+const FOUR = '(?:4|４|四)';
+const EN_ATM_VERBS = ['enter', 'type', 'punch in', 'put in', 'key in', 'use', 'press'].map(wide).join('|');
+const PIN_CONTEXT =
+  `(?:(?:ATM|ＡＴＭ|ｴｰﾃｨｰｴﾑ|エーティーエム|引き?出|おろ|下ろ|出金)[^。.!?！？\\n]{0,16}?(?:入れ|いれ|入力|押|おし|おす|打|うっ|うち|使っ|使う|つかっ|つかう)` +
+  `[^。.!?！？\\n${DIGIT_CHARS}]{0,8}?(?:番号|ばんごう|数字|すうじ|コード|暗号|桁|けた|ケタ|の)` +
+  `|${LATIN_BEFORE}(?:${wide('cash card')}|${wide('card')}|${wide('atm')}|${wide('bank card')})${SP}(?:${wide('code')}|${wide('pin')})${LATIN_AFTER}` +
+  `|(?<!下|末尾|最後の|残りの|下の)${FOUR}(?:桁|けた|ケタ)(?:の)?(?:数字|番号|コード|暗号)?` +
+  `|${LATIN_BEFORE}(?:4|${wide('four')})[${SPACES}\\-]?${wide('digit')}[sSｓＳ]?(?:${SP}(?:${wide('number')}|${wide('code')}|${wide('pin')}))?` +
+  `(?:${SP}(?:${wide('for')}|${wide('on')}|${wide('of')})${SP}(?:${wide('the')}|${wide('my')})${SP}(?:${wide('card')}|${wide('atm')}))?` +
+  `|${LATIN_BEFORE}(?:${wide('number')}|${wide('code')}|${wide('digits')})${SP}${wide('i')}${SP}(?:${EN_ATM_VERBS})${SP}` +
+  `(?:${wide('at')}|${wide('into')}|${wide('on')}|${wide('in')})${SP}${wide('the')}${SP}(?:${wide('atm')}|${wide('cash machine')}|${wide('machine')}))`;
 // A unit makes a number a count, an amount or a time, not a secret: 「4桁」「2000円」「2000 円」「1400頃」.
 // Units that also start ordinary words (日曜, 月末, 時々, 分から, 人気, 回数, 年末) count only right after it:
 // in 「1234 日曜日に」 the next word is just the next word. English units after a space ("8 chars").
 const UNIT_AFTER =
-  `(?!(?:月|日|時|分|秒|個|人|字|回)|${SP}(?:桁|けた|ケタ|円|年(?![末始内中])|件|歳|才|万|文字|頃|ごろ|号|` +
+  `(?!(?:月|日|時|分|秒|個|人|字|回)|${SP}(?:桁|けた|ケタ|円|年(?![末始内中])|件|歳|才|万|文字|頃|ごろ|号|番(?!号)|` +
   `${wide('digits')}|${wide('digit')}|${wide('characters')}|${wide('chars')}|${wide('letters')}|${wide('yen')}))`;
 // Not the start of a phone number, a date or a time: 0120-24-0365, 2024/11/26, 2024.11.26, 21:30.
-const NUMBER_GOES_ON = `(?![${NUMBER_JOINERS}:：][0-9\\uFF10-\\uFF19])`;
-const PIN_VALUE = `(?<![0-9\\uFF10-\\uFF19])${DIGIT}(?:[${SPACES}]?${DIGIT}){3,7}(?![${SPACES}]?${DIGIT})${NUMBER_GOES_ON}${UNIT_AFTER}`;
-const PIN_RE = new RegExp(`(${PIN_LABEL}${LABEL_SEP})(${PIN_VALUE})`, 'gu');
+const NUMBER_GOES_ON = `(?![${NUMBER_JOINERS}:：]${DIGIT})`;
+// The digits of a PIN, also spelt out one by one: 1と3と5と7, 4、8、1、5, 7・7・0・1, 6-0-4-8, "5 and 8 and 2 and 0".
+// Maximal (never the start of a longer number); maskPins keeps only values of 4–8 digits in all.
+const PIN_JOIN = `(?:[${SPACES}]?[、,，・･\\-‐－と][${SPACES}]?|[${SPACES}]|${SP}${wide('and')}${SP})`;
+const PIN_VALUE =
+  `(?<![${DIGIT_CHARS}])${DIGIT}{1,8}(?:${PIN_JOIN}${DIGIT}{1,8}){0,7}` +
+  `(?!${PIN_JOIN}?${DIGIT})${NUMBER_GOES_ON}${UNIT_AFTER}`;
+const PIN_RE = new RegExp(`(${PIN_LABEL}${LABEL_SEP}|${PIN_CONTEXT}${LABEL_SEP})(${PIN_VALUE})`, 'gu');
 
 const PASSWORD_LABEL =
-  '(?:パスワード|パスワ－ド|ぱすわーど|ﾊﾟｽﾜｰﾄﾞ|パスコード|ログインパス|' +
-  `${LATIN_BEFORE}(?:${wide('password')}|${wide('pass word')}|${wide('passwd')}|${wide('passcode')}|` +
-  `${wide('passphrase')}|${wide('pwd')}|${wide('pw')}|${wide('pass')})${LATIN_AFTER}|` +
+  '(?:パスワ[ー－一—―‐\\-]?[ドト]|ぱすわ[ーｰ]?[どと]|ﾊﾟｽﾜｰ?ﾄﾞ?|パス[コこ][ー－\\-]?[ドど]|ぱすこ[ーｰ]?ど|ログインパス|' +
+  `${LATIN_BEFORE}(?:${['password', 'pass word', 'passwd', 'passcode', 'passphrase', 'passwrod', 'pasword', 'passowrd', 'passward', 'paswd', 'pssword', 'passwrd', 'pwd', 'pw', 'pass'].map(wide).join('|')})${LATIN_AFTER}|` +
   // 「パス」「ぱす」 alone: not inside a longer word (パスポート, コンパス, パスタ, ぱすわーど).
   `${KATAKANA_BEFORE}(?<![ぁ-ゖ])(?:パス|ぱす)${KATAKANA_AFTER}(?![ぁ-ぉゃ-ょわぽたてけ]))`;
 const PW_CHARS = '!-~\\uFF01-\\uFF5E';
@@ -176,7 +226,10 @@ const NOT_A_PASSWORD = new Set(
     'web-id webid id pc sms mail email e-mail login log-in app ios android iphone is was ' +
     "isn't wasn't doesn't don't won't can't does did has have had will should must needs keeps works expires " +
     'maybe probably perhaps think guess believe use used typed entered hacked saved stored none ' +
-    'very policy rules manager'
+    'very policy rules manager first second last part starts start begins ends end followed then plus ' +
+    // Browsers, phones and services named right after the label: 「パスワードはSafariに保存」.
+    'web ver version url chrome safari edge firefox google yahoo gmail line icloud apple amazon paypay ' +
+    'wifi wi-fi atm pin qr otp sns cookie faceid touchid windows mac'
   ).split(' '),
 );
 
@@ -229,9 +282,10 @@ function asciiLower(s: string): string {
     .toLowerCase();
 }
 
-// A quoted value may contain spaces: password = "abc 123". Up to 64 characters (a passphrase of a few
-// words), one line, ASCII/full-width ASCII.
-const QUOTED_BODY = `[${PW_CHARS}${SPACES}]{1,64}`;
+// A quoted value may contain spaces and kana: password = "abc 123", 「さくら もち 77」. Up to 64
+// characters (a passphrase of a few words), one line.
+const JAPANESE_CHARS = '\\u3041-\\u3096\\u30A1-\\u30FA\\u30FC\\u3400-\\u9FFF\\uFF66-\\uFF9F';
+const QUOTED_BODY = `[${PW_CHARS}${SPACES}${JAPANESE_CHARS}]{1,64}`;
 const QUOTED_VALUE =
   `(?:"(${QUOTED_BODY}?)"|“(${QUOTED_BODY}?)”|'(${QUOTED_BODY}?)'|‘(${QUOTED_BODY}?)’|` +
   `「(${QUOTED_BODY}?)」|『(${QUOTED_BODY}?)』)`;
@@ -240,16 +294,40 @@ const QUOTED_PASSWORD_RE = new RegExp(`(${PASSWORD_LABEL})(${LABEL_SEP_CORE})${Q
 // inside a quoted password would count as one.
 const UNIT_WORD = /文字|桁|けた|(?<![A-Za-z])(?:characters?|chars?|digits?|letters?|times)(?![A-Za-z0-9])/iu;
 
+// Words that make a quoted phrase a sentence about the password, not the password: "too short",
+// "not working", "must be 8 characters".
+const PHRASE_WORDS = new Set(
+  (
+    "not too is was be must should can cannot can't isn't wasn't doesn't don't won't it's invalid wrong " +
+    'incorrect expired working format required needed accepted error failed characters letters digits chars numbers'
+  ).split(' '),
+);
+const HAS_JAPANESE = new RegExp(`[${JAPANESE_CHARS}]`, 'u');
+const HAS_KANJI = /[\u3400-\u9FFF]/u;
+const HAS_ASCII_ALNUM = /[0-9A-Za-z\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/u;
+// Kana that reads as a sentence rather than a passphrase: 「わすれた」「ちがいます」「わからない」.
+const KANA_SENTENCE_END = /(?:た|ない|ます|です|ません|ました|てる|ている)$/u;
+
 function isQuotedPassword(label: string, sep: string, body: string): boolean {
   const value = body.trim();
+  if (value.length === 0) return false;
+  const wordSep = /[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]|は|が|って|わ/u.test(sep);
+  const introduced = hasExplicitMark(sep) || wordSep;
+  if (HAS_JAPANESE.test(value)) {
+    // 「ねこ2019」「みかん の 木 42」: Japanese with letters or digits is a passphrase; kana alone only
+    // after は/:/=, without kanji (「忘れた」「確認中」 are sentences) and not ending like one.
+    if (UNIT_WORD.test(value) || /半角|全角|英数|記号/u.test(value)) return false;
+    if (HAS_ASCII_ALNUM.test(value)) return true;
+    const kana = value.replace(/[ \u00A0\u3000]/gu, '');
+    return introduced && !HAS_KANJI.test(kana) && kana.length >= 3 && !KANA_SENTENCE_END.test(kana);
+  }
   if (!/[ \u00A0\u3000]/u.test(value)) return isPasswordValue(label, sep, value);
   // Several words inside quotes: only after is/was/:/=, and not a sentence about the rules.
-  const wordSep = /[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]|は|が|って/u.test(sep);
-  if (!hasExplicitMark(sep) && !wordSep) return false;
+  if (!introduced) return false;
   const words = value.split(/[ \u00A0\u3000]+/u);
-  if (words.length > 4 || UNIT_WORD.test(value)) return false;
-  if (NOT_A_PASSWORD.has(asciiLower(words[0] ?? ''))) return false;
-  return !words.every((w) => LATIN_LETTERS_ONLY.test(w)) || hasExplicitMark(sep);
+  if (words.length > 6 || UNIT_WORD.test(value)) return false;
+  if (words.some((w) => PHRASE_WORDS.has(asciiLower(w)))) return false;
+  return true;
 }
 
 function maskQuotedPasswords(text: string, found: Set<SecretKind>): string {
@@ -264,6 +342,23 @@ function maskQuotedPasswords(text: string, found: Set<SecretKind>): string {
 }
 
 const IN_WEB_ADDRESS = new RegExp(`${WEB_ADDRESS}$`, 'u');
+
+// Kana in front of digits is one value: 「パスワードはさくら123」「ﾊﾟｽﾜｰﾄﾞ ｷﾀｷﾂﾈ123」.
+const KANA_PASSWORD_RE = new RegExp(
+  `(${PASSWORD_LABEL})(${LABEL_SEP})([ぁ-ゖァ-ヺーｦ-ﾟ]{1,12}[${PW_CHARS}]*[0-9０-９]{2}[${PW_CHARS}]*)(?![${PW_CHARS}])${UNIT_AFTER}`,
+  'gu',
+);
+
+function maskKanaPasswords(text: string, found: Set<SecretKind>): string {
+  return text.replace(KANA_PASSWORD_RE, (whole, label: string, sep: string, value: string) => {
+    if (WEAK_LABEL.test(label)) return whole;
+    // The kana must be part of the value, not the particle after the label (「パスワードは21:30に」).
+    const [, kana = '', rest = ''] = /^([ぁ-ゖァ-ヺーｦ-ﾟ]+)(.*)$/u.exec(value) ?? [];
+    if (/^(?:は|が|を|も|わ|って|には|に|で|の)$/u.test(kana) || NOT_A_VALUE_SHAPE.test(rest)) return whole;
+    found.add('password');
+    return label + sep + PASSWORD_MASK;
+  });
+}
 
 function maskPasswords(text: string, found: Set<SecretKind>): string {
   return text.replace(
@@ -301,7 +396,14 @@ const REVERSE_RE = new RegExp(
   'gu',
 );
 // Cheap pre-check: no PIN or password label, no PIN or password to look for.
-const ANY_LABEL = new RegExp(`${PASSWORD_LABEL}|${PIN_LABEL}`, 'u');
+const ANY_LABEL = new RegExp(`${PASSWORD_LABEL}|${PIN_LABEL}|${PIN_CONTEXT}`, 'u');
+// Where the rest of a label's sentence stops: the next label of any kind (an ID names something else).
+const ANY_SECRET_LABEL = new RegExp(
+  `${PASSWORD_LABEL}|${PIN_LABEL}|${CARD_LABEL}|(?:Web-?|ウェブ)?(?:ID|ＩＤ)(?![A-Za-z])|` +
+    '(?:会員|受付|問い?合わ?せ|電話|整理券|郵便|申込)番号',
+  'iu',
+);
+const UNIT_AFTER_RE = new RegExp(`^${UNIT_AFTER.replace(/^\(\?!/u, '(?:').replace(/\)$/u, ')')}`, 'u');
 const PIN_ONLY = new RegExp(`^${DIGIT}{4,8}$`, 'u');
 
 // Cheap pre-check for maskReversed: "is/as/was my password", 「がパスワード」 somewhere in the text.
@@ -329,9 +431,11 @@ function maskReversed(text: string, found: Set<SecretKind>): string {
 }
 
 function maskPins(text: string, found: Set<SecretKind>): string {
-  return text.replace(PIN_RE, (_whole, prefix: string, value: string) => {
+  return text.replace(PIN_RE, (whole, prefix: string, value: string) => {
+    const digits = value.match(ANY_DIGIT)?.length ?? 0;
+    if (digits < 4 || digits > 8) return whole;
     found.add('pin');
-    return prefix + value.replace(/[0-9\uFF10-\uFF19]/gu, MASK_CHAR);
+    return prefix + value.replace(ANY_DIGIT, MASK_CHAR);
   });
 }
 
@@ -375,20 +479,27 @@ function isPhoneToken(groups: Group[]): boolean {
   );
 }
 
-function cardShaped(groups: Group[], total: number): boolean {
-  const lens = groups.map((g) => g.digits.length);
-  if (lens.length === 3 && lens[0] === 4 && lens[1] === 6 && (lens[2] === 4 || lens[2] === 5)) return true;
-  if (lens.length < 3 || total < 12) return false;
-  const last = lens[lens.length - 1] ?? 0;
-  return lens.slice(0, -1).every((n) => n === 4) && last >= 1 && last <= 4;
+// Groups from..to (inclusive) laid out like a card: 4-4-4[-4…] (last group 1–4), 4-6-4 or 4-6-5.
+// Index-based: this runs for every window of every digit run, so it allocates nothing.
+function cardShaped(groups: Group[], from: number, to: number, total: number): boolean {
+  const count = to - from + 1;
+  const first = groups[from]?.digits.length ?? 0;
+  const last = groups[to]?.digits.length ?? 0;
+  if (count === 3 && first === 4 && groups[from + 1]?.digits.length === 6 && (last === 4 || last === 5))
+    return true;
+  if (count < 3 || total < 12) return false;
+  for (let k = from; k < to; k++) if (groups[k]?.digits.length !== 4) return false;
+  return last >= 1 && last <= 4;
 }
 
-function windowIsCard(groups: Group[], total: number, digits: string): boolean {
+/** Groups from..to, whose digits are all[start..end), make a card number. */
+function windowIsCard(groups: Group[], from: number, to: number, all: string, start: number, end: number) {
+  const total = end - start;
   if (total < 12 || total > 19) return false;
-  if (groups.length > 2 && cardShaped(groups, total)) return true;
+  if (to - from > 1 && cardShaped(groups, from, to, total)) return true;
   if (total < 13) return false;
-  if (luhnValid(digits)) return true;
-  return groups.length === 1 && total >= 14;
+  if (luhnValid(all, start, end)) return true;
+  return from === to && total >= 14;
 }
 
 /** Which groups of one run are (part of) a card number. */
@@ -402,6 +513,8 @@ function cardGroups(groups: Group[], labelled: boolean): boolean[] {
       total += groups[j]?.digits.length ?? 0;
       j++;
     }
+    // More digits than a card has: the card is somewhere in them, so all of them go.
+    if (j < groups.length && total >= 10) j = groups.length;
     if (total >= 10) for (let k = 0; k < j; k++) marked[k] = true;
   }
   // Phone tokens split the run into segments that are searched separately.
@@ -412,6 +525,15 @@ function cardGroups(groups: Group[], labelled: boolean): boolean[] {
     if (isPhoneToken(groups.slice(i, j))) for (let k = i; k < j; k++) blocked[k] = true;
     i = j;
   }
+  // Every window is a slice of one digit string: no string is built per window.
+  const all = groups.map((g) => g.digits).join('');
+  const offsets: number[] = [];
+  let offset = 0;
+  for (const g of groups) {
+    offsets.push(offset);
+    offset += g.digits.length;
+  }
+  offsets.push(offset);
   for (let i = 0; i < groups.length; i++) {
     if (blocked[i]) continue;
     const first = groups[i]?.digits.length ?? 0;
@@ -419,12 +541,12 @@ function cardGroups(groups: Group[], labelled: boolean): boolean[] {
       marked[i] = true; // nothing legitimate is that long; a card could hide anywhere in it
       continue;
     }
-    let digits = '';
+    const start = offsets[i] ?? 0;
     for (let j = i; j < groups.length && !blocked[j]; j++) {
-      digits += groups[j]?.digits ?? '';
-      if (digits.length > 19) break;
-      if (digits.length < 12) continue;
-      if (windowIsCard(groups.slice(i, j + 1), digits.length, digits)) {
+      const end = offsets[j + 1] ?? 0;
+      if (end - start > 19) break;
+      if (end - start < 12) continue;
+      if (windowIsCard(groups, i, j, all, start, end)) {
         for (let k = i; k <= j; k++) marked[k] = true;
       }
     }
@@ -500,15 +622,15 @@ function maskCardRuns(
 const PIN_HINT = new RegExp(PIN_LABEL, 'u');
 // Not the bare English "pass" (a boarding pass, a bus pass): too common to sweep a message for.
 const PASSWORD_HINT =
-  /パスワ|ぱすわ|ﾊﾟｽﾜ|パスコード|passw[ao]?rd|passwd|passcode|passphrase|(?<![A-Za-z])pwd?(?![A-Za-z])|(?<![\u30A1-\u30FA\u30FC])パス(?![\u30A1-\u30FA\u30FC])|(?<![ぁ-ゖ])ぱす(?![ぁ-ゖ])/iu;
+  /パスワ|ぱすわ|ﾊﾟｽﾜ|パス[コこ]|ぱすこ|pass?w(?:or|ro|ar|r)?d|passowrd|pssword|passcode|passphrase|(?<![A-Za-z])pwd?(?![A-Za-z])|(?<![\u30A1-\u30FA\u30FC])パス(?![\u30A1-\u30FA\u30FC])|(?<![ぁ-ゖ])ぱす(?![ぁ-ゖ])/iu;
 const LOOSE_PIN = new RegExp(
-  `(?<![0-9\\uFF10-\\uFF19A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A¥￥$＄#＃*])` +
+  `(?<![${DIGIT_CHARS}A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A¥￥$＄#＃*])` +
     // Not part of a longer number or code, nor the kept last 4 of a masked card ("**** 6467").
-    `(?<![0-9\\uFF10-\\uFF19*][${SPACES}${NUMBER_JOINERS}:：])(?<![A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A][${HYPHENS}:：])` +
+    `(?<![${DIGIT_CHARS}*][${SPACES}${NUMBER_JOINERS}:：])(?<![A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A][${HYPHENS}:：])` +
     // Not an error number: 「エラーコード 4031」, "error code: 2101" (but 「暗証コード1234」 is a PIN).
     `(?<!(?:エラー|ｴﾗｰ|${wide('error')})(?:${SP}(?:コード|ｺｰﾄﾞ|${wide('code')}|番号))?${SP}[:：]?${SP})` +
     `${DIGIT}{4}` +
-    `(?![0-9\\uFF10-\\uFF19A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A%％*])(?![${SPACES}]${DIGIT})${NUMBER_GOES_ON}${UNIT_AFTER}`,
+    `(?![${DIGIT_CHARS}A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A%％*])(?![${SPACES}]${DIGIT})${NUMBER_GOES_ON}${UNIT_AFTER}`,
   'gu',
 );
 const LOOSE_TOKEN = /(?<![!-~\uFF01-\uFF5E])[!-~\uFF01-\uFF5E]{4,}(?![!-~\uFF01-\uFF5E])/gu;
@@ -520,33 +642,185 @@ const NOT_SWEPT = new RegExp(
   'iu',
 );
 // An error or model code is named as one: 「エラーコードE1023」, "error ERR-502", 「型番 AB-12」.
-const CODE_BEFORE = /(?:コード|ｺｰﾄﾞ|エラー|ｴﾗｰ|code|error|型番|品番|機種)[\s:：（(]*$/iu;
-// … or shown by the screen: 「E0504」と出て, "E-2001 エラーになります".
-const CODE_AFTER = /^[\s」』"')）]*(?:エラー|ｴﾗｰ|error|と(?:出|表示))/iu;
+const CODE_BEFORE =
+  /(?:コード|ｺｰﾄﾞ|エラー|ｴﾗｰ|code|error|型番|品番|機種|端末|model)(?:は|が|[\s:：（(「『"'])*$/iu;
+// … or shown by the screen: 「E0504」と出て, 「E4012」が出た, "E-2001 エラーになります".
+const CODE_AFTER = /^[\s」』"')）]*(?:エラー|ｴﾗｰ|error|警告|(?:と|が|って)(?:出|表示|でる|でた))/iu;
+// What screens and phones are called: upper-case letters with digits (E4012, ER-5510, W2031, SH-53C).
+const CODE_SHAPE = /^(?:[A-Z]{1,3}[-_]?\d{2,6}|[A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)$/u;
+// The member's ID or user name is not their password: 「IDはtanaka88で…」, "my web id is sato77".
+const ID_BEFORE =
+  /(?:ID|ＩＤ|ユーザー?名|ユーザー?ＩＤ|user ?name|login)(?:は|が|って|わ|[\s:：=＝]|\s+is)*[「『"']?$/iu;
+// A model's name goes on after its brand: "AQUOS wish3", "Galaxy A54".
+const BRAND_BEFORE =
+  /(?:iphone|ipad|galaxy|pixel|xperia|aquos|arrows|oppo|redmi|xiaomi|huawei|zenfone|android|windows|ios|macos)[\s\u3000]+$/iu;
+// Numbers that are years or references, not PINs: "since 2025", 「整理券番号 0789」「コード 1201」.
+const YEAR_BEFORE = /(?:since|in|from|until|till|by|before|after|year|back in)\s*$/iu;
+const REFERENCE_BEFORE =
+  /(?:(?<!暗証|暗唱)(?:コード|ｺｰﾄﾞ|code)|(?:問い?合わ?せ|受付|整理券|会員|申込|予約|お客様|ticket|reference|order)(?:番号|No\.?|number)?)[\s:：#]*$/iu;
 
 function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
   let out = text;
-  if (PIN_HINT.test(out)) {
-    out = out.replace(LOOSE_PIN, (pin) => {
-      found.add('pin');
-      return MASK_CHAR.repeat(pin.length);
-    });
-  }
+  // Passwords first: a PIN next to a masked token is then seen standalone, in one pass.
   if (PASSWORD_HINT.test(out)) {
     out = out.replace(LOOSE_TOKEN, (token: string, offset: number, all: string) => {
       if (NOT_SWEPT.test(token)) return token;
       if (CODE_BEFORE.test(all.slice(Math.max(0, offset - 12), offset))) return token;
       if (CODE_AFTER.test(all.slice(offset + token.length, offset + token.length + 12))) return token;
+      const before = all.slice(Math.max(0, offset - 16), offset);
+      if (ID_BEFORE.test(before) || BRAND_BEFORE.test(before)) return token;
       // Keep what frames the value: quotes and brackets around it, "ID:" before it, a full stop after.
       const m = /^([("'「『[（【]*(?:[A-Za-z]{1,8}[:=：＝])?)(.*?)([.,!?;:)"'」』\]）】。]*)$/u.exec(token);
       const [, head = '', value = '', tail = ''] = m ?? [];
       if (value.length < 4 || value.includes(MASK_CHAR)) return token;
       if (!HAS_LETTER.test(value) || !HAS_DIGIT.test(value) || NOT_SWEPT.test(value)) return token;
+      if (CODE_SHAPE.test(value)) return token;
       found.add('password');
       return head + PASSWORD_MASK + tail;
     });
   }
+  if (PIN_HINT.test(out)) {
+    out = out.replace(LOOSE_PIN, (pin: string, offset: number, all: string) => {
+      const before = all.slice(Math.max(0, offset - 16), offset);
+      if (/^(?:19|20)\d\d$/u.test(asciiDigits(pin)) && YEAR_BEFORE.test(before)) return pin;
+      if (REFERENCE_BEFORE.test(before)) return pin;
+      found.add('pin');
+      return MASK_CHAR.repeat(pin.length);
+    });
+  }
   return out;
+}
+
+// ---- values split across phrases after their label ----
+// 「カード番号は4539 1488、続きが0343 6467」, "card number is 4539 1488 and then 0343 6467", 「パスワードは
+// 前半がsakuraで後半が0315」, "password starts with maple and ends with 4411". Each looks at the rest of
+// the label's sentence (at most SPLIT_WINDOW characters, up to the next secret label).
+const SPLIT_WINDOW = 60;
+// A closing quote ends it too: a label inside a quoted link name (「…パスワードをお忘れの方はコチラ」).
+const SENTENCE_END = /[。！？!?\n」』]/u;
+const CARD_LABEL_ALL = new RegExp(CARD_LABEL, 'gu');
+const PASSWORD_LABEL_ALL = new RegExp(PASSWORD_LABEL, 'gu');
+const WINDOW_RUN = new RegExp(`${DIGIT}+(?:${LABELLED_SEP}${DIGIT}+)*`, 'gu');
+const COUNT_AFTER = /^[\s\u3000]*(?:桁|けた|ケタ|円|年|月|日|回|時|分|秒|歳|件|枚|人|番(?!号)|%|％|万)/u;
+
+/** The rest of the sentence after a label: up to the sentence end or the next label of any kind. */
+function windowAfter(text: string, from: number): string {
+  let w = text.slice(from, from + SPLIT_WINDOW);
+  const end = SENTENCE_END.exec(w);
+  if (end) w = w.slice(0, end.index);
+  const next = ANY_SECRET_LABEL.exec(w);
+  return next && next.index > 0 ? w.slice(0, next.index) : w;
+}
+
+function maskSplitCards(text: string, found: Set<SecretKind>): string {
+  if (!CARD_LABEL_ANYWHERE.test(text)) return text;
+  const units = text.split('');
+  let changed = false;
+  for (const label of text.matchAll(CARD_LABEL_ALL)) {
+    const from = (label.index ?? 0) + label[0].length;
+    const runs: Array<{ at: number; text: string }> = [];
+    let total = 0;
+    for (const run of windowAfter(text, from).matchAll(WINDOW_RUN)) {
+      const at = from + (run.index ?? 0);
+      const n = run[0].match(ANY_DIGIT)?.length ?? 0;
+      if (n < 3 || COUNT_AFTER.test(text.slice(at + run[0].length, at + run[0].length + 3))) continue;
+      if (isPhoneToken(splitGroups(run[0], HYPHEN_SPLIT))) continue; // 090-1234-5678 is a phone number
+      total += n;
+      runs.push({ at, text: run[0] });
+      if (total > 19) break;
+    }
+    // Parts of a card are 12+ digits together; one run of 8–9 is a part named alone (「最初の8桁は…」);
+    // longer single runs are the labelled card pass's. More than a card's digits: all of them go.
+    if (runs.length === 1 ? total < 8 || total > 9 : total < 12) continue;
+    let keep = total >= 13 && total <= 19 ? 4 : 0;
+    for (let r = runs.length - 1; r >= 0; r--) {
+      const run = runs[r]!;
+      for (let i = run.text.length - 1; i >= 0; i--) {
+        if (!ONE_DIGIT.test(run.text[i] ?? '')) continue;
+        if (keep > 0) keep--;
+        else units[run.at + i] = MASK_CHAR;
+      }
+    }
+    changed = true;
+  }
+  if (!changed) return text;
+  found.add('card_number');
+  return units.join('');
+}
+
+// 「前半がsakuraで後半が0315」: in Japanese every latin word or number after the label is a part
+// (brand and common words aside); in English the words after "starts with", "then", "plus" ….
+// Strong markers name a part of the password; after a weak one only a value with a digit, or one
+// next to an already masked part, is taken.
+const SPLIT_MARKER_EN = new RegExp(
+  `(?:${['starts with', 'start with', 'begins with', 'ends with', 'end with', 'followed by', 'part'].map(wide).join('|')})${LATIN_AFTER}${SP}[「『"'“‘]?$`,
+  'u',
+);
+const WEAK_MARKER_EN = new RegExp(
+  `(?:${['then', 'plus', 'and then', 'after that', 'and'].map(wide).join('|')})${LATIN_AFTER}${SP}[「『"'“‘]?$`,
+  'u',
+);
+const SPLIT_MARKER_JA =
+  /前半|後半|最初|最後|次|続き|あと|後に|後ろ|頭|お尻|末尾|つなげ|繋げ|組み合わせ|プラス|足し|付け|つけ/u;
+const WINDOW_TOKEN = new RegExp(`[${PW_CHARS}]+`, 'gu');
+
+// After the label, what introduces its value: 「パスワードは…」「パスワードの前半は…」, "password: …", not
+// 「パスワードを忘れました」.
+const INTRODUCES = new RegExp(
+  `^${SP}(?:${MARK_SEPS.replace('|を', '')}|の|${WORD_SEPS}|${wide('starts')}|${wide('begins')})`,
+  'u',
+);
+
+function maskSplitPasswords(text: string, found: Set<SecretKind>): string {
+  if (!PASSWORD_HINT.test(text)) return text;
+  let out = '';
+  let last = 0;
+  for (const label of text.matchAll(PASSWORD_LABEL_ALL)) {
+    const start = (label.index ?? 0) + label[0].length;
+    if (WEAK_LABEL.test(label[0]) || start < last) continue;
+    const window = windowAfter(text, start);
+    if (!INTRODUCES.test(window)) continue;
+    const japanese = HAS_JAPANESE.test(window);
+    const tokens = [...window.matchAll(WINDOW_TOKEN)].map((m) => ({ at: start + (m.index ?? 0), raw: m[0] }));
+    const parts: Array<{ at: number; raw: string; core: string }> = [];
+    let lettered = window.includes(PASSWORD_MASK);
+    for (const t of tokens) {
+      // The value without what frames it: 「：Web」 is ':' + 'Web', "(abc)." is 'abc'.
+      const core = t.raw.replace(
+        /^[^0-9A-Za-z\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]+|[.,!?;:)"'」』\]）】]+$/gu,
+        '',
+      );
+      const lower = asciiLower(core);
+      if (core.length < 3 || core.includes(MASK_CHAR)) continue;
+      if (NOT_A_PASSWORD.has(lower) || PHRASE_WORDS.has(lower)) continue;
+      if (NOT_SWEPT.test(core) || CODE_SHAPE.test(core) || NOT_A_VALUE_SHAPE.test(core)) continue;
+      const at = t.at + t.raw.indexOf(core);
+      const before = text.slice(Math.max(0, at - 16), at);
+      const after = text.slice(at + core.length, at + core.length + 12);
+      if (CODE_BEFORE.test(before) || CODE_AFTER.test(after) || ID_BEFORE.test(before)) continue;
+      if (UNIT_AFTER_RE.test(after) || COUNT_AFTER.test(after)) continue;
+      if (japanese) {
+        if (LATIN_LETTERS_ONLY.test(core) && (JAPANESE_WORD_NEXT.test(after) || /[A-Z]/u.test(core[0]!)))
+          continue;
+      } else if (!SPLIT_MARKER_EN.test(before)) {
+        if (!WEAK_MARKER_EN.test(before) || !(HAS_DIGIT.test(core) || lettered)) continue;
+      }
+      if (HAS_LETTER.test(core)) lettered = true;
+      parts.push({ at, raw: t.raw, core });
+    }
+    // In Japanese a number alone is a time or an amount, unless a word of the same password or a
+    // word for its parts (前半, 最後に …) is there too; in English the markers said so already.
+    const kept = parts.filter(
+      (p) => !japanese || HAS_LETTER.test(p.core) || lettered || SPLIT_MARKER_JA.test(window),
+    );
+    for (const p of kept) {
+      if (p.at < last) continue;
+      out += text.slice(last, p.at) + PASSWORD_MASK;
+      last = p.at + p.core.length;
+      found.add('password');
+    }
+  }
+  return last === 0 ? text : out + text.slice(last);
 }
 
 // ---- a label in one message, the value in the next ----
@@ -584,7 +858,7 @@ export function maskBareSecret(text: string, pending: PendingSecret): MaskResult
     const m = BARE_PIN_RE.exec(text);
     if (!m) return { text, found: [] };
     const [, open = '', value = '', close = ''] = m;
-    return { text: open + value.replace(/[0-9\uFF10-\uFF19]/gu, MASK_CHAR) + close, found: ['pin'] };
+    return { text: open + value.replace(ANY_DIGIT, MASK_CHAR) + close, found: ['pin'] };
   }
   const m = BARE_PASSWORD_RE.exec(text);
   if (!m) return { text, found: [] };
@@ -605,9 +879,11 @@ export function maskBareSecret(text: string, pending: PendingSecret): MaskResult
  * comes back unchanged). Passwords first (a value may contain digits), then cards, then PINs (so a
  * card number after "暗証番号は" keeps its card shape).
  */
+const MAYBE_SECRET = new RegExp(`[!-~\\uFF01-\\uFF5E${KANJI_DIGITS}零]`, 'u');
+
 export function maskSecrets(text: string): MaskResult {
-  if (!/[!-~\uFF01-\uFF5E]/u.test(text)) {
-    return { text, found: [] }; // no digit, letter or symbol: nothing that could be masked
+  if (!MAYBE_SECRET.test(text) && !(/[「『"“'‘]/u.test(text) && ANY_LABEL.test(text))) {
+    return { text, found: [] }; // no digit, letter, symbol or quoted passphrase: nothing to mask
   }
   const found = new Set<SecretKind>();
   let out = text;
@@ -615,8 +891,11 @@ export function maskSecrets(text: string): MaskResult {
   if (labelled) {
     out = maskQuotedPasswords(out, found);
     out = maskPasswords(out, found);
+    out = maskKanaPasswords(out, found);
     out = maskReversed(out, found);
   }
+  if (labelled) out = maskSplitPasswords(out, found);
+  out = maskSplitCards(out, found);
   out = maskCards(out, found);
   if (labelled) out = maskPins(out, found);
   out = sweepLabelledMessage(out, found);

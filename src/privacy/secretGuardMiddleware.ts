@@ -9,6 +9,7 @@ import {
   type SecretKind,
   secretLabelAtEnd,
 } from './secretGuard.js';
+import { ShortLivedMap, type ShortLivedOptions } from './shortLivedMap.js';
 
 /** turnState key: the SecretKind[] found in this turn's incoming activity (empty when none). */
 export const SECRETS_FOUND_KEY = Symbol('secretGuard.found');
@@ -38,61 +39,14 @@ function maskOutgoing(activity: Partial<Activity>): void {
   if (activity.value !== undefined) activity.value = maskDeepWithFindings(activity.value).value;
 }
 
-export interface PendingLabelOptions {
-  /** How long a label at the end of one message applies to the next one. Default 2 minutes. */
-  ttlMs?: number;
-  /** Most conversations remembered at once; the oldest are dropped first. Default 10,000. */
-  maxEntries?: number;
-  now?: () => number;
-}
+export type PendingLabelOptions = ShortLivedOptions;
 
 /**
  * Conversations whose last message ended with a PIN or password label ("暗証番号は", "password:"):
  * the value may come alone in the next message. In memory, bounded and short-lived; each entry is
  * used by the next message of that conversation at most once.
  */
-export class PendingLabels {
-  private readonly entries = new Map<string, { kind: PendingSecret; expires: number }>();
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
-  private readonly now: () => number;
-
-  constructor(options: PendingLabelOptions = {}) {
-    this.ttlMs = options.ttlMs ?? 2 * 60_000;
-    this.maxEntries = Math.max(1, options.maxEntries ?? 10_000);
-    this.now = options.now ?? Date.now;
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  set(conversationId: string, kind: PendingSecret): void {
-    this.entries.delete(conversationId); // re-insert: Map order is the eviction order
-    if (this.entries.size >= this.maxEntries) this.evict();
-    this.entries.set(conversationId, { kind, expires: this.now() + this.ttlMs });
-  }
-
-  /** The pending kind for this conversation, if any and not expired; forgets it either way. */
-  take(conversationId: string): PendingSecret | undefined {
-    const entry = this.entries.get(conversationId);
-    if (!entry) return undefined;
-    this.entries.delete(conversationId);
-    return entry.expires > this.now() ? entry.kind : undefined;
-  }
-
-  private evict(): void {
-    const now = this.now();
-    for (const [id, entry] of this.entries) {
-      if (entry.expires <= now) this.entries.delete(id);
-    }
-    while (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
-  }
-}
+export class PendingLabels extends ShortLivedMap<PendingSecret> {}
 
 /**
  * Masks secrets in every incoming activity before the rest of the pipeline (recogniser, dialogs,

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { bearerToken } from '../httpRequest.js';
+import { staffTextRefusal } from '../privacy/staffTextCheck.js';
 import { TOPIC_IDS } from '../topics.js';
 import type { DeliverReply } from './delivery.js';
 import {
@@ -75,6 +76,12 @@ const statusBody = z.object({ status: z.enum(INQUIRY_STATUSES) }).strict();
 const noteBody = z.object({ text: text(4000), author: text(100) }).strict();
 const replyBody = z.object({ text: text(2000), author: text(100) }).strict();
 const idParam = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+
+/** Staff never ask a member for, nor write, a card number, PIN or password: 422 with the reason. */
+function refuseSecrets(text: string): void {
+  const refusal = staffTextRefusal(text);
+  if (refusal) throw new HttpError(422, { code: refusal.code, message: refusal.message, kind: refusal.kind });
+}
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> {
   const parsed = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
@@ -259,6 +266,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     route(async (req) => {
       const id = inquiryId(req);
       const body = parse(noteBody, req.body, 'body');
+      refuseSecrets(body.text);
       const updated = await deps.inquiries.addNote(id, body);
       audit('note', id);
       return { status: 201, body: { inquiry: detail(updated, now()) } };
@@ -270,6 +278,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     route(async (req) => {
       const id = inquiryId(req);
       const body = parse(replyBody, req.body, 'body');
+      refuseSecrets(body.text);
       // Stored (masked, pending) before sending: a crash mid-send leaves it for the next visit.
       const { inquiry, reply } = await deps.inquiries.addReply(id, body);
       let delivery: 'delivered' | 'pending' = 'pending';

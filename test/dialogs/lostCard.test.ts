@@ -104,7 +104,8 @@ describe('secrets typed mid-flow', () => {
     for (const secret of ['4539 1488 0343 6467', '4539148803436467', '1488 0343', 'Hunter2xyz']) {
       expect(all).not.toContain(secret);
     }
-    // The masked form is what the inquiry keeps.
-    expect(all).toContain('****');
+    // The excerpt keeps what the bot understood of the message (a free-text answer), not its words.
+    expect(all).toContain('（自由入力の回答）');
+    expect(all).not.toContain('カード番号は');
   });
 });

@@ -8,7 +8,8 @@ import { memoryLogger, startApp } from './helpers.js';
 // Line (Web Chat) types card numbers in several spellings, PINs and passwords — also inside the
 // description of an inquiry left for staff. Afterwards no secret may be anywhere: not in any file
 // under DATA_DIR (state, inquiries, unanswered log), not in the logs captured at trace level, not in
-// a reply the bot sent, not in the Direct Line transcript, not in what the staff API shows.
+// a reply the bot sent, not in the Direct Line transcript, not in what the staff API shows. (The
+// PostgreSQL backend joins this audit once the persistence seam has one.)
 
 const tempDir = useTempDirs();
 
@@ -69,6 +70,63 @@ function leaks(text: string): string[] {
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+// The kinds a holdout round found leaking, typed as members type them. Each probe is what must not
+// be found afterwards: digits standalone (after folding kanji numerals, widths and the joiners
+// members put between digits), words and passphrases anywhere.
+const NEW_KIND_SCRIPT = [
+  'カード番号は四一一一 一一一一 一一一一 一一一一',
+  'かーど番号 5500-0000-0000-0004 が通らない',
+  '暗所番号は0739です',
+  '暗証番号は〇二五三',
+  '暗証番号は0と4と8と2',
+  'ATMで押す番号は0916です',
+  'パスワードは「すずめ の おやど 8」',
+  'my password is "amber falcon tundra"',
+  'パスワードはひばり77です',
+  'カード番号は3530 1113、続きが3330 0000です',
+  'カード番号（5105 1051 0510 5100）でログインできない',
+  'パスワードは前半がkestrelで後半が0552',
+  'password starts with glacier and ends with 0634',
+  'passwrod: Qx7vplum',
+  '最初から',
+  '担当者と話したい',
+  'ログインできません。かーど番号 5500-0000-0000-0004、暗所番号は0739、パスワード「すずめ の おやど 8」',
+  'はい',
+];
+const NEW_DIGITS = [
+  '4111111111111111',
+  '5500000000000004',
+  '0739',
+  '0253',
+  '0482',
+  '0916',
+  '35301113',
+  '33300000',
+  '5105105105105100',
+  '0552',
+  '0634',
+];
+const NEW_WORDS = ['すずめのおやど8', 'amberfalcontundra', 'ひばり77', 'kestrel', 'glacier', 'qx7vplum'];
+// A passphrase no guard can know is one: it may reach staff only in the description the member
+// confirmed, and never conversation state or the unanswered log.
+const UNLABELLED = 'あいことばはふくろうのもり';
+const UNLABELLED_PROBE = 'ふくろうのもり';
+
+const KANJI = '〇一二三四五六七八九';
+/** canonical() plus kanji numerals and the joiners members put between single digits (と、・). */
+function folded(text: string): string {
+  return canonical(text.replace(/[〇一二三四五六七八九]/gu, (c) => String(KANJI.indexOf(c)))).replace(
+    /(?<=\d)[と、,・]+(?=\d)/gu,
+    '',
+  );
+}
+
+function newKindLeaks(text: string): string[] {
+  const t = folded(text);
+  const found = NEW_DIGITS.filter((d) => new RegExp(`(?<!\\d)${d}(?!\\d)`, 'u').test(t));
+  return [...found, ...NEW_WORDS.filter((w) => t.includes(w.toLowerCase()))];
 }
 
 describe('secrets audit', () => {
@@ -135,5 +193,67 @@ describe('secrets audit', () => {
     // The logs were really captured at trace level (the audit is not vacuous).
     expect(logs.lines().length).toBeGreaterThan(20);
     expect(logs.text()).toContain('"msg":"turn"');
+  });
+
+  it('the new kinds (kanji, misspelt labels, ATM context, joined digits, kana passphrases, split values) leave no trace', async () => {
+    for (const line of NEW_KIND_SCRIPT) {
+      if (/担当者と話したい|^はい$|^最初から$/.test(line)) continue;
+      expect(newKindLeaks(line), line).not.toEqual([]);
+    }
+    const logs = memoryLogger('trace');
+    const dataDir = await tempDir();
+    const app = await startApp(dataDir, {}, { logger: logs.logger });
+    for (const text of NEW_KIND_SCRIPT) {
+      const res = await app.say('audit-new-kinds', text);
+      expect(res.status, text).toBeLessThan(300);
+    }
+    const dl = await app.directLine('ja-JP');
+    for (const text of [...NEW_KIND_SCRIPT.slice(0, 14), UNLABELLED, 'カードをなくした', UNLABELLED]) {
+      expect((await dl.send(text)).status, text).toBe(200);
+    }
+    await app.app.flush();
+
+    const replies = app.connector.calls.map((c) => JSON.stringify(c.body));
+    const dlTranscript = await (
+      await fetch(`${app.base}/v3/directline/conversations/${dl.conversationId}/activities`, {
+        headers: { authorization: `Bearer ${dl.token}` },
+      })
+    ).text();
+    const list = (await (await app.staff('/api/staff/inquiries')).json()) as {
+      inquiries: Array<{ id: string }>;
+    };
+    expect(list.inquiries).toHaveLength(1);
+    const id = list.inquiries[0]!.id;
+    // A staff reply that carries one of them is refused, so it reaches neither the member nor a store.
+    const refused = await app.staff(`/api/staff/inquiries/${id}/replies`, {
+      method: 'POST',
+      body: { text: '暗所番号は0739でお間違いないですか', author: 'audit' },
+    });
+    expect(refused.status).toBe(422);
+    const detail = await (await app.staff(`/api/staff/inquiries/${id}`)).text();
+    const unanswered = await (await app.staff('/api/staff/unanswered')).text();
+    expect(detail).toContain('ログインできません');
+
+    const findings: string[] = [];
+    const scan = (where: string, text: string) => {
+      for (const secret of newKindLeaks(text)) findings.push(`${secret} in ${where}`);
+    };
+    const files = await filesUnder(dataDir);
+    for (const file of files) {
+      const text = await readFile(file, 'utf8');
+      scan(file, text);
+      // What the guard cannot know is a secret is not at rest outside what was sent to staff.
+      if (!file.includes(join(dataDir, 'inquiries')) && text.includes(UNLABELLED_PROBE)) {
+        findings.push(`${UNLABELLED_PROBE} in ${file}`);
+      }
+    }
+    scan('logs', logs.text());
+    for (const [i, body] of replies.entries()) scan(`reply ${i}`, body);
+    scan('Direct Line transcript', dlTranscript);
+    scan('staff API inquiry', detail);
+    scan('staff API unanswered', unanswered);
+    if (unanswered.includes(UNLABELLED_PROBE)) findings.push(`${UNLABELLED_PROBE} in the unanswered log`);
+    expect(findings).toEqual([]);
+    expect(logs.lines().length).toBeGreaterThan(20);
   });
 });

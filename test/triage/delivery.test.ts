@@ -73,18 +73,22 @@ describe('staff reply delivery', () => {
     expect(stored.replies[0]!.deliveredAt).toBeDefined();
   });
 
-  it('uses the English wording for an English inquiry and masks what staff typed', async () => {
+  it('uses the English wording for an English inquiry and never sends a card number staff typed', async () => {
     const { connector, s } = await setup();
     const q = await s.inquiries.create(
       newInquiry({ locale: 'en', conversationReference: reference(connector.url, 'conv-en') }),
     );
-    await s.api(`/api/staff/inquiries/${q.id}/replies`, {
+    const refused = await s.api(`/api/staff/inquiries/${q.id}/replies`, {
       body: { text: 'We stopped card 4980 1234 5678 9012.', author: 'sato' },
     });
+    expect(refused.status).toBe(422);
+    await s.api(`/api/staff/inquiries/${q.id}/replies`, {
+      body: { text: 'We stopped your card.', author: 'sato' },
+    });
     await connector.waitFor(1);
+    expect(connector.calls).toHaveLength(1);
     const text = String(connector.calls[0]!.body.text);
-    expect(text.startsWith('Reply from our staff: ')).toBe(true);
-    expect(text).not.toContain('4980 1234');
+    expect(text).toBe('Reply from our staff: We stopped your card.');
   });
 
   it('keeps the reply pending when the channel cannot be reached, and sends it first on the next visit', async () => {
