@@ -95,7 +95,7 @@ process.on('message', async (message: ParentMessage) => {
       const count = Math.min(Math.max(1, message.count), 1000);
       const tokens = [];
       for (let i = 0; i < count; i++) {
-        const record = app.directLine.conversations.create();
+        const record = await app.directLine.conversations.create();
         const { token } = await signToken(tokenSecret, {
           conversationId: record.id,
           userId: record.userId,

@@ -1,5 +1,6 @@
 import { type Activity, ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import { detectLang } from '../language.js';
+import type { ExpiringKeys } from '../persistence/types.js';
 import type { PrivacyKnowledge } from './privacyKnowledge.js';
 import {
   maskBareSecret,
@@ -44,23 +45,41 @@ export interface PendingLabelOptions {
   /** Most conversations remembered at once; the oldest are dropped first. Default 10,000. */
   maxEntries?: number;
   now?: () => number;
+  /** Where labels are kept (the persistence seam's short-lived keys: shared by instances). */
+  store?: ExpiringKeys;
 }
 
 /**
  * Conversations whose last message ended with a PIN or password label ("暗証番号は", "password:"):
- * the value may come alone in the next message. In memory, bounded and short-lived; each entry is
- * used by the next message of that conversation at most once.
+ * the value may come alone in the next message. Short-lived keys of the persistence seam (in memory,
+ * bounded, when none is given); each entry is used by the next message of that conversation at most once.
  */
 export class PendingLabels {
   private readonly entries = new Map<string, { kind: PendingSecret; expires: number }>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
+  private readonly store: ExpiringKeys | undefined;
 
   constructor(options: PendingLabelOptions = {}) {
     this.ttlMs = options.ttlMs ?? 2 * 60_000;
     this.maxEntries = Math.max(1, options.maxEntries ?? 10_000);
     this.now = options.now ?? Date.now;
+    this.store = options.store;
+  }
+
+  /** Remembers the label for the conversation's next message. */
+  async remember(conversationId: string, kind: PendingSecret): Promise<void> {
+    if (this.store) await this.store.set(`secret-label:${conversationId}`, kind, this.ttlMs);
+    else this.set(conversationId, kind);
+  }
+
+  /** The pending kind, if any and not expired; forgets it either way. */
+  async takeFor(conversationId: string): Promise<PendingSecret | undefined> {
+    if (!this.store) return this.take(conversationId);
+    return (
+      ((await this.store.take(`secret-label:${conversationId}`)) as PendingSecret | undefined) ?? undefined
+    );
   }
 
   get size(): number {
@@ -125,7 +144,7 @@ export class SecretGuardMiddleware implements Middleware {
     const conversationId = activity.conversation?.id;
     const isMessage = activity.type === ActivityTypes.Message;
     // Only the next message may carry the value a previous message announced.
-    const pending = isMessage && conversationId ? this.pending.take(conversationId) : undefined;
+    const pending = isMessage && conversationId ? await this.pending.takeFor(conversationId) : undefined;
     if (typeof activity.text === 'string') {
       let r = maskSecrets(activity.text);
       if (pending) {
@@ -135,7 +154,7 @@ export class SecretGuardMiddleware implements Middleware {
       activity.text = r.text;
       for (const k of r.found) found.add(k);
       const announced = isMessage && conversationId ? secretLabelAtEnd(original) : undefined;
-      if (announced && conversationId) this.pending.set(conversationId, announced);
+      if (announced && conversationId) await this.pending.remember(conversationId, announced);
     }
     if (activity.value !== undefined && activity.value !== null) {
       const r = maskDeepWithFindings(activity.value);
