@@ -60,13 +60,22 @@ export class LocalTurnLock implements TurnLock {
   }
 }
 
+/** One memory limiter per limit: every user of the same limit in this process shares its counts. */
 export class MemoryRateLimitStores implements RateLimitStores {
+  private readonly limiters = new Map<string, RateLimiterMemory>();
+
   create(spec: { name: string; points: number; durationSeconds: number }) {
-    return new RateLimiterMemory({
-      keyPrefix: spec.name,
-      points: spec.points,
-      duration: spec.durationSeconds,
-    });
+    const key = `${spec.name}/${spec.points}/${spec.durationSeconds}`;
+    let limiter = this.limiters.get(key);
+    if (!limiter) {
+      limiter = new RateLimiterMemory({
+        keyPrefix: spec.name,
+        points: spec.points,
+        duration: spec.durationSeconds,
+      });
+      this.limiters.set(key, limiter);
+    }
+    return limiter;
   }
 }
 
