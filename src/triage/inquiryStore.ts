@@ -177,13 +177,20 @@ export class InquiryService implements InquiryIntake {
     }
   }
 
-  get(id: string): Promise<Inquiry | undefined> {
-    return this.repository.get(id);
+  async get(id: string): Promise<Inquiry | undefined> {
+    const found = await this.repository.get(id);
+    return found && this.withUnrecorded(found);
   }
 
   /** Matching inquiries, earliest due first (then oldest). */
-  list(filter: InquiryFilter = {}): Promise<Inquiry[]> {
-    return this.repository.list({ ...filter, now: this.now() });
+  async list(filter: InquiryFilter = {}): Promise<Inquiry[]> {
+    return (await this.repository.list({ ...filter, now: this.now() })).map((q) => this.withUnrecorded(q));
+  }
+
+  /** An inquiry as staff must see it: replies delivered but not yet recorded count as delivered. */
+  private withUnrecorded(q: Inquiry): Inquiry {
+    const ids = this.unrecorded.get(q.id);
+    return ids?.size ? markDelivered(q, [...ids], this.now().toISOString()) : q;
   }
 
   assign(id: string, assignee: string | null): Promise<Inquiry> {

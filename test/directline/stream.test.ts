@@ -243,7 +243,7 @@ describe('Direct Line WebSocket stream', () => {
       (await refusal(streamUrlWith(c.started.body.streamUrl as string, { watermark: 'abc' }))).status,
     ).toBe(400);
     const d = await startConversation(t.baseUrl);
-    t.adapter.conversations.delete(d.conversationId);
+    await t.log.end(d.conversationId);
     expect((await refusal(d.started.body.streamUrl as string)).status).toBe(404);
     // Another path → 404, not left hanging.
     expect((await refusal(`ws://127.0.0.1:${new URL(t.baseUrl).port}/api/messages`)).status).toBe(404);
@@ -294,7 +294,7 @@ describe('Direct Line WebSocket stream', () => {
     expect(t.bot.seen.some((a) => a.text === 'over the socket')).toBe(false);
 
     // The conversation ends → its sockets close normally.
-    t.adapter.conversations.delete(conversationId);
+    await t.log.end(conversationId);
     expect((await one?.closed)?.code).toBe(1000);
   });
 

@@ -271,6 +271,11 @@ export class FileDirectLineLog implements DirectLineLog {
     if (record.lastActiveAt - persisted >= TOUCH_WRITE_MS) await this.persist(record);
   }
 
+  /** Ends a conversation now (its readers are told, its file removed). */
+  end(conversationId: string): Promise<void> {
+    return this.drop(conversationId);
+  }
+
   private async drop(conversationId: string): Promise<void> {
     this.conversations.delete(conversationId);
     this.persistedActiveAt.delete(conversationId);

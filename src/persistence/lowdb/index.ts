@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { LowdbStorage } from '../../storage/lowdbStorage.js';
+import type { Inquiry } from '../../triage/types.js';
 import { LocalTurnLock, MemoryExpiringKeys, MemoryOutbox, MemoryRateLimitStores } from '../memory.js';
 import type { OutboxEntry, Persistence } from '../types.js';
 import { FileDirectLineLog } from './directLineLog.js';
@@ -26,17 +27,7 @@ export async function openLowdbPersistence(options: LowdbPersistenceOptions): Pr
   const state = new LowdbStorage({ dir: join(dataDir, 'state'), ttlMs: options.stateTtlMs, now });
   const inquiries = await LowdbInquiryRepository.open(join(dataDir, 'inquiries'), logger);
   // The outbox is what the inquiry files say is pending: nothing else to keep on disk.
-  const pending: OutboxEntry[] = inquiries.all().flatMap((q) =>
-    q.replies
-      .filter((r) => r.delivery === 'pending')
-      .map((r) => ({
-        replyId: r.id,
-        inquiryId: q.id,
-        conversationId: q.conversationReference.conversation?.id ?? '',
-        createdAt: r.at,
-      })),
-  );
-  const outbox = new MemoryOutbox(pending, now);
+  const outbox = new MemoryOutbox(pendingReplies(inquiries.all()), now);
   const unanswered = await LowdbUnansweredStore.open(join(dataDir, 'unanswered.json'), { logger });
   const directLine = await FileDirectLineLog.open({
     dir: join(dataDir, 'directline'),
@@ -66,4 +57,18 @@ export async function openLowdbPersistence(options: LowdbPersistenceOptions): Pr
     flush,
     close: flush,
   };
+}
+
+/** The outbox entries the stored inquiries imply: every reply still pending. */
+export function pendingReplies(inquiries: readonly Inquiry[]): OutboxEntry[] {
+  return inquiries.flatMap((q) =>
+    q.replies
+      .filter((r) => r.delivery === 'pending')
+      .map((r) => ({
+        replyId: r.id,
+        inquiryId: q.id,
+        conversationId: q.conversationReference.conversation?.id ?? '',
+        createdAt: r.at,
+      })),
+  );
 }
