@@ -32,13 +32,16 @@ describe('DirectLineAdapter', () => {
       await next();
     });
     let reference: Partial<ConversationReference> | undefined;
-    await adapter.processActivity(userActivity(conversation.id, conversation.userId, 'hi'), async (context) => {
-      order.push('bot');
-      expect(context.activity.serviceUrl).toBe(DIRECTLINE_SERVICE_URL);
-      expect(context.activity.channelId).toBe('webchat');
-      reference = TurnContext.getConversationReference(context.activity);
-      await context.sendActivity('hello');
-    });
+    await adapter.processActivity(
+      userActivity(conversation.id, conversation.userId, 'hi'),
+      async (context) => {
+        order.push('bot');
+        expect(context.activity.serviceUrl).toBe(DIRECTLINE_SERVICE_URL);
+        expect(context.activity.channelId).toBe('webchat');
+        reference = TurnContext.getConversationReference(context.activity);
+        await context.sendActivity('hello');
+      },
+    );
     expect(order).toEqual(['middleware', 'bot']);
     const [reply] = (await adapter.conversations.list(conversation.id)).activities;
     expect(reply).toMatchObject({
