@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   app.logger.info(
     {
       url,
-      dataDir: config.dataDir,
+      storage: config.storage,
+      dataDir: config.storage === 'lowdb' ? config.dataDir : undefined,
       auth: config.microsoftAppId ? 'bot-framework' : 'none (Emulator local mode)',
     },
     'member-help bot listening',
@@ -43,8 +44,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // Configuration and knowledge errors already name the variable or file and field.
-  if (err instanceof ConfigError || err instanceof KnowledgeError) {
+  // Configuration, knowledge and database errors already name the variable, file and field, or host.
+  if (err instanceof ConfigError || err instanceof KnowledgeError || (err as Error)?.name === 'DatabaseStartError') {
     console.error(err.message);
   } else {
     console.error(err);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { useTempDirs } from '../support/tempDir.js';
@@ -50,9 +51,11 @@ describe('the server process', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(server.output()).toContain('shutting down');
-    // An idle server writes no file (it only prepares its folders inside DATA_DIR).
+    // An idle server writes one file: the Direct Line token secret it generated, for its owner only.
     const entries = await readdir(dataDir, { recursive: true, withFileTypes: true });
-    expect(entries.filter((e) => e.isFile()).map((e) => e.name)).toEqual([]);
+    expect(entries.filter((e) => e.isFile()).map((e) => e.name)).toEqual(['directline-token-secret.json']);
+    const secretFile = join(dataDir, 'secrets', 'directline-token-secret.json');
+    expect((await stat(secretFile)).mode & 0o777).toBe(0o600);
   });
 
   it('refuses to start with a bad variable and names it', async () => {
