@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { loadKnowledge } from '../../src/knowledge/index.js';
 import { fill } from '../../src/knowledge/template.js';
@@ -42,10 +42,6 @@ afterAll(async () => {
   killServerProcesses();
   await connector?.stop();
   await postgres?.destroy();
-});
-
-afterEach(() => {
-  // A test that killed an instance restarts it itself; nothing to do unless it failed midway.
 });
 
 /** One Emulator-protocol message; resolves to the texts the bot sent for that conversation. */
@@ -133,7 +129,7 @@ async function transcript(server: ServerProcess, conversationId: string, token: 
   return (res.body.activities as Array<{ text?: string }>).map((x) => x.text ?? '').filter(Boolean);
 }
 
-describe('two instances on one PostgreSQL database', () => {
+describe('two instances on one PostgreSQL database', { timeout: 120_000 }, () => {
   it('Emulator turns alternating between A and B keep the dialog; the inquiry filed on B is in A’s queue', async () => {
     const conversation = 'two-instances-emulator';
     expect(await say(a, conversation, 'オペレーターにつないでください')).toContain(
