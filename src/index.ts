@@ -45,7 +45,11 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // Configuration, knowledge and database errors already name the variable, file and field, or host.
-  if (err instanceof ConfigError || err instanceof KnowledgeError || (err as Error)?.name === 'DatabaseStartError') {
+  if (
+    err instanceof ConfigError ||
+    err instanceof KnowledgeError ||
+    (err instanceof Error && err.name === 'DatabaseStartError')
+  ) {
     console.error(err.message);
   } else {
     console.error(err);

@@ -77,7 +77,12 @@ async function postgresBackend(): Promise<Backend> {
 /** A clock the test moves. */
 function clock(start = Date.parse('2026-11-26T01:00:00Z')) {
   let t = start;
-  return { now: () => t, advance: (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {

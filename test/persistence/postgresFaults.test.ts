@@ -48,8 +48,11 @@ describe('PostgreSQL faults', { timeout: 60_000 }, () => {
         directLineRetentionHours: 24,
       },
       logger,
-    ).catch((err: unknown) => err as Error);
-    expect(error).toBeInstanceOf(Error);
+    ).then(
+      () => new Error('opened'),
+      (err: unknown) => err as Error,
+    );
+    expect(error.name).toBe('DatabaseStartError');
     expect(error.message).toContain(`127.0.0.1:${port}/memberhelp as bot`);
     expect(error.message).not.toContain('s3cret-Pa55');
 

@@ -9,7 +9,8 @@ async function readSecret(file: string): Promise<string | undefined> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   const value = (JSON.parse(text) as { value?: unknown }).value;
-  if (typeof value !== 'string' || !value) throw new Error(`${file} holds no secret; remove it to make a new one`);
+  if (typeof value !== 'string' || !value)
+    throw new Error(`${file} holds no secret; remove it to make a new one`);
   return value;
 }
 
