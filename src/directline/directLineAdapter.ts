@@ -44,6 +44,8 @@ export class DirectLineAdapter extends BotAdapter {
   private readonly botName: string;
   /** Turns of one conversation run one at a time (dialog state is read and saved per turn). */
   private readonly queue = new KeyedQueue();
+  /** The member's id per conversation (it never changes): one lookup per conversation, not per reply. */
+  private readonly userIds = new Map<string, string>();
 
   constructor(options: DirectLineAdapterOptions) {
     super();
@@ -158,9 +160,20 @@ export class DirectLineAdapter extends BotAdapter {
     return this.continueConversation(reference, logic);
   }
 
+  private async userIdOf(conversationId: string): Promise<string | undefined> {
+    const known = this.userIds.get(conversationId);
+    if (known) return known;
+    const userId = (await this.conversations.get(conversationId))?.userId;
+    if (userId) {
+      if (this.userIds.size >= 10_000) this.userIds.delete(this.userIds.keys().next().value as string);
+      this.userIds.set(conversationId, userId);
+    }
+    return userId;
+  }
+
   /** Completes what the bot sent with the fields every Direct Line client expects. */
   private async outgoing(activity: Partial<Activity>, conversationId: string): Promise<StoredActivity> {
-    const userId = (await this.conversations.get(conversationId))?.userId;
+    const userId = await this.userIdOf(conversationId);
     const { id: _ignored, ...rest } = activity;
     return {
       ...rest,

@@ -35,7 +35,7 @@ function startServer(env: Record<string, string>) {
 }
 
 describe('the server process', () => {
-  it('serves, then shuts down cleanly on SIGTERM with exit code 0', async () => {
+  it('serves, then shuts down cleanly on SIGTERM with exit code 0', { timeout: 60_000 }, async () => {
     const port = await freePort();
     const dataDir = await tempDir();
     const server = startServer({ PORT: String(port), DATA_DIR: dataDir });
