@@ -34,8 +34,8 @@ function startServer(env: Record<string, string>) {
   return { child, exited, output: () => output };
 }
 
-describe('the server process', () => {
-  it('serves, then shuts down cleanly on SIGTERM with exit code 0', { timeout: 60_000 }, async () => {
+describe('the server process', { timeout: 60_000 }, () => {
+  it('serves, then shuts down cleanly on SIGTERM with exit code 0', async () => {
     const port = await freePort();
     const dataDir = await tempDir();
     const server = startServer({ PORT: String(port), DATA_DIR: dataDir });
