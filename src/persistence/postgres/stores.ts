@@ -21,7 +21,7 @@ import {
   type UnansweredSighting,
   type UnansweredStore,
 } from '../types.js';
-import { type Db, isConnectionError, unavailable } from './db.js';
+import { type Db, unavailable } from './db.js';
 
 // The PostgreSQL side of each seam interface but the Direct Line log (directLineLog.ts). Instants are
 // passed from the app's clock, not the server's, so both backends agree on "now".
@@ -340,8 +340,9 @@ export class PgTurnLock implements TurnLock {
       try {
         return await task();
       } finally {
-        await client.query('COMMIT').catch((err: unknown) => {
-          broken = isConnectionError(err) || true;
+        // Only the lock is in this transaction; a failed COMMIT means the connection is unusable.
+        await client.query('COMMIT').catch(() => {
+          broken = true;
         });
         client.release(broken);
       }
