@@ -6,6 +6,7 @@ import { type BotServices, createBotServices } from './botServices.js';
 import type { Config } from './config.js';
 import { DIRECTLINE_SERVICE_URL, type DirectLineAdapter } from './directline/directLineAdapter.js';
 import { registerDirectLine } from './directline/routes.js';
+import { generateTokenSecret } from './directline/tokens.js';
 import { registerWebChatPage } from './directline/webChatPage.js';
 import {
   clarifyRestifyErrors,
@@ -14,6 +15,7 @@ import {
   requireReadableContentType,
   safeHandler,
 } from './httpErrors.js';
+import { ProxyTrust } from './httpRequest.js';
 import type { Knowledge } from './knowledge/index.js';
 import { fill } from './knowledge/template.js';
 import { detectLang } from './language.js';
@@ -24,10 +26,12 @@ import {
   registerRequestLogging,
   requestContext,
 } from './logger.js';
+import type { Persistence } from './persistence/types.js';
 import { createConversationRateLimit, createIpRateLimit } from './rateLimit.js';
 import { createReplyDelivery } from './triage/delivery.js';
 import { registerStaffApi } from './triage/staffApi.js';
 import { registerStaffPage } from './triage/staffPage.js';
+import { createTurnLockMiddleware } from './turnLock.js';
 
 export interface App extends BotServices {
   server: restify.Server;
@@ -44,6 +48,8 @@ export interface AppOptions {
   logger?: Logger;
   knowledge?: Knowledge;
   now?: () => Date;
+  /** An opened backend (tests, benchmarks); by default the app opens the one the config names and closes it. */
+  persistence?: Persistence;
   /** Replaces the bot that runs turns (same server, adapters, middleware); the benchmark's echo bot. */
   turnBot?: (services: BotServices) => { run(context: TurnContext): Promise<void> };
 }
@@ -55,7 +61,12 @@ const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config);
   const services = await createBotServices(config, logger, options);
-  const { knowledge, storage } = services;
+  const { knowledge, persistence } = services;
+  // Unset: generated once and kept by the backend, so tokens outlive a restart (and every instance agrees).
+  const tokenSecret =
+    config.directLineTokenSecret ||
+    (await persistence.secrets.getOrCreate('directline-token-secret', generateTokenSecret));
+  const trust = new ProxyTrust(config.trustProxy);
   const bot = options.turnBot?.(services) ?? services.bot;
 
   // The number an error or a throttled member is pointed to (knowledge/support-hours.json).
@@ -78,12 +89,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     config.rateLimit,
     (lang) => fill(knowledge.conversation.rateLimited[lang], { phone }),
     logger,
+    persistence.rateLimits,
   );
   const turnMiddleware = [createTurnLogMiddleware(logger), ...(conversationLimit ? [conversationLimit] : [])];
+  // First of all: one turn per conversation at a time, across instances (state is read and saved per turn).
+  const turnLock = createTurnLockMiddleware(persistence.turnLock);
 
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = onTurnError;
-  for (const m of [...services.middleware, ...turnMiddleware]) adapter.use(m);
+  for (const m of [turnLock, ...services.middleware, ...turnMiddleware]) adapter.use(m);
 
   const server = restify.createServer({
     name: 'member-help-bot',
@@ -93,7 +107,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   // Request id + access log, then the per-address limit, before routing and body parsing.
   registerRequestLogging(server, logger);
-  const ipLimit = createIpRateLimit(config.rateLimit, logger);
+  const ipLimit = createIpRateLimit(config.rateLimit, logger, persistence.rateLimits, trust);
   if (ipLimit) server.pre(ipLimit);
   clarifyRestifyErrors(server, MAX_BODY_BYTES);
   server.use(requireReadableContentType);
@@ -126,13 +140,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const directLine = registerDirectLine(server, {
     bot,
-    tokenSecret: config.directLineTokenSecret,
+    conversations: persistence.directLine,
+    tokenSecret,
     logger,
+    trustProxy: trust,
     // WebSocket upgrades bypass restify's handlers: the stream applies the same per-address limit.
-    stream: ipLimit ? { ipLimit: ipLimit.check } : {},
+    stream: { usedTokens: persistence.keys, ...(ipLimit ? { ipLimit: ipLimit.check } : {}) },
   });
   directLine.onTurnError = onTurnError;
-  for (const m of [...services.middleware, ...turnMiddleware]) directLine.use(m);
+  for (const m of [turnLock, ...services.middleware, ...turnMiddleware]) directLine.use(m);
   registerWebChatPage(server);
 
   registerStaffApi(server, {
@@ -151,7 +167,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   registerStaffPage(server);
 
   const sweep = setInterval(() => {
-    storage.sweepExpired().catch((err: unknown) => logger.warn({ err }, 'state sweep failed'));
+    persistence.sweep().catch((err: unknown) => logger.warn({ err }, 'retention sweep failed'));
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
@@ -182,6 +198,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       });
       await streamsClosed;
       await services.flush();
+      if (!options.persistence) await persistence.close();
     },
   };
 }

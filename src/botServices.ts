@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Middleware } from 'botbuilder';
 import { MainDialog } from '../dialogs/mainDialog.js';
 import { createSupportFacts } from '../dialogs/supportFacts.js';
@@ -9,26 +8,29 @@ import type { Logger } from './logger.js';
 import { resolveWhen } from './nlu/entities.js';
 import { TopicRecognizer } from './nlu/recognizer.js';
 import { buildVocabulary, yesNoWith } from './nlu/yesNo.js';
+import { openPersistence, type PersistenceConfig } from './persistence/index.js';
+import type { Persistence, StateStorage } from './persistence/types.js';
 import { formatJst, formatJstFrom, instantOf } from './policy/index.js';
 import { createSecretGuardMiddleware } from './privacy/secretGuardMiddleware.js';
 import { JsonConversationState } from './storage/conversationState.js';
-import { LowdbStorage } from './storage/lowdbStorage.js';
 import { createPendingReplyMiddleware } from './triage/delivery.js';
-import { LowdbInquiryStore } from './triage/inquiryStore.js';
+import { InquiryService } from './triage/inquiryStore.js';
 import { inquiryRulesFromPolicy } from './triage/rules.js';
-import { LowdbUnansweredLog } from './triage/unansweredLog.js';
+import { UnansweredLogService } from './triage/unansweredLog.js';
 
 /** Everything behind the bot except HTTP: shared by the server and by the dialog tests. */
 export interface BotServices {
   knowledge: Knowledge;
-  storage: LowdbStorage;
+  /** Everything kept, behind the persistence seam (lowdb or PostgreSQL). */
+  persistence: Persistence;
+  storage: StateStorage;
   recognizer: Pick<TopicRecognizer, 'recognizeText'>;
-  inquiries: LowdbInquiryStore;
-  unanswered: LowdbUnansweredLog;
+  inquiries: InquiryService;
+  unanswered: UnansweredLogService;
   bot: MemberHelpBot;
   /** For every adapter, in this order: the secret guard first, so nothing downstream sees a secret. */
   middleware: Middleware[];
-  /** Waits for pending writes (state, inquiries, unanswered log). */
+  /** Waits for pending writes (state, inquiries, unanswered log, transcripts). */
   flush(): Promise<void>;
 }
 
@@ -38,10 +40,12 @@ export interface BotServicesOptions {
   now?: () => Date;
   /** Replaces the trained recognizer (dialog tests that need a given recognition). */
   recognizer?: Pick<TopicRecognizer, 'recognizeText'>;
+  /** An opened backend; by default the one the config names is opened (and owned) here. */
+  persistence?: Persistence;
 }
 
 export async function createBotServices(
-  config: Pick<Config, 'dataDir' | 'stateTtlHours'>,
+  config: Pick<Config, 'dataDir' | 'stateTtlHours'> & Partial<PersistenceConfig>,
   logger: Logger,
   options: BotServicesOptions = {},
 ): Promise<BotServices> {
@@ -50,16 +54,27 @@ export async function createBotServices(
   const recognizer = options.recognizer ?? TopicRecognizer.fromKnowledge(knowledge.dir);
   const yesNoVocabulary = buildVocabulary(knowledge.confirmWords);
 
-  const storage = new LowdbStorage({
-    dir: join(config.dataDir, 'state'),
-    ttlMs: config.stateTtlHours * 60 * 60 * 1000,
-  });
-  const inquiries = await LowdbInquiryStore.open(
-    join(config.dataDir, 'inquiries'),
+  const persistence =
+    options.persistence ??
+    (await openPersistence(
+      {
+        storage: config.storage ?? 'lowdb',
+        databaseUrl: config.databaseUrl ?? '',
+        databasePoolMax: config.databasePoolMax ?? 10,
+        dataDir: config.dataDir,
+        stateTtlHours: config.stateTtlHours,
+        directLineRetentionHours: config.directLineRetentionHours ?? 24,
+      },
+      logger,
+    ));
+  const storage = persistence.state;
+  const inquiries = new InquiryService(
+    persistence.inquiries,
+    persistence.outbox,
     inquiryRulesFromPolicy(knowledge.supportHours, knowledge.triage),
     { logger },
   );
-  const unanswered = await LowdbUnansweredLog.open(join(config.dataDir, 'unanswered.json'), { logger });
+  const unanswered = new UnansweredLogService(persistence.unanswered);
 
   const conversationState = new JsonConversationState(storage);
   const dialog = new MainDialog(
@@ -89,17 +104,19 @@ export async function createBotServices(
 
   return {
     knowledge,
+    persistence,
     storage,
     recognizer,
     inquiries,
     unanswered,
     bot,
     middleware: [
-      createSecretGuardMiddleware(knowledge.privacy),
+      createSecretGuardMiddleware(knowledge.privacy, { store: persistence.keys }),
       createPendingReplyMiddleware(inquiries, { wording: knowledge.triage.staffReply, logger }),
     ],
     async flush() {
-      await Promise.all([storage.flush(), inquiries.flush(), unanswered.flush()]);
+      await inquiries.flush();
+      await persistence.flush();
     },
   };
 }

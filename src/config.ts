@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -24,6 +24,26 @@ const envSchema = z.object({
     .string()
     .default('')
     .refine((v) => v === '' || v.length >= 32, 'must be empty (generated) or at least 32 characters'),
+  DIRECTLINE_RETENTION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 366)
+    .default(24),
+  // Persistence (src/persistence): embedded lowdb under DATA_DIR, or PostgreSQL shared by instances.
+  STORAGE: z.enum(['lowdb', 'postgres'], { error: "must be empty, 'lowdb' or 'postgres'" }).default('lowdb'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default('')
+    .refine((v) => v === '' || /^postgres(ql)?:\/\//.test(v), 'must be a postgres://user@host:port/db URL'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .refine(
+      (v) => parseProxyList(v) !== undefined,
+      'must be a comma-separated list of IP addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1)',
+    ),
   // Rate limits (src/rateLimit.ts); a count of 0 turns that limit off.
   RATE_LIMIT_IP_REQUESTS: z.coerce.number().int().min(0).default(120),
   RATE_LIMIT_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
@@ -44,8 +64,17 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Idle conversation and user state is removed after this many hours (0: never). */
   stateTtlHours: number;
-  /** Signs Web Chat's Direct Line tokens. */
+  /** Signs Web Chat's Direct Line tokens; '' when unset: generated once and kept by the backend. */
   directLineTokenSecret: string;
+  /** Hours a Web Chat transcript is kept after the conversation's last activity. */
+  directLineRetentionHours: number;
+  /** Where everything is kept: lowdb files under dataDir, or PostgreSQL at databaseUrl. */
+  storage: 'lowdb' | 'postgres';
+  databaseUrl: string;
+  /** Most connections of one instance's query pool. */
+  databasePoolMax: number;
+  /** Proxy addresses / CIDRs whose X-Forwarded-For, -Proto and -Host are believed (empty: none). */
+  trustProxy: string[];
   /** HTTP requests per client address and message turns per conversation; a count of 0: off. */
   rateLimit: {
     ipRequests: number;
@@ -79,6 +108,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  if (e.STORAGE === 'postgres' && !e.DATABASE_URL) {
+    throw new ConfigError(['DATABASE_URL: required with STORAGE=postgres (postgres://user@host:port/db)']);
+  }
   return {
     port: e.PORT,
     microsoftAppType: e.MicrosoftAppType,
@@ -89,8 +121,12 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     staffToken: e.STAFF_TOKEN,
     logLevel: e.LOG_LEVEL,
     stateTtlHours: e.STATE_TTL_HOURS,
-    // A per-process secret means a page reload after a restart starts a new chat; set one to keep them.
-    directLineTokenSecret: e.DIRECTLINE_TOKEN_SECRET || randomBytes(32).toString('hex'),
+    directLineTokenSecret: e.DIRECTLINE_TOKEN_SECRET,
+    directLineRetentionHours: e.DIRECTLINE_RETENTION_HOURS,
+    storage: e.STORAGE,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    trustProxy: parseProxyList(e.TRUST_PROXY) ?? [],
     rateLimit: {
       ipRequests: e.RATE_LIMIT_IP_REQUESTS,
       ipWindowSeconds: e.RATE_LIMIT_IP_WINDOW_SECONDS,
@@ -98,4 +134,21 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       conversationWindowSeconds: e.RATE_LIMIT_CONVERSATION_WINDOW_SECONDS,
     },
   };
+}
+
+/** `a, b/n, …` → entries, or undefined when one is not an IP address or CIDR. */
+export function parseProxyList(value: string): string[] | undefined {
+  const entries = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+  const valid = entries.every((entry) => {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    if (!family || extra !== undefined) return false;
+    if (bits === undefined) return true;
+    const n = Number(bits);
+    return /^\d{1,3}$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
+  });
+  return valid ? entries : undefined;
 }

@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   app.logger.info(
     {
       url,
-      dataDir: config.dataDir,
+      storage: config.storage,
+      dataDir: config.storage === 'lowdb' ? config.dataDir : undefined,
       envFile: envFile ?? 'none',
       auth: config.microsoftAppId ? 'bot-framework' : 'none (Emulator local mode)',
     },
@@ -47,9 +48,15 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // Configuration, .env and knowledge errors already name the variable, or the file and line or field.
+  // Configuration, .env, knowledge and database errors already name the variable, the file and line
+  // or field, or the host.
   const listenError = err as NodeJS.ErrnoException & { port?: number };
-  if (err instanceof ConfigError || err instanceof DotEnvError || err instanceof KnowledgeError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof DotEnvError ||
+    err instanceof KnowledgeError ||
+    (err instanceof Error && err.name === 'DatabaseStartError')
+  ) {
     console.error(err.message);
   } else if (listenError.code === 'EADDRINUSE') {
     console.error(

@@ -1,17 +1,20 @@
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Next, Request, Response } from 'restify';
 import type { Config } from './config.js';
-import { clientAddress } from './httpRequest.js';
+import { clientAddress, type ProxyTrust } from './httpRequest.js';
 import { detectLang } from './language.js';
+import { MemoryRateLimitStores } from './persistence/memory.js';
+import type { RateLimitStores } from './persistence/types.js';
 
-// Two limits, both in memory (one process serves the bot):
+// Two limits, counted in the backend's rate-limit store (memory on lowdb; PostgreSQL, shared by the
+// instances, with a memory insurance limiter):
 // - per client address, on every HTTP route: a generous ceiling so one address cannot flood the
 //   server (Web Chat's one-second polling is far below it); over it → 429 JSON with Retry-After;
 // - per conversation, on message turns: the member who floods gets ONE polite message in their
 //   language, further messages are dropped without running the dialog (the channel still gets its
 //   200, so it does not retry); other conversations are unaffected.
-// Behind a reverse proxy every member shares the proxy's address: raise or turn off the IP limit.
+// Behind a reverse proxy, list it in TRUST_PROXY: the client is then read from X-Forwarded-For.
 
 export type RateLimitConfig = Config['rateLimit'];
 
@@ -45,15 +48,21 @@ export interface IpRateLimit {
 export function createIpRateLimit(
   config: Pick<RateLimitConfig, 'ipRequests' | 'ipWindowSeconds'>,
   logger?: LogLike,
+  stores: RateLimitStores = new MemoryRateLimitStores(),
+  trust?: ProxyTrust,
 ): IpRateLimit | undefined {
   if (config.ipRequests <= 0) return undefined;
-  const limiter = new RateLimiterMemory({ points: config.ipRequests, duration: config.ipWindowSeconds });
+  const limiter = stores.create({
+    name: 'ip',
+    points: config.ipRequests,
+    durationSeconds: config.ipWindowSeconds,
+  });
   const check = (key: string): Promise<number | undefined> =>
     limiter.consume(key).then(
       () => undefined,
       (rejection: unknown) => {
         if (!(rejection instanceof RateLimiterRes)) {
-          // The memory store does not fail; if it ever does, serve rather than lock everyone out.
+          // The store failed (and its insurance too): serve rather than lock everyone out.
           logger?.warn({ err: rejection }, 'IP rate limiter failed; request let through');
           return undefined;
         }
@@ -71,7 +80,7 @@ export function createIpRateLimit(
       next();
       return;
     }
-    check(clientAddress(req)).then((retryAfter) => {
+    check(clientAddress(req, trust)).then((retryAfter) => {
       if (retryAfter === undefined) {
         next();
         return;
@@ -96,6 +105,7 @@ export interface ConversationRateLimitOptions {
   /** The polite message, in both languages ({phone} is filled by `fill`). */
   text: (lang: 'ja' | 'en') => string;
   logger?: LogLike;
+  stores?: RateLimitStores;
 }
 
 /**
@@ -103,10 +113,14 @@ export interface ConversationRateLimitOptions {
  * (the polite reply then passes the guard's outgoing mask like every other reply).
  */
 export class ConversationRateLimitMiddleware implements Middleware {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterAbstract;
 
   constructor(private readonly options: ConversationRateLimitOptions) {
-    this.limiter = new RateLimiterMemory({ points: options.messages, duration: options.windowSeconds });
+    this.limiter = (options.stores ?? new MemoryRateLimitStores()).create({
+      name: 'conversation',
+      points: options.messages,
+      durationSeconds: options.windowSeconds,
+    });
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
@@ -137,6 +151,7 @@ export function createConversationRateLimit(
   config: Pick<RateLimitConfig, 'conversationMessages' | 'conversationWindowSeconds'>,
   text: ConversationRateLimitOptions['text'],
   logger?: LogLike,
+  stores?: RateLimitStores,
 ): ConversationRateLimitMiddleware | undefined {
   if (config.conversationMessages <= 0) return undefined;
   return new ConversationRateLimitMiddleware({
@@ -144,5 +159,6 @@ export function createConversationRateLimit(
     windowSeconds: config.conversationWindowSeconds,
     text,
     logger,
+    stores,
   });
 }

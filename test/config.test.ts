@@ -12,7 +12,29 @@ describe('parseConfig', () => {
     expect(config.logLevel).toBe('info');
     expect(isAbsolute(config.dataDir)).toBe(true);
     expect(config.dataDir.endsWith('data')).toBe(true);
-    expect(config.directLineTokenSecret.length).toBeGreaterThanOrEqual(32);
+    // Unset: the backend generates one once and keeps it (src/app.ts, FileSecretStore / app_secrets).
+    expect(config.directLineTokenSecret).toBe('');
+    expect(config.storage).toBe('lowdb');
+    expect(config.directLineRetentionHours).toBe(24);
+    expect(config.trustProxy).toEqual([]);
+  });
+
+  it('stops on an unknown STORAGE naming the value, and on postgres without DATABASE_URL', () => {
+    expect(() => parseConfig({ STORAGE: 'redis' })).toThrow(/STORAGE.*"redis"/);
+    expect(() => parseConfig({ STORAGE: 'postgres' })).toThrow(/DATABASE_URL/);
+    expect(parseConfig({ STORAGE: '' }).storage).toBe('lowdb');
+    const pg = parseConfig({ STORAGE: 'postgres', DATABASE_URL: 'postgres://bot@db:5432/bot' });
+    expect(pg.storage).toBe('postgres');
+  });
+
+  it('reads TRUST_PROXY as addresses and CIDRs, refusing anything else', () => {
+    expect(parseConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+    ]);
+    expect(() => parseConfig({ TRUST_PROXY: 'proxy.example' })).toThrow(/TRUST_PROXY/);
+    expect(() => parseConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY/);
   });
 
   it('treats empty strings (as copied from .env.example) as unset', () => {

@@ -1,5 +1,10 @@
 // npm run bench [-- --quick] [--concurrency N] [--seconds S] [--warmup S] [--skip-storage] [--cpu-prof]
-//                [--only emulator|directline]
+//                [--only emulator|directline] [--storage lowdb|postgres] [--instances 1|2]
+//
+// Three bots on the same server stack: ours, a stateless echo and a core-bot-style stateful reference
+// (a waterfall of text prompts, ConversationState on the same backend). With --storage postgres every
+// bot gets its own database on a throwaway local cluster (its CPU is reported on its own line); with
+// --instances 2 each bot runs as two processes on its database and requests rotate over them.
 //
 // Bounded load over loopback against the bot server (restify + CloudAdapter + local Direct Line, the
 // bot in a child process with its own temporary DATA_DIR), then the same load against a plain echo
@@ -8,19 +13,24 @@
 // that ratio), then storage scaling 1k vs 100k conversations (<= 1.5).
 // All traffic goes to 127.0.0.1; every phase is bounded in time; temporary folders are removed.
 
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startTestPostgres, type TestPostgres } from '../lib/throwawayPostgres.js';
 import { parseBenchArgs } from './lib/args.js';
 import { BenchConnector } from './lib/connector.js';
 import { type LoadResult, mergeResults, runLoad } from './lib/load.js';
 import { MEAN_TURNS_PER_SCRIPT, SCRIPTS } from './lib/scripts.js';
-import { ServerProcess } from './lib/serverProcess.js';
+import { type BenchTarget, ServerGroup, ServerProcess } from './lib/serverProcess.js';
 import { fmt, mb, table, verdict } from './lib/stats.js';
 import { runStorageBench, storageReport } from './lib/storageBench.js';
 import { measureTurnCost, ratioCeiling } from './lib/turnCost.js';
 
 const THROUGHPUT_TARGET = 0.85;
+const STATEFUL_TARGET = { lowdb: 0.9, postgres: 0.85 } as const;
+const RSS_HEADROOM = 100 * 1024 * 1024;
+type Bot = 'ours' | 'echo' | 'stateful';
 const STORAGE_TARGET = 1.5;
 
 const args = parseBenchArgs(process.argv.slice(2));
@@ -35,12 +45,14 @@ const SERVER_ENV: Record<string, string> = {
 };
 const root = await mkdtemp(join(tmpdir(), 'member-help-bench-'));
 const profDir = args.cpuProf ? await mkdtemp(join(tmpdir(), 'member-help-bench-prof-')) : undefined;
-const servers: ServerProcess[] = [];
+const servers: BenchTarget[] = [];
+let postgres: TestPostgres | undefined;
 const connector = new BenchConnector();
 
 const hardLimit = setTimeout(() => {
   console.error(`bench: time limit of ${args.timeLimitMs / 60_000} min reached, stopping`);
   for (const s of servers) void s.stop();
+  void postgres?.destroy();
   void rm(root, { recursive: true, force: true }).finally(() => process.exit(2));
 }, args.timeLimitMs);
 hardLimit.unref();
@@ -58,31 +70,51 @@ console.log(
 let exitCode = 0;
 try {
   await connector.start();
-  // One server process per bot, started one after the other (start-up builds the NLU model).
-  const ours = await ServerProcess.start('ours', join(root, 'ours'), {
-    cpuProfDir: profDir,
-    env: SERVER_ENV,
-  });
-  servers.push(ours);
-  const echo = await ServerProcess.start('echo', join(root, 'echo'), {
-    cpuProfDir: profDir,
-    env: SERVER_ENV,
-  });
-  servers.push(echo);
-  const idle = await Promise.all([ours.stats(), echo.stats()]);
-  console.log(`server RSS after start-up: ours ${mb(idle[0].rss)}, echo ${mb(idle[1].rss)}`);
+  if (args.storage === 'postgres') postgres = await startTestPostgres();
+  console.log(
+    `storage: ${args.storage}${postgres ? ' (throwaway local cluster, a database per bot)' : ''}; instances per bot: ${args.instances}`,
+  );
+  // Each bot's instances, started one after the other (start-up builds the NLU model).
+  const startBot = async (bot: Bot): Promise<BenchTarget> => {
+    const env: Record<string, string> = {
+      ...SERVER_ENV,
+      DIRECTLINE_TOKEN_SECRET: randomBytes(32).toString('hex'),
+    };
+    if (postgres)
+      Object.assign(env, {
+        STORAGE: 'postgres',
+        DATABASE_URL: await postgres.createDatabase(`bench_${bot}`),
+      });
+    const members: ServerProcess[] = [];
+    for (let i = 0; i < args.instances; i++) {
+      members.push(await ServerProcess.start(bot, join(root, `${bot}-${i}`), { cpuProfDir: profDir, env }));
+    }
+    const target = members.length === 1 ? members[0]! : new ServerGroup(members);
+    servers.push(target);
+    return target;
+  };
+  const ours = await startBot('ours');
+  const echo = await startBot('echo');
+  const stateful = await startBot('stateful');
+  const idle = await Promise.all([ours.stats(), echo.stats(), stateful.stats()]);
+  console.log(
+    `server RSS after start-up: ours ${mb(idle[0].rss)}, echo ${mb(idle[1].rss)}, stateful reference ${mb(idle[2].rss)}`,
+  );
 
-  const results: Array<{ target: 'ours' | 'echo'; result: LoadResult }> = [];
+  const results: Array<{ target: Bot; result: LoadResult; pgCpuMs: number }> = [];
   const bots = [
     ['ours', ours],
     ['echo', echo],
+    ['stateful', stateful],
   ] as const;
   for (const protocol of args.protocols) {
     // Ours and echo alternate in short rounds, so both see the same machine state (other processes,
     // page cache, thermal); each is warmed up first. Rounds are summed.
-    const rounds: Record<'ours' | 'echo', LoadResult[]> = { ours: [], echo: [] };
+    const rounds: Record<Bot, LoadResult[]> = { ours: [], echo: [], stateful: [] };
+    const pgCpu: Record<Bot, number> = { ours: 0, echo: 0, stateful: 0 };
     for (let round = 0; round < args.rounds; round++) {
       for (const [target, server] of round % 2 === 0 ? bots : [...bots].reverse()) {
+        const pgBefore = (await postgres?.cpuMs()) ?? 0;
         const result = await runLoad({
           protocol,
           server,
@@ -94,13 +126,18 @@ try {
           tag: `${target}-${protocol}-${round}`,
         });
         rounds[target].push(result);
+        // PostgreSQL's CPU over the whole run (warm-up included), per measured turn: an upper bound.
+        pgCpu[target] += ((await postgres?.cpuMs()) ?? 0) - pgBefore;
         console.log(
           `  ${protocol} round ${round + 1}/${args.rounds} ${target}: ${fmt(result.turnsPerSec, 0)} turns/s` +
             `${result.errors ? `, ${result.errors} errors (${result.firstError})` : ''}`,
         );
       }
     }
-    for (const [target] of bots) results.push({ target, result: mergeResults(rounds[target]) });
+    for (const [target] of bots) {
+      const result = mergeResults(rounds[target]);
+      results.push({ target, result, pgCpuMs: result.turns ? pgCpu[target] / result.turns : 0 });
+    }
   }
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 
@@ -119,7 +156,7 @@ try {
         'errors',
       ],
       results.map(({ target, result: r }) => [
-        `${target} / ${r.protocol === 'emulator' ? '/api/messages' : 'Direct Line'}`,
+        `${target === 'stateful' ? 'stateful-ref' : target} / ${r.protocol === 'emulator' ? '/api/messages' : 'Direct Line'}`,
         fmt(r.turnsPerSec, 0),
         fmt(r.latency.p50, 1),
         fmt(r.latency.p99, 1),
@@ -136,6 +173,8 @@ try {
   for (const protocol of args.protocols) {
     const ourResult = results.find((r) => r.target === 'ours' && r.result.protocol === protocol)!.result;
     const echoResult = results.find((r) => r.target === 'echo' && r.result.protocol === protocol)!.result;
+    const statefulRun = results.find((r) => r.target === 'stateful' && r.result.protocol === protocol)!;
+    const ourRun = results.find((r) => r.target === 'ours' && r.result.protocol === protocol)!;
     const ratio = ourResult.turnsPerSec / echoResult.turnsPerSec;
     const clean =
       ourResult.errors + ourResult.errorReplies + echoResult.errors + echoResult.errorReplies === 0;
@@ -145,6 +184,28 @@ try {
       `${verdict(pass)}  throughput ${protocol === 'emulator' ? '/api/messages' : 'Direct Line'}: ours/echo = ` +
         `${fmt(ourResult.turnsPerSec, 0)}/${fmt(echoResult.turnsPerSec, 0)} turns/s = ${fmt(ratio, 2)} ` +
         `(target >= ${THROUGHPUT_TARGET})${clean ? '' : ' — errors during the run'}`,
+    );
+    const refRatio = ourResult.turnsPerSec / statefulRun.result.turnsPerSec;
+    const refTarget = STATEFUL_TARGET[args.storage];
+    const refPass =
+      refRatio >= refTarget && statefulRun.result.errors + statefulRun.result.errorReplies === 0;
+    if (!refPass) exitCode = 1;
+    summary.push(
+      `${verdict(refPass)}  throughput ${protocol === 'emulator' ? '/api/messages' : 'Direct Line'}: ours/stateful-ref = ` +
+        `${fmt(ourResult.turnsPerSec, 0)}/${fmt(statefulRun.result.turnsPerSec, 0)} turns/s = ${fmt(refRatio, 2)} ` +
+        `(target >= ${refTarget} on ${args.storage})`,
+    );
+    if (postgres) {
+      summary.push(
+        `info  PostgreSQL CPU per turn ${protocol === 'emulator' ? '/api/messages' : 'Direct Line'}: ours ` +
+          `${fmt(ourRun.pgCpuMs, 2)} ms, echo ${fmt(results.find((r) => r.target === 'echo' && r.result.protocol === protocol)!.pgCpuMs, 2)} ms, ` +
+          `stateful-ref ${fmt(statefulRun.pgCpuMs, 2)} ms (the database's own processes, beside the server's)`,
+      );
+    }
+    const rssPass = ourResult.server.peakRss <= idle[0].rss + RSS_HEADROOM;
+    summary.push(
+      `${verdict(rssPass)}  server peak RSS ${protocol === 'emulator' ? '/api/messages' : 'Direct Line'}: ours ` +
+        `${mb(ourResult.server.peakRss)} (idle ${mb(idle[0].rss)}; target <= idle + 100 MB)`,
     );
     const cpuRatio = echoResult.serverCpuMsPerTurn / ourResult.serverCpuMsPerTurn;
     summary.push(
@@ -206,6 +267,7 @@ try {
 } finally {
   await Promise.all(servers.splice(0).map((s) => s.stop().catch(() => undefined)));
   await connector.stop();
+  await postgres?.destroy();
   await rm(root, { recursive: true, force: true });
 }
 process.exitCode = exitCode;

@@ -11,25 +11,33 @@ import { parseConfig } from '../../src/config.js';
 import { signToken } from '../../src/directline/tokens.js';
 import { EchoBot } from './lib/echoBot.js';
 import type { ParentMessage, ServerMessage, ServerStats } from './lib/protocol.js';
+import { StatefulReferenceBot } from './lib/statefulRefBot.js';
 
 const [mode, dataDir] = process.argv.slice(2);
-if ((mode !== 'ours' && mode !== 'echo') || !dataDir || !process.send) {
-  console.error('usage (from run.ts only): server.ts <ours|echo> <dataDir>');
+if ((mode !== 'ours' && mode !== 'echo' && mode !== 'stateful') || !dataDir || !process.send) {
+  console.error('usage (from run.ts only): server.ts <ours|echo|stateful> <dataDir>');
   process.exit(2);
 }
 const send = (message: ServerMessage) => process.send?.(message);
 
-const tokenSecret = randomBytes(32).toString('hex');
 // Production defaults, except what run.ts sets (log level, the per-address rate limit: the bench is
-// one client address).
+// one client address; the storage backend; instances of one bot share a token secret).
 const config = parseConfig({
   PORT: '0',
   DATA_DIR: dataDir,
-  DIRECTLINE_TOKEN_SECRET: tokenSecret,
+  DIRECTLINE_TOKEN_SECRET: randomBytes(32).toString('hex'),
   ...(JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}') as Record<string, string>),
 });
+const tokenSecret = config.directLineTokenSecret;
 
-const app = await createApp(config, mode === 'echo' ? { turnBot: () => new EchoBot() } : {});
+const app = await createApp(
+  config,
+  mode === 'echo'
+    ? { turnBot: () => new EchoBot() }
+    : mode === 'stateful'
+      ? { turnBot: (services) => new StatefulReferenceBot(services.storage) }
+      : {},
+);
 const baseUrl = await app.listen(0, '127.0.0.1');
 
 // Resource use since the last reset: peak RSS sampled every 100 ms, CPU time, event-loop utilisation.
@@ -95,7 +103,7 @@ process.on('message', async (message: ParentMessage) => {
       const count = Math.min(Math.max(1, message.count), 1000);
       const tokens = [];
       for (let i = 0; i < count; i++) {
-        const record = app.directLine.conversations.create();
+        const record = await app.directLine.conversations.create();
         const { token } = await signToken(tokenSecret, {
           conversationId: record.id,
           userId: record.userId,

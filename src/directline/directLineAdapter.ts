@@ -8,7 +8,7 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import { KeyedQueue } from '../keyedQueue.js';
-import { ConversationLog, ConversationNotFoundError, type StoredActivity } from './conversationLog.js';
+import { ConversationNotFoundError, type DirectLineLog, type StoredActivity } from './conversationLog.js';
 import type { DirectLineStreams } from './stream.js';
 
 // The in-process adapter behind the local Direct Line endpoint: activities posted by Web Chat run
@@ -26,7 +26,8 @@ const TYPING_TTL_MS = 60_000;
 type TurnLogic = (context: TurnContext) => Promise<void>;
 
 export interface DirectLineAdapterOptions {
-  conversations?: ConversationLog;
+  /** The transcripts (persistence seam): what clients read and the stream pushes. */
+  conversations: DirectLineLog;
   logger?: Logger;
   botName?: string;
 }
@@ -36,17 +37,19 @@ export function isDirectLineReference(reference: Partial<ConversationReference> 
 }
 
 export class DirectLineAdapter extends BotAdapter {
-  readonly conversations: ConversationLog;
+  readonly conversations: DirectLineLog;
   /** The WebSocket streams of these conversations, once registerDirectLine has attached them. */
   streams: DirectLineStreams | undefined;
   private readonly logger: Logger | undefined;
   private readonly botName: string;
   /** Turns of one conversation run one at a time (dialog state is read and saved per turn). */
   private readonly queue = new KeyedQueue();
+  /** The member's id per conversation (it never changes): one lookup per conversation, not per reply. */
+  private readonly userIds = new Map<string, string>();
 
-  constructor(options: DirectLineAdapterOptions = {}) {
+  constructor(options: DirectLineAdapterOptions) {
     super();
-    this.conversations = options.conversations ?? new ConversationLog();
+    this.conversations = options.conversations;
     this.logger = options.logger;
     this.botName = options.botName ?? 'Bot';
     this.onTurnError = (context, error) => this.defaultOnTurnError(context, error);
@@ -93,9 +96,9 @@ export class DirectLineAdapter extends BotAdapter {
         default: {
           const conversationId = activity.conversation?.id ?? context.activity.conversation?.id;
           if (!conversationId) throw new Error('sendActivities: no conversation id');
-          const stored = this.conversations.append(
+          const stored = await this.conversations.append(
             conversationId,
-            this.outgoing(activity, conversationId),
+            await this.outgoing(activity, conversationId),
             activity.type === ActivityTypes.Typing ? { ephemeralMs: TYPING_TTL_MS } : {},
           );
           responses.push({ id: stored.id });
@@ -112,10 +115,10 @@ export class DirectLineAdapter extends BotAdapter {
     const conversationId = activity.conversation?.id ?? context.activity.conversation?.id;
     if (!conversationId || !activity.id)
       throw new Error('updateActivity: conversation id and activity id required');
-    const stored = this.conversations.replace(
+    const stored = await this.conversations.replace(
       conversationId,
       activity.id,
-      this.outgoing({ ...activity, type: activity.type ?? ActivityTypes.Message }, conversationId),
+      await this.outgoing({ ...activity, type: activity.type ?? ActivityTypes.Message }, conversationId),
     );
     if (!stored) throw new Error(`updateActivity: activity ${activity.id} not found`);
     return { id: stored.id };
@@ -127,13 +130,13 @@ export class DirectLineAdapter extends BotAdapter {
       throw new Error('deleteActivity: conversation id and activity id required');
     }
     // Clients that already read it keep it; new readers (a reload) no longer see it.
-    this.conversations.remove(conversationId, reference.activityId);
+    await this.conversations.remove(conversationId, reference.activityId);
   }
 
   /** Proactive turn (e.g. a staff reply). Throws ConversationNotFoundError when the chat has expired. */
   async continueConversation(reference: Partial<ConversationReference>, logic: TurnLogic): Promise<void> {
     const conversationId = reference.conversation?.id;
-    if (!conversationId || !this.conversations.has(conversationId)) {
+    if (!conversationId || !(await this.conversations.get(conversationId))) {
       throw new ConversationNotFoundError(conversationId ?? '');
     }
     const activity = TurnContext.applyConversationReference(
@@ -157,9 +160,20 @@ export class DirectLineAdapter extends BotAdapter {
     return this.continueConversation(reference, logic);
   }
 
+  private async userIdOf(conversationId: string): Promise<string | undefined> {
+    const known = this.userIds.get(conversationId);
+    if (known) return known;
+    const userId = (await this.conversations.get(conversationId))?.userId;
+    if (userId) {
+      if (this.userIds.size >= 10_000) this.userIds.delete(this.userIds.keys().next().value as string);
+      this.userIds.set(conversationId, userId);
+    }
+    return userId;
+  }
+
   /** Completes what the bot sent with the fields every Direct Line client expects. */
-  private outgoing(activity: Partial<Activity>, conversationId: string): StoredActivity {
-    const userId = this.conversations.peek(conversationId)?.userId;
+  private async outgoing(activity: Partial<Activity>, conversationId: string): Promise<StoredActivity> {
+    const userId = await this.userIdOf(conversationId);
     const { id: _ignored, ...rest } = activity;
     return {
       ...rest,

@@ -5,12 +5,14 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { MAX_MESSAGE_CHARS } from '../activityGuard.js';
 import { exceedsDepth } from '../httpErrors.js';
-import { clientAddress } from '../httpRequest.js';
+import { clientAddress, ProxyTrust } from '../httpRequest.js';
+import { StoreUnavailableError } from '../persistence/types.js';
 import { maskDeep } from '../privacy/secretGuard.js';
 import {
   ConversationNotFoundError,
-  type ConversationRecord,
   clone,
+  type DirectLineConversation,
+  type DirectLineLog,
   InvalidWatermarkError,
   type LoggedActivity,
   parseWatermark,
@@ -43,7 +45,11 @@ const NON_MESSAGE_ECHO_TTL_MS = 60_000;
 
 export interface DirectLineRouteOptions {
   bot: { run(context: TurnContext): Promise<void> };
+  /** The transcripts (persistence seam); or pass an adapter built on them. */
+  conversations?: DirectLineLog;
   adapter?: DirectLineAdapter;
+  /** Proxies whose X-Forwarded-* headers are believed (client address, streamUrl). */
+  trustProxy?: ProxyTrust;
   tokenSecret: string;
   tokenTtlSeconds?: number;
   logger?: Logger;
@@ -177,7 +183,12 @@ function describeZodError(error: z.ZodError): string {
 }
 
 export function registerDirectLine(server: Server, opts: DirectLineRouteOptions): DirectLineAdapter {
-  const adapter = opts.adapter ?? new DirectLineAdapter({ logger: opts.logger });
+  if (!opts.adapter && !opts.conversations)
+    throw new Error('registerDirectLine: conversations or adapter required');
+  const adapter =
+    opts.adapter ??
+    new DirectLineAdapter({ conversations: opts.conversations as DirectLineLog, logger: opts.logger });
+  const trust = opts.trustProxy ?? new ProxyTrust();
   const log = adapter.conversations;
   const ttl = opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   const turnTimeoutMs = opts.turnTimeoutMs ?? 15_000;
@@ -189,7 +200,9 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
     throw new Error('Direct Line token secret must be at least 16 characters');
 
   const streams =
-    opts.stream === false ? undefined : new DirectLineStreams(log, opts.tokenSecret, logger, opts.stream);
+    opts.stream === false
+      ? undefined
+      : new DirectLineStreams(log, opts.tokenSecret, logger, { trustProxy: trust, ...opts.stream });
   if (streams) {
     streams.attach(server.server);
     adapter.streams = streams;
@@ -220,8 +233,8 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   }
 
   /** Tells the bot, once per conversation, that the member and the bot joined (welcome message). */
-  async function ensureStarted(record: ConversationRecord, locale?: string): Promise<void> {
-    if (!log.markStarted(record.id)) return;
+  async function ensureStarted(record: DirectLineConversation, locale?: string): Promise<void> {
+    if (!(await log.markStarted(record.id))) return;
     const user = { id: record.userId, role: 'user' };
     const activity = {
       type: 'conversationUpdate',
@@ -239,7 +252,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   }
 
   /** A new token for the conversation (generate, refresh, start without a token). */
-  async function issue(record: ConversationRecord) {
+  async function issue(record: DirectLineConversation) {
     const { token, expiresIn } = await signToken(
       opts.tokenSecret,
       { conversationId: record.id, userId: record.userId },
@@ -249,7 +262,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   }
 
   /** The presented token handed back unchanged while it is valid, as the Azure service does. */
-  function reuse(req: Request, record: ConversationRecord, claims: DirectLineTokenClaims) {
+  function reuse(req: Request, record: DirectLineConversation, claims: DirectLineTokenClaims) {
     return {
       conversationId: record.id,
       token: bearerToken(req.headers.authorization),
@@ -260,7 +273,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   /** `streamUrl` for the start/reconnect answer (none when the stream is off). */
   async function withStream<T extends object>(
     req: Request,
-    record: ConversationRecord,
+    record: DirectLineConversation,
     body: T,
     watermark?: string | null,
   ): Promise<T & { streamUrl?: string }> {
@@ -289,13 +302,13 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   /** Token valid, for this conversation (403 otherwise), and the conversation still exists (404). */
   async function authorise(
     req: Request,
-  ): Promise<{ claims: DirectLineTokenClaims; record: ConversationRecord }> {
+  ): Promise<{ claims: DirectLineTokenClaims; record: DirectLineConversation }> {
     const claims = await authenticate(req);
     const conversationId = String(req.params?.conversationId ?? '');
     if (conversationId !== claims.conversationId) {
       throw new HttpError(403, 'Forbidden', 'The token does not grant access to this conversation.');
     }
-    const record = log.get(conversationId);
+    const record = await log.get(conversationId, { touch: true });
     if (!record) throw new HttpError(404, 'ConversationNotFound', 'The conversation has ended or expired.');
     return { claims, record };
   }
@@ -311,6 +324,15 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
           sendError(res, 404, 'ConversationNotFound', 'The conversation has ended or expired.');
         } else if (err instanceof InvalidWatermarkError) {
           sendError(res, 400, 'BadArgument', err.message);
+        } else if (err instanceof StoreUnavailableError) {
+          logger?.warn({ err: err.message, route: name }, 'Direct Line store unavailable');
+          res.header('Retry-After', '5');
+          sendError(
+            res,
+            503,
+            'ServiceUnavailable',
+            'The chat is briefly unavailable. Please try again in a moment.',
+          );
         } else {
           logger?.error({ err, route: name }, 'Direct Line request failed');
           sendError(res, 500, 'ServiceError', 'Something went wrong. Please try again.');
@@ -319,8 +341,8 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
     };
   }
 
-  async function createConversation(req: Request): Promise<ConversationRecord> {
-    if (!limiter.allow(clientAddress(req))) {
+  async function createConversation(req: Request): Promise<DirectLineConversation> {
+    if (!limiter.allow(clientAddress(req, trust))) {
       throw new HttpError(
         429,
         'TooManyRequests',
@@ -344,7 +366,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
     `${base}/tokens/refresh`,
     handle('tokens/refresh', async (req, res) => {
       const claims = await authenticate(req);
-      const record = log.get(claims.conversationId);
+      const record = await log.get(claims.conversationId, { touch: true });
       if (!record) throw new HttpError(404, 'ConversationNotFound', 'The conversation has ended or expired.');
       sendJson(res, 200, await issue(record));
     }),
@@ -358,7 +380,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
       const locale = cleanLocale(parsed.data?.locale);
       if (req.headers.authorization) {
         const claims = await authenticate(req);
-        const record = log.get(claims.conversationId);
+        const record = await log.get(claims.conversationId, { touch: true });
         if (!record)
           throw new HttpError(404, 'ConversationNotFound', 'The conversation has ended or expired.');
         const isNew = !record.started;
@@ -390,7 +412,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
     handle('activities/get', async (req, res) => {
       const { record } = await authorise(req);
       const watermark = new URL(req.url ?? '', 'http://localhost').searchParams.get('watermark');
-      sendJson(res, 200, log.list(record.id, watermark));
+      sendJson(res, 200, await log.list(record.id, watermark));
     }),
   );
 
@@ -413,7 +435,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
       const now = new Date();
       // The transcript Web Chat reads back holds the masked text; the bot gets the original once, so
       // its secret guard can warn the member (and masks it again before anything else sees it).
-      const echo = log.append(
+      const echo = await log.append(
         record.id,
         {
           // Only what the member sent: masking the server's random ids would garble one now and then

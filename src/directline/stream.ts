@@ -3,10 +3,12 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { clientAddress } from '../httpRequest.js';
+import { clientAddress, forwarded, ProxyTrust } from '../httpRequest.js';
+import { MemoryExpiringKeys } from '../persistence/memory.js';
+import type { ExpiringKeys } from '../persistence/types.js';
 import {
   type ConversationEvent,
-  type ConversationLog,
+  type DirectLineLog,
   InvalidWatermarkError,
   parseWatermark,
 } from './conversationLog.js';
@@ -56,6 +58,10 @@ export interface DirectLineStreamOptions {
    * request counts against it like an HTTP request; over it → 429 with Retry-After.
    */
   ipLimit?: (address: string) => Promise<number | undefined>;
+  /** Proxies whose X-Forwarded-For/-Proto/-Host are believed. */
+  trustProxy?: ProxyTrust;
+  /** Where used stream tokens are remembered (shared by instances on a shared backend). */
+  usedTokens?: ExpiringKeys;
 }
 
 interface Connection {
@@ -80,11 +86,16 @@ export function presentedHost(req: IncomingMessage): string | undefined {
  * `ws://host` or `wss://host` for URLs handed back to the client that made `req`. Host and
  * X-Forwarded-Proto only shape the URL given back to that same client; nothing is decided by them.
  */
-export function streamOrigin(req: IncomingMessage): string {
-  const proto = firstHeader(req.headers['x-forwarded-proto'])?.split(',')[0]?.trim().toLowerCase();
+export function streamOrigin(req: IncomingMessage, trust: ProxyTrust = new ProxyTrust()): string {
+  // Only a trusted proxy says how the client reached it (X-Forwarded-Proto/-Host).
+  const proto = forwarded(req, trust, 'proto')?.toLowerCase();
   const tls =
     proto === 'https' || proto === 'wss' || (req.socket as TLSSocket | undefined)?.encrypted === true;
-  let host = presentedHost(req);
+  const forwardedHost = forwarded(req, trust, 'host');
+  let host =
+    forwardedHost && forwardedHost.length <= 261 && HOST.test(forwardedHost)
+      ? forwardedHost
+      : presentedHost(req);
   if (!host) {
     const address = req.socket?.localAddress ?? '127.0.0.1';
     const bare = address.startsWith('::ffff:') ? address.slice(7) : address;
@@ -149,8 +160,9 @@ export class DirectLineStreams {
   private readonly connections = new Set<Connection>();
   private readonly perConversation = new Map<string, number>();
   private readonly perAddress = new Map<string, number>();
-  /** Stream tokens already used (jti → expiry, epoch seconds): each opens one socket only. */
-  private readonly usedTokens = new Map<string, number>();
+  /** Stream tokens already used (by jti, until they expire): each opens one socket only. */
+  private readonly usedTokens: ExpiringKeys;
+  private readonly trust: ProxyTrust;
   /** Sockets accepted per conversation since start (bounded): lets tests see that a client streamed. */
   private readonly accepted = new Map<string, number>();
   /** Upgrade requests refused since start (a metric). */
@@ -162,7 +174,7 @@ export class DirectLineStreams {
     this.handleUpgrade(req, socket, head);
 
   constructor(
-    private readonly log: ConversationLog,
+    private readonly log: DirectLineLog,
     private readonly tokenSecret: string,
     private readonly logger: Logger | undefined,
     options: DirectLineStreamOptions = {},
@@ -171,6 +183,8 @@ export class DirectLineStreams {
     this.maxSocketsPerConversation = options.maxSocketsPerConversation ?? 3;
     this.maxSocketsPerAddress = options.maxSocketsPerAddress ?? 20;
     this.ipLimit = options.ipLimit;
+    this.trust = options.trustProxy ?? new ProxyTrust();
+    this.usedTokens = options.usedTokens ?? new MemoryExpiringKeys();
     this.heartbeatMs = options.heartbeatMs ?? 25_000;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_STREAM_TOKEN_TTL_SECONDS;
@@ -224,7 +238,7 @@ export class DirectLineStreams {
       this.tokenTtlSeconds,
     );
     const path = `/v3/directline/conversations/${encodeURIComponent(record.id)}/stream`;
-    return `${streamOrigin(req)}${path}?watermark=${after}&t=${token}`;
+    return `${streamOrigin(req, this.trust)}${path}?watermark=${after}&t=${token}`;
   }
 
   /**
@@ -257,7 +271,7 @@ export class DirectLineStreams {
   private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // Errors on a socket we have not handed to ws yet (client gone mid-handshake) must not crash.
     socket.on('error', () => socket.destroy());
-    const address = clientAddress(req);
+    const address = clientAddress(req, this.trust);
     // Upgrades never reach restify's handlers: the per-address limit is applied here, like on HTTP.
     const limited = this.ipLimit ? this.ipLimit(address) : Promise.resolve(undefined);
     limited.then(
@@ -353,13 +367,12 @@ export class DirectLineStreams {
         message: 'The token does not grant access to this conversation.',
       };
     }
-    this.pruneUsedTokens();
-    if (this.usedTokens.has(claims.tokenId)) {
+    // Spent by an atomic claim: two upgrades racing with one token (on any instance) cannot both pass.
+    const ttlMs = Math.max(1000, claims.expiresAt * 1000 - Date.now() + 1000);
+    if (!(await this.usedTokens.claim(`stream-token:${claims.tokenId}`, ttlMs))) {
       return { status: 401, code: 'InvalidToken', message: 'The stream token has already been used.' };
     }
-    // Spent now, synchronously after the check: two upgrades racing with one token cannot both pass.
-    this.usedTokens.set(claims.tokenId, claims.expiresAt);
-    if (!this.log.peek(conversationId)) {
+    if (!(await this.log.get(conversationId))) {
       return { status: 404, code: 'ConversationNotFound', message: 'The conversation has ended or expired.' };
     }
     let after: string;
@@ -428,22 +441,46 @@ export class DirectLineStreams {
       this.logger?.debug({ conversationId, open: this.connections.size }, 'Direct Line stream closed');
     });
 
-    try {
-      // Read the backlog and subscribe in the same tick: nothing appended in between can be missed.
-      const backlog = this.log.list(conversationId, after);
-      connection.unsubscribe = this.log.subscribe(conversationId, (event) => this.push(connection, event));
-      this.send(connection, backlog);
-    } catch {
-      // Gone between the check and the upgrade.
-      ws.close(CLOSE_ENDED, 'conversation ended');
-      return;
-    }
+    // Subscribe first, then read the backlog: events that arrive meanwhile wait, and those the backlog
+    // already holds (by watermark) are not sent twice.
+    let held: ConversationEvent[] | undefined = [];
+    let sentUpTo = Number(after);
+    const deliver = (event: ConversationEvent) => {
+      if (event.type === 'activity') {
+        const seq = Number(event.watermark);
+        if (seq <= sentUpTo) return;
+        sentUpTo = seq;
+      }
+      this.push(connection, event);
+    };
+    connection.unsubscribe = this.log.subscribe(conversationId, (event) => {
+      if (held) held.push(event);
+      else deliver(event);
+    });
+    this.log.list(conversationId, after).then(
+      (backlog) => {
+        this.send(connection, backlog);
+        sentUpTo = Math.max(sentUpTo, Number(backlog.watermark));
+        const waiting = held ?? [];
+        held = undefined;
+        for (const event of waiting) deliver(event);
+      },
+      () => {
+        // Gone between the check and the upgrade, or the store is away: the client reconnects.
+        held = undefined;
+        ws.close(CLOSE_ENDED, 'conversation ended');
+      },
+    );
     this.logger?.debug({ conversationId, open: this.connections.size }, 'Direct Line stream opened');
   }
 
   private push(connection: Connection, event: ConversationEvent): void {
     if (event.type === 'ended') {
       connection.ws.close(CLOSE_ENDED, 'conversation ended');
+      return;
+    }
+    if (event.type === 'interrupted') {
+      connection.ws.close(CLOSE_GOING_AWAY, 'reconnect with your watermark');
       return;
     }
     this.send(connection, { activities: [event.activity], watermark: event.watermark });
@@ -470,21 +507,15 @@ export class DirectLineStreams {
         continue;
       }
       // An open, answering socket keeps its conversation alive, as polling does.
-      if (!this.log.get(connection.conversationId)) {
-        ws.close(CLOSE_ENDED, 'conversation ended');
-        continue;
-      }
+      this.log.get(connection.conversationId, { touch: true }).then(
+        (found) => {
+          if (!found) ws.close(CLOSE_ENDED, 'conversation ended');
+        },
+        () => undefined, // the store is away: keep the socket, try again next beat
+      );
       connection.alive = false;
       ws.ping();
       ws.send('');
-    }
-    this.pruneUsedTokens();
-  }
-
-  private pruneUsedTokens(): void {
-    const now = Math.floor(Date.now() / 1000);
-    for (const [id, expiresAt] of this.usedTokens) {
-      if (expiresAt < now) this.usedTokens.delete(id);
     }
   }
 

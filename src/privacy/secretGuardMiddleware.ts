@@ -1,5 +1,6 @@
 import { type Activity, ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import { detectLang } from '../language.js';
+import type { ExpiringKeys } from '../persistence/types.js';
 import type { PrivacyKnowledge } from './privacyKnowledge.js';
 import {
   maskBareSecret,
@@ -39,14 +40,40 @@ function maskOutgoing(activity: Partial<Activity>): void {
   if (activity.value !== undefined) activity.value = maskDeepWithFindings(activity.value).value;
 }
 
-export type PendingLabelOptions = ShortLivedOptions;
+export interface PendingLabelOptions extends ShortLivedOptions {
+  /** Where labels are kept (the persistence seam's short-lived keys: shared by instances). */
+  store?: ExpiringKeys;
+}
 
 /**
  * Conversations whose last message ended with a PIN or password label ("暗証番号は", "password:"):
- * the value may come alone in the next message. In memory, bounded and short-lived; each entry is
- * used by the next message of that conversation at most once.
+ * the value may come alone in the next message. Short-lived keys of the persistence seam (in memory,
+ * bounded, when none is given); each entry is used by the next message of that conversation at most once.
  */
-export class PendingLabels extends ShortLivedMap<PendingSecret> {}
+export class PendingLabels extends ShortLivedMap<PendingSecret> {
+  private readonly store: ExpiringKeys | undefined;
+  private readonly storeTtlMs: number;
+
+  constructor(options: PendingLabelOptions = {}) {
+    super(options);
+    this.store = options.store;
+    this.storeTtlMs = options.ttlMs ?? 2 * 60_000;
+  }
+
+  /** Remembers the label for the conversation's next message. */
+  async remember(conversationId: string, kind: PendingSecret): Promise<void> {
+    if (this.store) await this.store.set(`secret-label:${conversationId}`, kind, this.storeTtlMs);
+    else this.set(conversationId, kind);
+  }
+
+  /** The pending kind, if any and not expired; forgets it either way. */
+  async takeFor(conversationId: string): Promise<PendingSecret | undefined> {
+    if (!this.store) return this.take(conversationId);
+    return (
+      ((await this.store.take(`secret-label:${conversationId}`)) as PendingSecret | undefined) ?? undefined
+    );
+  }
+}
 
 /**
  * Masks secrets in every incoming activity before the rest of the pipeline (recogniser, dialogs,
@@ -79,7 +106,7 @@ export class SecretGuardMiddleware implements Middleware {
     const conversationId = activity.conversation?.id;
     const isMessage = activity.type === ActivityTypes.Message;
     // Only the next message may carry the value a previous message announced.
-    const pending = isMessage && conversationId ? this.pending.take(conversationId) : undefined;
+    const pending = isMessage && conversationId ? await this.pending.takeFor(conversationId) : undefined;
     if (typeof activity.text === 'string') {
       let r = maskSecrets(activity.text);
       if (pending) {
@@ -89,7 +116,7 @@ export class SecretGuardMiddleware implements Middleware {
       activity.text = r.text;
       for (const k of r.found) found.add(k);
       const announced = isMessage && conversationId ? secretLabelAtEnd(original) : undefined;
-      if (announced && conversationId) this.pending.set(conversationId, announced);
+      if (announced && conversationId) await this.pending.remember(conversationId, announced);
     }
     if (activity.value !== undefined && activity.value !== null) {
       const r = maskDeepWithFindings(activity.value);

@@ -33,7 +33,8 @@ export class JsonConversationState extends ConversationState {
     if (!force && (!cached || json === cached.json)) return;
     const key = await this.storageKey(context);
     cached ??= { state: {}, json: '' };
-    cached.state.eTag = '*';
+    // The eTag read at load (none for a new conversation): a write on top of someone else's is refused
+    // (the turn lock makes that rare; a refusal fails the turn instead of losing the other's change).
     await this.storage.write({ [key]: cached.state });
     cached.json = json ?? snapshot(cached.state);
     context.turnState.set(this.cacheKey, cached);

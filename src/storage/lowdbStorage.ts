@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Storage, StoreItem, StoreItems } from 'botbuilder';
+import type { StoreItem, StoreItems } from 'botbuilder';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { KeyedQueue } from '../keyedQueue.js';
+import { ETagConflictError, type StateStorage } from '../persistence/types.js';
 import { fileForKey } from './keyedFile.js';
 
 /** What one state file holds. */
@@ -38,12 +39,7 @@ export interface LowdbStorageOptions {
   cacheSize?: number;
 }
 
-export class ETagConflictError extends Error {
-  constructor(readonly key: string) {
-    super(`Storage: error writing "${key}" due to eTag conflict.`);
-    this.name = 'ETagConflictError';
-  }
-}
+export { ETagConflictError };
 
 const DEFAULT_CACHE_SIZE = 10_000;
 
@@ -74,7 +70,7 @@ function toCached(record: StateRecord): CachedRecord {
  * of that single-owner design: once a key is cached, changes made to its file by anyone else (another
  * process, an operator deleting it) are not seen until the key leaves the cache or the process restarts.
  */
-export class LowdbStorage implements Storage {
+export class LowdbStorage implements StateStorage {
   private readonly queue = new KeyedQueue();
   private readonly ttlMs: number;
   private readonly now: () => number;
@@ -118,6 +114,8 @@ export class LowdbStorage implements Storage {
             documentJson: JSON.stringify(document),
           };
           await this.save(key, record);
+          // The caller's item now carries the stored eTag: a second save in the same turn is not stale.
+          if (item && typeof item === 'object') (item as StoreItem).eTag = record.eTag;
         }),
       ),
     );

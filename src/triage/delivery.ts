@@ -8,7 +8,7 @@ import {
 import type { BilingualText } from '../knowledge/bilingual.js';
 import { fill } from '../knowledge/template.js';
 import type { Lang } from '../topics.js';
-import type { LowdbInquiryStore } from './inquiryStore.js';
+import type { InquiryService } from './inquiryStore.js';
 import { loadTriageRules } from './rules.js';
 import type { Inquiry } from './types.js';
 
@@ -82,7 +82,7 @@ export interface PendingReplyMiddlewareOptions {
 
 /** On a member's next message, sends the staff replies that could not be delivered, then the turn goes on. */
 export function createPendingReplyMiddleware(
-  inquiries: Pick<LowdbInquiryStore, 'claimPendingReplies' | 'markReplyDelivered' | 'releaseReply'>,
+  inquiries: Pick<InquiryService, 'claimPendingReplies' | 'markReplyDelivered' | 'releaseReply'>,
   options: PendingReplyMiddlewareOptions = {},
 ): Middleware {
   const wording = options.wording ?? loadTriageRules().staffReply;
@@ -92,7 +92,7 @@ export function createPendingReplyMiddleware(
       const conversationId = activity.conversation?.id;
       if (activity.type === ActivityTypes.Message && activity.from?.role !== 'bot' && conversationId) {
         // Same conversation id, channel and serviceUrl as the inquiry's stored reference.
-        const claims = inquiries.claimPendingReplies({
+        const claims = await inquiries.claimPendingReplies({
           conversationId,
           channelId: activity.channelId,
           serviceUrl: activity.serviceUrl,
@@ -105,7 +105,8 @@ export function createPendingReplyMiddleware(
             });
           } catch (err) {
             // Not sent: this one and the rest stay pending for the next visit.
-            for (const rest of claims.slice(i)) inquiries.releaseReply(rest.reply.id);
+            for (const rest of claims.slice(i))
+              await inquiries.releaseReply(rest.reply.id).catch(() => undefined);
             options.logger?.warn(
               { inquiryId: inquiry.id, err: (err as Error).message },
               'pending reply not sent',
@@ -117,7 +118,8 @@ export function createPendingReplyMiddleware(
           } catch (err) {
             // Sent, but not recorded: the store keeps it as delivered (and retries the write), so it is
             // not released — the member must not get it twice. The ones not yet sent are released.
-            for (const rest of claims.slice(i + 1)) inquiries.releaseReply(rest.reply.id);
+            for (const rest of claims.slice(i + 1))
+              await inquiries.releaseReply(rest.reply.id).catch(() => undefined);
             options.logger?.warn(
               { inquiryId: inquiry.id, err: (err as Error).message },
               'pending reply sent but not recorded as delivered',

@@ -1,68 +1,31 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
-import { z } from 'zod';
-import { KeyedQueue } from '../keyedQueue.js';
-import { LOCALES, TOPIC_IDS } from '../topics.js';
-import { maskText } from './mask.js';
-import { computeDueAt, type InquiryRules, priorityFor } from './rules.js';
+import { randomUUID } from 'node:crypto';
 import {
-  INQUIRY_STATUSES,
-  type Inquiry,
-  type InquiryIntake,
-  type InquiryReply,
-  type InquiryStatus,
-  type NewInquiry,
-  PRIORITIES,
-  type Priority,
-} from './types.js';
+  DuplicateInquiryError,
+  InquiryNotFoundError,
+  type InquiryQuery,
+  type InquiryRepository,
+  type OutboxEntry,
+  type ReplyOutbox,
+} from '../persistence/types.js';
+import { inquirySchema, isoInstant, MAX_TEXT } from './inquirySchema.js';
+import { maskText } from './mask.js';
+import {
+  computeDueAt,
+  type InquiryRules,
+  isOverdue,
+  newInquiryId,
+  priorityFor,
+  STATUS_TRANSITIONS,
+} from './rules.js';
+import type { Inquiry, InquiryIntake, InquiryReply, InquiryStatus, NewInquiry } from './types.js';
 
-// Inquiries are the one thing the bot promises a member ("staff will get back to you"), so each one
-// is its own small file, written atomically (lowdb's writer: temp file + rename) and flushed to disk
-// before `create` resolves. An in-memory index, rebuilt from the folder at start-up, serves the
-// staff queue.
+// The inquiry rules over the persistence seam: ids, priority and due time on creation, status moves,
+// masking and clipping of every text, and the life of a staff reply (stored pending, claimed while it
+// is sent, marked delivered). Storage is the repository and the outbox (src/persistence).
 
-/** Moves staff may make with "change status". A reply moves any open inquiry to waiting_member. */
-export const STATUS_TRANSITIONS: Record<InquiryStatus, readonly InquiryStatus[]> = {
-  new: ['in_progress', 'resolved'],
-  in_progress: ['waiting_member', 'resolved'],
-  waiting_member: ['in_progress', 'resolved'],
-  resolved: ['in_progress'],
-};
-
-const isoInstant = z.iso.datetime({ offset: true });
-const MAX_TEXT = 4000;
-
-export const inquirySchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9-]{6,64}$/),
-  topic: z.enum(TOPIC_IDS),
-  priority: z.enum(PRIORITIES),
-  status: z.enum(INQUIRY_STATUSES),
-  createdAt: isoInstant,
-  dueAt: isoInstant,
-  updatedAt: isoInstant,
-  locale: z.enum(LOCALES),
-  summary: z.string().max(MAX_TEXT),
-  excerpt: z.array(
-    z.object({ from: z.enum(['member', 'bot']), text: z.string().max(MAX_TEXT), at: isoInstant }),
-  ),
-  details: z.record(z.string(), z.string()),
-  conversationReference: z.record(z.string(), z.unknown()),
-  assignee: z.string().nullable(),
-  notes: z.array(z.object({ at: isoInstant, author: z.string(), text: z.string() })),
-  replies: z.array(
-    z.object({
-      id: z.string(),
-      at: isoInstant,
-      author: z.string(),
-      text: z.string(),
-      delivery: z.enum(['delivered', 'pending']),
-      deliveredAt: isoInstant.optional(),
-    }),
-  ),
-});
+export { inquirySchema } from './inquirySchema.js';
+export { InquiryNotFoundError, isOverdue, STATUS_TRANSITIONS };
+export type InquiryFilter = Omit<InquiryQuery, 'now'>;
 
 /** An inquiry that would not survive a reload (its own schema rejects it) is never written. */
 export class InvalidInquiryError extends Error {
@@ -72,13 +35,6 @@ export class InvalidInquiryError extends Error {
   ) {
     super(`Inquiry ${id} not saved: it would not pass its schema on reload (${issues.join('; ')})`);
     this.name = 'InvalidInquiryError';
-  }
-}
-
-export class InquiryNotFoundError extends Error {
-  constructor(readonly id: string) {
-    super(`No inquiry ${id}`);
-    this.name = 'InquiryNotFoundError';
   }
 }
 
@@ -100,26 +56,11 @@ export class InquiryClosedError extends Error {
   }
 }
 
-export interface InquiryFilter {
-  status?: readonly InquiryStatus[];
-  priority?: readonly Priority[];
-  topic?: readonly string[];
-  /** true: only overdue ones; false: only those not overdue. */
-  overdue?: boolean;
-  assignee?: string;
-}
-
-/** Staff owe an answer on new and in-progress inquiries; waiting_member and resolved are not overdue. */
-export function isOverdue(inquiry: Pick<Inquiry, 'status' | 'dueAt'>, now: Date): boolean {
-  return (
-    (inquiry.status === 'new' || inquiry.status === 'in_progress') &&
-    Date.parse(inquiry.dueAt) < now.getTime()
-  );
-}
-
 export interface StoreOptions {
   now?: () => Date;
   logger?: { warn(obj: object, msg: string): void };
+  /** How long a claimed reply stays hidden from other claims if its claimer never reports back. */
+  claimMs?: number;
 }
 
 /** Where a member's message came from: all three must match an inquiry's stored reference. */
@@ -130,6 +71,7 @@ export interface ConversationAddress {
 }
 
 const RECORD_RETRY_MS = [1_000, 5_000, 30_000, 60_000];
+const DEFAULT_CLAIM_MS = 2 * 60_000;
 
 const trimSlash = (url: string | undefined) => (url ?? '').replace(/\/+$/, '');
 
@@ -146,7 +88,7 @@ function sameConversation(
   );
 }
 
-interface PendingClaim {
+export interface PendingClaim {
   inquiry: Inquiry;
   reply: InquiryReply;
 }
@@ -162,94 +104,39 @@ function usableInstant(at: Date | undefined): at is Date {
   return year >= 1000 && year <= 9999;
 }
 
-/** Letters only, without I and O: read out on the phone without mix-ups. */
-const ID_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
-
-function newId(at: Date): string {
-  // Short enough to read out on the phone, sortable by day, unguessable enough (24^8 ≈ 1.1e11 a day).
-  // The random part has no digits: digits after the date could form a run the secret guard would
-  // take for a card number and mask in the very message that tells the member the reference.
-  const day = new Date(at.getTime() + 9 * 60 * 60 * 1000).toISOString().slice(0, 10).replace(/-/g, ''); // JST date
-  const random = [...randomBytes(8)].map((b) => ID_LETTERS[b % ID_LETTERS.length]).join('');
-  return `Q${day}-${random}`;
-}
-
-/** Flushes a file and its folder entry to disk: a power cut must not lose a promised inquiry. */
-async function fsyncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on folders; the rename is still atomic.
-  } finally {
-    await handle.close();
+function checked(inquiry: Inquiry): Inquiry {
+  // Validate before writing: a record the schema rejects would silently vanish on the next start.
+  const result = inquirySchema.safeParse(inquiry);
+  if (!result.success) {
+    throw new InvalidInquiryError(
+      inquiry.id,
+      result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(inquiry)'}: ${i.message}`),
+    );
   }
+  return inquiry;
 }
 
-export class LowdbInquiryStore implements InquiryIntake {
-  private readonly index = new Map<string, Inquiry>();
-  private readonly byConversation = new Map<string, Set<string>>();
-  private readonly queue = new KeyedQueue();
-  /** Replies being sent right now, so a proactive send and a next-visit send never both go out. */
-  private readonly inFlight = new Set<string>();
-  /** Inquiries with a reply delivered but not yet on disk (see markReplyDelivered). */
-  private readonly unrecorded = new Set<string>();
+export class InquiryService implements InquiryIntake {
+  /** Delivered replies whose "delivered" mark is not stored yet: inquiry id → reply ids. */
+  private readonly unrecorded = new Map<string, Set<string>>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
+  private readonly pendingWork = new Set<Promise<unknown>>();
   private readonly now: () => Date;
   private readonly logger: StoreOptions['logger'];
+  private readonly claimMs: number;
 
-  private constructor(
-    private readonly dir: string,
+  constructor(
+    private readonly repository: InquiryRepository,
+    private readonly outbox: ReplyOutbox,
     private readonly rules: InquiryRules,
-    options: StoreOptions,
+    options: StoreOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
     this.logger = options.logger;
+    this.claimMs = options.claimMs ?? DEFAULT_CLAIM_MS;
   }
 
-  /** Opens the store in `dir` (e.g. DATA_DIR/inquiries), loading every readable inquiry file. */
-  static async open(
-    dir: string,
-    rules: InquiryRules,
-    options: StoreOptions = {},
-  ): Promise<LowdbInquiryStore> {
-    const store = new LowdbInquiryStore(dir, rules, options);
-    await mkdir(dir, { recursive: true });
-    const entries = await readdir(dir);
-    // A crash mid-write leaves the writer's temp file (.<id>.json.tmp); the inquiry itself is either
-    // the old complete file or was never promised, so the leftover can go.
-    await Promise.all(
-      entries
-        .filter((n) => n.startsWith('.') && n.endsWith('.tmp'))
-        .map((n) => rm(join(dir, n), { force: true })),
-    );
-    const names = entries.filter((n) => n.endsWith('.json') && !n.startsWith('.'));
-    for (const name of names) {
-      const file = join(dir, name);
-      try {
-        const db = new Low<unknown>(new JSONFile(file), null);
-        await db.read();
-        const parsed = inquirySchema.safeParse(db.data);
-        if (!parsed.success) {
-          options.logger?.warn(
-            { file, issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
-            'skipping invalid inquiry file',
-          );
-          continue;
-        }
-        store.remember(parsed.data as Inquiry);
-      } catch (err) {
-        options.logger?.warn({ file, err: (err as Error).message }, 'skipping unreadable inquiry file');
-      }
-    }
-    return store;
-  }
-
-  get size(): number {
-    return this.index.size;
-  }
-
-  /** Resolves once the inquiry is on disk; rejects if it could not be written (tell the member so). */
+  /** Resolves once the inquiry is stored durably; rejects if it could not be (tell the member so). */
   async create(input: NewInquiry): Promise<Inquiry> {
     // The caller passes the activity's instant (already bounded by instantOf); a value that cannot be
     // written and read back as an ISO instant falls back to the store's clock.
@@ -257,55 +144,53 @@ export class LowdbInquiryStore implements InquiryIntake {
     const priority = priorityFor(input.topic, this.rules.triage);
     let dueAt = computeDueAt(input.topic, priority, createdAt, this.rules);
     if (!usableInstant(dueAt)) dueAt = createdAt;
-    let id = newId(createdAt);
-    while (this.index.has(id)) id = newId(createdAt);
-    const inquiry: Inquiry = {
-      id,
-      topic: input.topic,
-      priority,
-      status: 'new',
-      createdAt: createdAt.toISOString(),
-      dueAt: dueAt.toISOString(),
-      updatedAt: this.now().toISOString(),
-      locale: input.locale,
-      summary: clip(input.summary),
-      excerpt: input.excerpt.slice(-20).map((line) => ({
-        from: line.from,
-        text: clip(line.text),
-        at: isoInstant.safeParse(line.at).success ? line.at : createdAt.toISOString(),
-      })),
-      details: Object.fromEntries(
-        Object.entries(input.details ?? {}).map(([k, v]) => [k.slice(0, 64), clip(String(v))]),
-      ),
-      conversationReference: JSON.parse(JSON.stringify(input.conversationReference ?? {})),
-      assignee: null,
-      notes: [],
-      replies: [],
-    };
-    await this.queue.run(id, () => this.save(inquiry));
-    this.remember(inquiry);
-    return structuredClone(inquiry);
+    for (;;) {
+      const inquiry = checked({
+        id: newInquiryId(createdAt),
+        topic: input.topic,
+        priority,
+        status: 'new',
+        createdAt: createdAt.toISOString(),
+        dueAt: dueAt.toISOString(),
+        updatedAt: this.now().toISOString(),
+        locale: input.locale,
+        summary: clip(input.summary),
+        excerpt: input.excerpt.slice(-20).map((line) => ({
+          from: line.from,
+          text: clip(line.text),
+          at: isoInstant.safeParse(line.at).success ? line.at : createdAt.toISOString(),
+        })),
+        details: Object.fromEntries(
+          Object.entries(input.details ?? {}).map(([k, v]) => [k.slice(0, 64), clip(String(v))]),
+        ),
+        conversationReference: JSON.parse(JSON.stringify(input.conversationReference ?? {})),
+        assignee: null,
+        notes: [],
+        replies: [],
+      });
+      try {
+        await this.repository.insert(inquiry);
+        return inquiry;
+      } catch (err) {
+        if (!(err instanceof DuplicateInquiryError)) throw err;
+      }
+    }
   }
 
-  get(id: string): Inquiry | undefined {
-    const found = this.index.get(id);
-    return found ? structuredClone(found) : undefined;
+  async get(id: string): Promise<Inquiry | undefined> {
+    const found = await this.repository.get(id);
+    return found && this.withUnrecorded(found);
   }
 
   /** Matching inquiries, earliest due first (then oldest). */
-  list(filter: InquiryFilter = {}): Inquiry[] {
-    const now = this.now();
-    return [...this.index.values()]
-      .filter(
-        (q) =>
-          (!filter.status?.length || filter.status.includes(q.status)) &&
-          (!filter.priority?.length || filter.priority.includes(q.priority)) &&
-          (!filter.topic?.length || filter.topic.includes(q.topic)) &&
-          (filter.overdue === undefined || isOverdue(q, now) === filter.overdue) &&
-          (filter.assignee === undefined || q.assignee === filter.assignee),
-      )
-      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.createdAt.localeCompare(b.createdAt))
-      .map((q) => structuredClone(q));
+  async list(filter: InquiryFilter = {}): Promise<Inquiry[]> {
+    return (await this.repository.list({ ...filter, now: this.now() })).map((q) => this.withUnrecorded(q));
+  }
+
+  /** An inquiry as staff must see it: replies delivered but not yet recorded count as delivered. */
+  private withUnrecorded(q: Inquiry): Inquiry {
+    const ids = this.unrecorded.get(q.id);
+    return ids?.size ? markDelivered(q, [...ids], this.now().toISOString()) : q;
   }
 
   assign(id: string, assignee: string | null): Promise<Inquiry> {
@@ -333,8 +218,9 @@ export class LowdbInquiryStore implements InquiryIntake {
   }
 
   /**
-   * Records a staff reply as pending and moves the inquiry to waiting_member. The reply is marked in
-   * flight until `markReplyDelivered` or `releaseReply`, so the next-visit middleware leaves it alone.
+   * Records a staff reply as pending and moves the inquiry to waiting_member. The reply goes into the
+   * outbox already claimed by the caller (who sends it now) until `markReplyDelivered` or
+   * `releaseReply`, so a next-visit turn on any instance leaves it alone meanwhile.
    */
   async addReply(
     id: string,
@@ -347,103 +233,117 @@ export class LowdbInquiryStore implements InquiryIntake {
       text: clip(reply.text),
       delivery: 'pending',
     };
-    const inquiry = await this.update(id, (q) => {
-      if (q.status === 'resolved') throw new InquiryClosedError(id);
-      q.replies.push(entry);
-      q.status = 'waiting_member';
-      this.inFlight.add(entry.id);
-    }).catch((err: unknown) => {
-      this.inFlight.delete(entry.id);
+    const current = await this.repository.get(id);
+    if (!current) throw new InquiryNotFoundError(id);
+    if (current.status === 'resolved') throw new InquiryClosedError(id);
+    const conversationId = current.conversationReference.conversation?.id ?? '';
+    // Outbox first: should the inquiry's write then fail, the entry points at a reply that does not
+    // exist, and claims drop it. The other way round a pending reply could have no outbox entry.
+    const outboxEntry: OutboxEntry = {
+      replyId: entry.id,
+      inquiryId: id,
+      conversationId,
+      createdAt: entry.at,
+    };
+    await this.outbox.enqueue(outboxEntry, this.claimMs);
+    try {
+      const inquiry = await this.update(id, (q) => {
+        if (q.status === 'resolved') throw new InquiryClosedError(id);
+        q.replies.push(entry);
+        q.status = 'waiting_member';
+      });
+      return { inquiry, reply: structuredClone(entry) };
+    } catch (err) {
+      await this.outbox.complete(entry.id).catch(() => undefined);
       throw err;
-    });
-    return { inquiry, reply: structuredClone(entry) };
+    }
   }
 
   /**
-   * Records that a reply reached the member. If the write fails, the reply is nevertheless kept as
-   * delivered in memory (it WAS sent: sending it again would show the member the same answer twice),
-   * the promise rejects so the caller can log it, and the write is retried in the background, on the
-   * inquiry's next update and on `flush`. Only a restart before any retry succeeds can re-send it.
+   * Records that a reply reached the member. If the write fails, the reply is nevertheless treated as
+   * delivered (it WAS sent: sending it again would show the member the same answer twice): it leaves
+   * the outbox, the promise rejects so the caller can log it, and the write is retried in the
+   * background, on `flush`, and before the inquiry's next change.
    */
-  markReplyDelivered(id: string, replyId: string): Promise<Inquiry> {
+  async markReplyDelivered(id: string, replyId: string): Promise<Inquiry> {
     const deliveredAt = this.now().toISOString();
-    const mark = (q: Inquiry) => {
-      const reply = q.replies.find((r) => r.id === replyId);
-      if (reply && reply.delivery !== 'delivered') {
-        reply.delivery = 'delivered';
-        reply.deliveredAt = deliveredAt;
+    await this.outbox.complete(replyId).catch((err: unknown) => {
+      this.logger?.warn({ inquiryId: id, err: (err as Error).message }, 'outbox entry not completed');
+    });
+    try {
+      const inquiry = await this.repository.update(id, (q) => markDelivered(q, [replyId], deliveredAt));
+      this.forgetUnrecorded(id, replyId);
+      return inquiry;
+    } catch (err) {
+      if (!(err instanceof InquiryNotFoundError)) {
+        const ids = this.unrecorded.get(id) ?? new Set<string>();
+        ids.add(replyId);
+        this.unrecorded.set(id, ids);
+        this.scheduleRetry(id);
       }
-    };
-    return this.update(id, mark).then(
-      (inquiry) => {
-        this.inFlight.delete(replyId);
-        return inquiry;
-      },
-      (err: unknown) => {
-        const current = this.index.get(id);
-        if (current && !(err instanceof InvalidInquiryError)) {
-          mark(current);
-          this.unrecorded.add(id);
-          this.scheduleRetry(id);
-        }
-        this.inFlight.delete(replyId);
-        throw err;
-      },
-    );
+      throw err;
+    }
   }
 
-  /** Inquiries whose in-memory state (a delivered reply) is not on disk yet. */
+  /** Inquiries with a delivered reply whose mark is not stored yet. */
   get unrecordedCount(): number {
     return this.unrecorded.size;
   }
 
   /** Gives a claimed reply back (sending failed): it stays pending for the member's next visit. */
-  releaseReply(replyId: string): void {
-    this.inFlight.delete(replyId);
+  releaseReply(replyId: string): Promise<void> {
+    return this.outbox.release(replyId);
   }
 
   /**
-   * Pending, not-in-flight staff replies for a conversation, oldest first. The conversation must match
-   * the inquiry's stored reference on all three of conversation id, channelId and serviceUrl: another
-   * channel (or a forged serviceUrl) using the same conversation id gets nothing.
+   * Claims the pending staff replies of a conversation, oldest first, so concurrent turns (on any
+   * instance) do not both send them. The conversation must match the inquiry's stored reference on
+   * all three of conversation id, channelId and serviceUrl: another channel (or a forged serviceUrl)
+   * using the same conversation id gets nothing.
    */
-  pendingRepliesFor(address: ConversationAddress): PendingClaim[] {
-    const ids = this.byConversation.get(address.conversationId);
-    if (!ids) return [];
-    const pending: PendingClaim[] = [];
-    for (const id of ids) {
-      const q = this.index.get(id);
-      if (!q || !sameConversation(q.conversationReference, address)) continue;
-      for (const reply of q.replies) {
-        if (reply.delivery === 'pending' && !this.inFlight.has(reply.id)) {
-          pending.push({ inquiry: structuredClone(q), reply: structuredClone(reply) });
-        }
+  async claimPendingReplies(address: ConversationAddress): Promise<PendingClaim[]> {
+    const entries = await this.outbox.claim(address.conversationId, this.claimMs);
+    const claims: PendingClaim[] = [];
+    for (const entry of entries) {
+      const inquiry = await this.repository.get(entry.inquiryId);
+      const reply = inquiry?.replies.find((r) => r.id === entry.replyId);
+      if (!inquiry || !reply || reply.delivery !== 'pending' || this.isUnrecorded(inquiry.id, reply.id)) {
+        await this.outbox.complete(entry.replyId); // nothing (more) to deliver
+        continue;
       }
+      if (!sameConversation(inquiry.conversationReference, address)) {
+        await this.outbox.release(entry.replyId);
+        continue;
+      }
+      claims.push({ inquiry, reply });
     }
-    return pending.sort((a, b) => a.reply.at.localeCompare(b.reply.at));
+    return claims;
   }
 
-  /** Like pendingRepliesFor, but marks them in flight so two concurrent turns do not both send them. */
-  claimPendingReplies(address: ConversationAddress): PendingClaim[] {
-    const claimed = this.pendingRepliesFor(address);
-    for (const c of claimed) this.inFlight.add(c.reply.id);
-    return claimed;
-  }
-
-  /** Waits for queued writes (call before exit). */
+  /** Waits for pending writes and retries unrecorded delivery marks (call before exit). */
   async flush(): Promise<void> {
-    await Promise.all([...this.unrecorded].map((id) => this.record(id).catch(() => undefined)));
-    await this.queue.idle();
+    await Promise.all([...this.unrecorded.keys()].map((id) => this.record(id).catch(() => undefined)));
+    await Promise.allSettled([...this.pendingWork]);
   }
 
-  /** Writes an inquiry's in-memory state (a delivered-but-unrecorded reply) to disk. */
-  private record(id: string): Promise<void> {
-    return this.queue.run(id, async () => {
-      const current = this.index.get(id);
-      if (!current || !this.unrecorded.has(id)) return;
-      await this.save(current);
-      this.unrecorded.delete(id);
-    });
+  private isUnrecorded(id: string, replyId: string): boolean {
+    return this.unrecorded.get(id)?.has(replyId) ?? false;
+  }
+
+  private forgetUnrecorded(id: string, replyId?: string): void {
+    const ids = this.unrecorded.get(id);
+    if (!ids) return;
+    if (replyId) ids.delete(replyId);
+    if (!replyId || ids.size === 0) this.unrecorded.delete(id);
+  }
+
+  /** Stores the delivered marks kept in memory for an inquiry. */
+  private async record(id: string): Promise<void> {
+    const ids = this.unrecorded.get(id);
+    if (!ids?.size) return;
+    const deliveredAt = this.now().toISOString();
+    await this.repository.update(id, (q) => markDelivered(q, [...ids], deliveredAt));
+    this.forgetUnrecorded(id);
   }
 
   private scheduleRetry(id: string, attempt = 0): void {
@@ -451,57 +351,44 @@ export class LowdbInquiryStore implements InquiryIntake {
     const delay = RECORD_RETRY_MS[Math.min(attempt, RECORD_RETRY_MS.length - 1)]!;
     const timer = setTimeout(() => {
       this.retries.delete(id);
-      this.record(id).catch((err: unknown) => {
+      const work = this.record(id).catch((err: unknown) => {
         this.logger?.warn(
           { inquiryId: id, attempt: attempt + 1, err: (err as Error).message },
           'delivered reply still not recorded; retrying',
         );
         if (this.unrecorded.has(id)) this.scheduleRetry(id, attempt + 1);
       });
+      this.pendingWork.add(work);
+      void work.finally(() => this.pendingWork.delete(work));
     }, delay);
     timer.unref();
     this.retries.set(id, timer);
   }
 
   private update(id: string, change: (q: Inquiry) => void): Promise<Inquiry> {
-    return this.queue.run(id, async () => {
-      const current = this.index.get(id);
-      if (!current) throw new InquiryNotFoundError(id);
-      const next = structuredClone(current);
-      change(next);
-      next.updatedAt = this.now().toISOString();
-      // Memory changes only after the file did: a failed write leaves both as they were. (The one
-      // exception, a delivered reply whose record failed, is in memory already and rides along here.)
-      await this.save(next);
-      this.unrecorded.delete(id);
-      this.remember(next);
-      return structuredClone(next);
-    });
+    const deliveredAt = this.now().toISOString();
+    const unrecorded = [...(this.unrecorded.get(id) ?? [])];
+    return this.repository
+      .update(id, (current) => {
+        const next = markDelivered(current, unrecorded, deliveredAt);
+        change(next);
+        next.updatedAt = this.now().toISOString();
+        return checked(next);
+      })
+      .then((inquiry) => {
+        // The delivered marks kept in memory rode along with this write.
+        for (const replyId of unrecorded) this.forgetUnrecorded(id, replyId);
+        return inquiry;
+      });
   }
+}
 
-  private remember(inquiry: Inquiry): void {
-    this.index.set(inquiry.id, inquiry);
-    const conversationId = inquiry.conversationReference.conversation?.id;
-    if (conversationId) {
-      const set = this.byConversation.get(conversationId) ?? new Set<string>();
-      set.add(inquiry.id);
-      this.byConversation.set(conversationId, set);
+function markDelivered(q: Inquiry, replyIds: readonly string[], deliveredAt: string): Inquiry {
+  for (const reply of q.replies) {
+    if (replyIds.includes(reply.id) && reply.delivery !== 'delivered') {
+      reply.delivery = 'delivered';
+      reply.deliveredAt = deliveredAt;
     }
   }
-
-  private async save(inquiry: Inquiry): Promise<void> {
-    // Validate before writing: a file the schema rejects would silently vanish on the next start.
-    const checked = inquirySchema.safeParse(inquiry);
-    if (!checked.success) {
-      throw new InvalidInquiryError(
-        inquiry.id,
-        checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(inquiry)'}: ${i.message}`),
-      );
-    }
-    const file = join(this.dir, `${inquiry.id}.json`);
-    const db = new Low<Inquiry>(new JSONFile(file), inquiry);
-    await db.write();
-    await fsyncPath(file);
-    await fsyncPath(this.dir);
-  }
+  return q;
 }

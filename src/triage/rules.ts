@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { bilingualText } from '../knowledge/bilingual.js';
@@ -5,7 +6,7 @@ import { loadJsonFile } from '../knowledge/loader.js';
 import { KNOWLEDGE_DIR } from '../paths.js';
 import { addOpenMinutes, decide, type SupportHoursRules, webInquiryHandledFromFor } from '../policy/index.js';
 import { TOPIC_IDS, type TopicId } from '../topics.js';
-import { PRIORITIES, type Priority } from './types.js';
+import { type Inquiry, type InquiryStatus, PRIORITIES, type Priority } from './types.js';
 
 const priority = z.enum(PRIORITIES);
 const topicKey = z.enum(TOPIC_IDS);
@@ -121,4 +122,35 @@ function slaDueAt(topic: TopicId, priority: Priority, createdAt: Date, rules: In
     remaining -= step;
   }
   return new Date(cursor);
+}
+
+/** Moves staff may make with "change status". A reply moves any open inquiry to waiting_member. */
+export const STATUS_TRANSITIONS: Record<InquiryStatus, readonly InquiryStatus[]> = {
+  new: ['in_progress', 'resolved'],
+  in_progress: ['waiting_member', 'resolved'],
+  waiting_member: ['in_progress', 'resolved'],
+  resolved: ['in_progress'],
+};
+
+/** Staff owe an answer on new and in-progress inquiries; waiting_member and resolved are not overdue. */
+export function isOverdue(inquiry: Pick<Inquiry, 'status' | 'dueAt'>, now: Date): boolean {
+  return (
+    (inquiry.status === 'new' || inquiry.status === 'in_progress') &&
+    Date.parse(inquiry.dueAt) < now.getTime()
+  );
+}
+
+/** Letters only, without I and O: read out on the phone without mix-ups. */
+const ID_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/**
+ * A new inquiry id: short enough to read out on the phone, sortable by day, unguessable enough
+ * (24^8 ≈ 1.1e11 a day). The random part has no digits: digits after the date could form a run the
+ * secret guard would take for a card number and mask in the very message that tells the member the
+ * reference.
+ */
+export function newInquiryId(at: Date): string {
+  const day = new Date(at.getTime() + 9 * 60 * 60 * 1000).toISOString().slice(0, 10).replace(/-/g, ''); // JST date
+  const random = [...randomBytes(8)].map((b) => ID_LETTERS[b % ID_LETTERS.length]).join('');
+  return `Q${day}-${random}`;
 }

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { bearerToken } from '../httpRequest.js';
+import { StoreUnavailableError } from '../persistence/types.js';
 import { staffTextRefusal } from '../privacy/staffTextCheck.js';
 import { TOPIC_IDS } from '../topics.js';
 import type { DeliverReply } from './delivery.js';
@@ -9,13 +10,13 @@ import {
   InquiryClosedError,
   type InquiryFilter,
   InquiryNotFoundError,
+  type InquiryService,
   InvalidTransitionError,
   isOverdue,
-  type LowdbInquiryStore,
   STATUS_TRANSITIONS,
 } from './inquiryStore.js';
 import { INQUIRY_STATUSES, type Inquiry, PRIORITIES } from './types.js';
-import type { LowdbUnansweredLog } from './unansweredLog.js';
+import type { UnansweredLogService } from './unansweredLog.js';
 
 // The staff side of triage: a small JSON API under /api/staff, for the staff page and for scripts.
 // Every route needs `Authorization: Bearer $STAFF_TOKEN`; with no token configured the whole API
@@ -24,8 +25,8 @@ import type { LowdbUnansweredLog } from './unansweredLog.js';
 export interface StaffApiDeps {
   /** '' turns the API off (503 on every route). */
   staffToken: string;
-  inquiries: LowdbInquiryStore;
-  unanswered: Pick<LowdbUnansweredLog, 'list' | 'dismiss'>;
+  inquiries: InquiryService;
+  unanswered: Pick<UnansweredLogService, 'list' | 'dismiss'>;
   deliver: DeliverReply;
   logger?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   now?: () => Date;
@@ -182,6 +183,15 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
           });
         } else if (err instanceof InquiryClosedError) {
           res.send(409, { error: { code: 'InquiryResolved', message: err.message } });
+        } else if (err instanceof StoreUnavailableError) {
+          deps.logger?.warn({ err: err.message, path: req.path() }, 'staff API: store unavailable');
+          res.header('Retry-After', '5');
+          res.send(503, {
+            error: {
+              code: 'StoreUnavailable',
+              message: 'Inquiries are briefly unavailable; try again shortly.',
+            },
+          });
         } else {
           deps.logger?.warn({ err: (err as Error).message, path: req.path() }, 'staff API failed');
           res.send(500, { error: { code: 'InternalError', message: 'Something went wrong; try again.' } });
@@ -224,7 +234,10 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
       const at = now();
       return {
         status: 200,
-        body: { now: at.toISOString(), inquiries: deps.inquiries.list(filter).map((i) => summarize(i, at)) },
+        body: {
+          now: at.toISOString(),
+          inquiries: (await deps.inquiries.list(filter)).map((i) => summarize(i, at)),
+        },
       };
     }),
   );
@@ -233,7 +246,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     '/api/staff/inquiries/:id',
     route(async (req) => {
       const id = inquiryId(req);
-      const found = deps.inquiries.get(id);
+      const found = await deps.inquiries.get(id);
       if (!found) throw new InquiryNotFoundError(id);
       return { status: 200, body: { inquiry: detail(found, now()) } };
     }),
@@ -296,13 +309,13 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
           // It reached the member: the store keeps it delivered in memory and retries the write, so it
           // is never sent again; the answer says so instead of a 500 that invites a second reply.
           recorded = false;
-          updated = deps.inquiries.get(id) ?? inquiry;
+          updated = (await deps.inquiries.get(id).catch(() => undefined)) ?? inquiry;
           deps.logger?.warn(
             { inquiryId: id, err: (err as Error).message },
             'staff reply delivered but not yet recorded; retrying the write',
           );
         }
-      } else deps.inquiries.releaseReply(reply.id);
+      } else await deps.inquiries.releaseReply(reply.id);
       audit('reply', id, { delivery, recorded });
       const stored = updated.replies.find((r) => r.id === reply.id) ?? reply;
       return {
@@ -319,7 +332,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
 
   server.get(
     '/api/staff/unanswered',
-    route(async () => ({ status: 200, body: { groups: deps.unanswered.list() } })),
+    route(async () => ({ status: 200, body: { groups: await deps.unanswered.list() } })),
   );
 
   server.del(

@@ -107,7 +107,7 @@ describe('conversation control', () => {
     r = await h.say('担当者に問い合わせる');
     expect(joined(r)).toContain('1つのメッセージで入力してください');
     await h.services.flush();
-    const groups = h.services.unanswered.list();
+    const groups = await h.services.unanswered.list();
     expect(groups.map((g) => g.examples[0])).toEqual(
       expect.arrayContaining(['おすすめのラーメン屋は？', '明日の天気はどう']),
     );
@@ -132,7 +132,7 @@ describe('conversation control', () => {
     expect(joined(r)).toContain("I'll leave this inquiry for our staff. OK?");
     r = await h.say('no');
     expect(joined(r)).toContain("I haven't sent anything");
-    expect(h.services.inquiries.list({})).toHaveLength(0);
+    expect(await h.services.inquiries.list({})).toHaveLength(0);
   });
 });
 
@@ -180,6 +180,6 @@ describe('an unsure recognition', () => {
     expect(joined(r)).toBe('ご用件をお選びください。');
     expect(lastButtons(r)).toContain('ログインできない');
     await h.services.flush();
-    expect(h.services.unanswered.list().map((g) => g.examples[0])).toContain('ID忘れた');
+    expect((await h.services.unanswered.list()).map((g) => g.examples[0])).toContain('ID忘れた');
   });
 });

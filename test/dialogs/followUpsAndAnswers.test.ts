@@ -55,7 +55,7 @@ describe('inquiries filed by what the member wrote', () => {
     const r = await h.say('返済が遅れそうです。どうしたらいいですか');
     expect(joined(r)).toContain('お電話');
     expect(joined(r)).toContain('0120-24-0365');
-    expect(h.services.inquiries.list({})).toHaveLength(0);
+    expect(await h.services.inquiries.list({})).toHaveLength(0);
   });
 
   it('ja: a description about logging in is filed as login trouble (high priority)', async () => {
@@ -63,7 +63,7 @@ describe('inquiries filed by what the member wrote', () => {
     await h.say('担当者と話したい');
     await h.say('何度やってもログインできなくて困っています');
     await h.say('はい');
-    const [inquiry] = h.services.inquiries.list({});
+    const [inquiry] = await h.services.inquiries.list({});
     expect(inquiry).toMatchObject({ topic: 'login.trouble', priority: 'high' });
   });
 });
@@ -121,7 +121,7 @@ describe('more answers from testing', () => {
     await h.say('can I talk to a human please');
     let r = await h.say('never mind');
     expect(joined(r)).toContain("I've stopped that");
-    expect(h.services.inquiries.list({})).toHaveLength(0);
+    expect(await h.services.inquiries.list({})).toHaveLength(0);
     await h.say("I can't log in");
     r = await h.say('back');
     expect(joined(r)).toContain("I've stopped that");
@@ -171,7 +171,7 @@ describe('one promised answer time per inquiry', () => {
     expect(joined(r)).toContain(`by about ${told}`);
     expect(joined(r)).toContain('leave another inquiry');
     r = await h.say('no');
-    expect(h.services.inquiries.list({})).toHaveLength(1);
+    expect(await h.services.inquiries.list({})).toHaveLength(1);
   });
 
   it('ja: an urgent lost-card inquiry tells its (short) due time', async () => {

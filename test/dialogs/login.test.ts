@@ -97,7 +97,7 @@ describe('login help', () => {
     expect(joined(r)).toMatch(/受付番号：Q\d{8}-[A-HJ-NP-Z]{8}/);
     // 14:00 on a weekday: staff are working, so the answer is due today.
     expect(joined(r)).toMatch(/今日 1\d:\d\dごろまで/);
-    const [inquiry] = h.services.inquiries.list({});
+    const [inquiry] = await h.services.inquiries.list({});
     expect(inquiry).toMatchObject({ topic: 'login.trouble', status: 'new' });
     expect(inquiry?.summary).toBe('昨日からWeb-IDでログインするとエラー画面になります');
     expect(inquiry?.excerpt.some((l) => l.from === 'member' && l.text === '問い合わせを残す')).toBe(true);

@@ -35,7 +35,7 @@ describe('lost or stolen card', () => {
     expect(joined(r)).toMatch(/至急のお問い合わせとして受け付けました（受付番号：Q\d{8}-[A-HJ-NP-Z]{8}）/);
     expect(joined(r)).toContain('①プロミスコール');
 
-    const [inquiry] = h.services.inquiries.list({});
+    const [inquiry] = await h.services.inquiries.list({});
     expect(inquiry).toMatchObject({ topic: 'card.lost', priority: 'urgent', status: 'new', locale: 'ja' });
     expect(inquiry?.details).toMatchObject({ lostOrStolen: 'stolen', calledCallCenter: 'later' });
     // 昨日の夜8時 relative to 3:00 on the 26th (Tokyo) is 20:00 on the 25th.
@@ -58,7 +58,7 @@ describe('lost or stolen card', () => {
     expect(joined(r2)).toContain('紛失届');
     const r3 = await h.say('いいえ');
     expect(joined(r3)).toContain('①プロミスコール');
-    expect(h.services.inquiries.list({})).toHaveLength(0);
+    expect(await h.services.inquiries.list({})).toHaveLength(0);
   });
 
   it('en: the same steps in English, a loss report for a lost card', async () => {

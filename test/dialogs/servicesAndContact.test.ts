@@ -85,6 +85,6 @@ describe('contact and payment (policy module)', () => {
     const r = await h.say('担当者と話したい');
     expect(joined(r)).toContain('お電話');
     expect(joined(r)).toContain('0120-24-0365');
-    expect(h.services.inquiries.list({})).toHaveLength(0);
+    expect(await h.services.inquiries.list({})).toHaveLength(0);
   });
 });

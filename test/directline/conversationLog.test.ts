@@ -1,121 +1,89 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  ConversationLog,
-  ConversationNotFoundError,
-  InvalidWatermarkError,
-} from '../../src/directline/conversationLog.js';
+import { ConversationNotFoundError, InvalidWatermarkError } from '../../src/directline/conversationLog.js';
+import { FileDirectLineLog } from '../../src/persistence/lowdb/directLineLog.js';
+import { useTempDirs } from '../support/tempDir.js';
+
+// The embedded Direct Line log's own behaviour; what every backend shares is in test/persistence.
+
+const tempDir = useTempDirs();
 
 function clock(start = 1_000_000) {
   let now = start;
   return { now: () => now, advance: (ms: number) => (now += ms) };
 }
 
-describe('ConversationLog', () => {
-  it('assigns increasing ids and returns what follows a watermark', () => {
-    const log = new ConversationLog();
-    const c = log.create('u1');
-    const a = log.append(c.id, { type: 'message', text: 'a' });
-    const b = log.append(c.id, { type: 'message', text: 'b' });
+async function openLog(
+  options: { maxActivitiesPerConversation?: number; now?: () => number; dir?: string } = {},
+) {
+  return FileDirectLineLog.open({ dir: options.dir ?? (await tempDir()), retentionMs: 60_000, ...options });
+}
+
+describe('FileDirectLineLog', () => {
+  it('assigns increasing ids and returns what follows a watermark', async () => {
+    const log = await openLog();
+    const c = await log.create();
+    const a = await log.append(c.id, { type: 'message', text: 'a' });
+    const b = await log.append(c.id, { type: 'message', text: 'b' });
     expect(a.id).toBe(`${c.id}|0000001`);
     expect(b.id).toBe(`${c.id}|0000002`);
-    expect(log.list(c.id).activities.map((x) => x.text)).toEqual(['a', 'b']);
-    expect(log.list(c.id, '1')).toEqual({
+    expect((await log.list(c.id)).activities.map((x) => x.text)).toEqual(['a', 'b']);
+    expect(await log.list(c.id, '1')).toEqual({
       activities: [expect.objectContaining({ text: 'b' })],
       watermark: '2',
     });
-    expect(log.list(c.id, '2')).toEqual({ activities: [], watermark: '2' });
-    expect(() => log.list(c.id, '-1')).toThrow(InvalidWatermarkError);
-    expect(() => log.list('nope')).toThrow(ConversationNotFoundError);
+    expect(await log.list(c.id, '2')).toEqual({ activities: [], watermark: '2' });
+    await expect(log.list(c.id, '-1')).rejects.toBeInstanceOf(InvalidWatermarkError);
+    await expect(log.list('nope')).rejects.toBeInstanceOf(ConversationNotFoundError);
   });
 
-  it('stores its own copy: what the sender changes afterwards does not reach the transcript', () => {
-    const log = new ConversationLog();
-    const c = log.create('u1');
-    const sent = { type: 'message', text: 'original', from: { id: 'u1' } };
-    log.append(c.id, sent);
-    sent.text = 'changed';
-    sent.from.id = 'someone else';
-    expect(log.list(c.id).activities[0]).toMatchObject({ text: 'original', from: { id: 'u1' } });
-  });
-
-  it('stores copies: later changes by the caller do not leak into the transcript', () => {
-    const log = new ConversationLog();
-    const c = log.create();
-    const activity = { type: 'message', text: 'original', timestamp: new Date(0) };
-    log.append(c.id, activity);
+  it('stores copies: later changes by the caller do not leak into the transcript', async () => {
+    const log = await openLog();
+    const c = await log.create();
+    const activity = { type: 'message', text: 'original', timestamp: new Date(0), from: { id: 'u1' } };
+    await log.append(c.id, activity);
     activity.text = 'changed';
-    const [stored] = log.list(c.id).activities;
-    expect(stored?.text).toBe('original');
-    expect(stored?.timestamp).toBe('1970-01-01T00:00:00.000Z');
+    activity.from.id = 'someone else';
+    const [stored] = (await log.list(c.id)).activities;
+    expect(stored).toMatchObject({
+      text: 'original',
+      from: { id: 'u1' },
+      timestamp: '1970-01-01T00:00:00.000Z',
+    });
   });
 
-  it('keeps at most maxActivitiesPerConversation, dropping the oldest', () => {
-    const log = new ConversationLog({ maxActivitiesPerConversation: 3 });
-    const c = log.create();
-    for (let i = 1; i <= 5; i++) log.append(c.id, { type: 'message', text: String(i) });
-    const { activities, watermark } = log.list(c.id);
+  it('keeps at most maxActivitiesPerConversation, dropping the oldest', async () => {
+    const log = await openLog({ maxActivitiesPerConversation: 3 });
+    const c = await log.create();
+    for (let i = 1; i <= 5; i++) await log.append(c.id, { type: 'message', text: String(i) });
+    const { activities, watermark } = await log.list(c.id);
     expect(activities.map((a) => a.text)).toEqual(['3', '4', '5']);
     expect(watermark).toBe('5');
   });
 
-  it('evicts the least recently used conversation when full, and idle ones after the TTL', () => {
+  it('keeps one file per conversation, and only while it is kept', async () => {
     const time = clock();
-    const log = new ConversationLog({ maxConversations: 2, idleTtlMs: 60_000, now: time.now });
-    const a = log.create();
-    time.advance(1);
-    const b = log.create();
-    time.advance(1);
-    log.get(a.id); // a is now more recent than b
-    const c = log.create();
-    expect(log.has(a.id)).toBe(true);
-    expect(log.has(b.id)).toBe(false);
-    expect(log.has(c.id)).toBe(true);
-    expect(log.size).toBe(2);
-
+    const dir = await tempDir();
+    const log = await openLog({ dir, now: time.now });
+    const c = await log.create();
+    await log.append(c.id, { type: 'message', text: 'kept' });
+    const files = async () =>
+      (await Promise.all((await readdir(dir)).map(async (s) => readdir(join(dir, s))))).flat().length;
+    expect(await files()).toBe(1);
     time.advance(60_001);
-    expect(log.has(a.id)).toBe(false);
-    log.create();
-    expect(log.size).toBe(1);
+    expect(await log.sweepExpired()).toBe(1);
+    expect(await files()).toBe(0);
   });
 
-  it('drops ephemeral entries (typing) after their lifetime; the watermark moves past them', () => {
-    const time = clock();
-    const log = new ConversationLog({ now: time.now });
-    const c = log.create();
-    log.append(c.id, { type: 'typing' }, { ephemeralMs: 1000 });
-    log.append(c.id, { type: 'message', text: 'hi' });
-    expect(log.list(c.id).activities.map((a) => a.type)).toEqual(['typing', 'message']);
-    time.advance(1001);
-    expect(log.list(c.id)).toEqual({ activities: [expect.objectContaining({ text: 'hi' })], watermark: '2' });
-  });
-
-  it('replace moves the new version past the watermark; remove hides it from new readers', () => {
-    const log = new ConversationLog();
-    const c = log.create();
-    const a = log.append(c.id, { type: 'message', text: 'v1' });
-    const seen = log.list(c.id).watermark;
-    log.replace(c.id, a.id, { type: 'message', text: 'v2' });
-    expect(log.list(c.id, seen).activities).toEqual([expect.objectContaining({ id: a.id, text: 'v2' })]);
-    expect(log.list(c.id).activities).toHaveLength(1);
-    expect(log.remove(c.id, a.id)).toBe(true);
-    expect(log.list(c.id).activities).toEqual([]);
-  });
-
-  it('markStarted is true only the first time', () => {
-    const log = new ConversationLog();
-    const c = log.create();
-    expect(log.markStarted(c.id)).toBe(true);
-    expect(log.markStarted(c.id)).toBe(false);
-  });
-  it('tells subscribers about each append (with its watermark) and once when the conversation ends', () => {
-    const c0 = clock();
-    const log = new ConversationLog({ idleTtlMs: 1000, now: c0.now, maxConversations: 2 });
-    const c = log.create('u1');
-    log.append(c.id, { type: 'message', text: 'before' });
+  it('tells subscribers about each append (with its watermark) and once when the conversation ends', async () => {
+    const log = await openLog();
+    const c = await log.create();
+    await log.append(c.id, { type: 'message', text: 'before' });
     const events: unknown[] = [];
     const unsubscribe = log.subscribe(c.id, (e) => events.push(e));
-    log.append(c.id, { type: 'message', text: 'a' });
-    log.append(c.id, { type: 'typing' }, { ephemeralMs: 10 });
+    await log.append(c.id, { type: 'message', text: 'a' });
+    await log.append(c.id, { type: 'typing' }, { ephemeralMs: 10 });
     expect(events).toEqual([
       { type: 'activity', activity: expect.objectContaining({ text: 'a' }), watermark: '2' },
       { type: 'activity', activity: expect.objectContaining({ type: 'typing' }), watermark: '3' },
@@ -124,21 +92,15 @@ describe('ConversationLog', () => {
     log.subscribe(c.id, () => {
       throw new Error('socket gone');
     });
-    expect(() => log.append(c.id, { type: 'message', text: 'b' })).not.toThrow();
+    await expect(log.append(c.id, { type: 'message', text: 'b' })).resolves.toBeDefined();
     unsubscribe();
-    log.append(c.id, { type: 'message', text: 'c' });
+    await log.append(c.id, { type: 'message', text: 'c' });
     expect(events).toHaveLength(3);
 
-    // Ended: deleted, evicted for room, or idle.
     const ended: string[] = [];
-    const d = log.create('u2');
-    log.subscribe(d.id, (e) => ended.push(`d:${e.type}`));
-    log.subscribe(c.id, (e) => ended.push(`c:${e.type}`));
-    log.create('u3'); // maxConversations 2: the least recently used (c) makes room
-    expect(ended).toEqual(['c:ended']);
-    c0.advance(2000);
-    expect(log.peek(d.id)).toBeUndefined();
-    expect(ended).toEqual(['c:ended', 'd:ended']);
-    expect(() => log.subscribe(d.id, () => undefined)).toThrow(ConversationNotFoundError);
+    log.subscribe(c.id, (e) => ended.push(e.type));
+    await log.end(c.id);
+    expect(ended).toEqual(['ended']);
+    expect(await log.get(c.id)).toBeUndefined();
   });
 });

@@ -1,8 +1,25 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ActivityHandler, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import restify from 'restify';
 import type { DirectLineAdapter } from '../../src/directline/directLineAdapter.js';
 import { type DirectLineRouteOptions, registerDirectLine } from '../../src/directline/routes.js';
 import { registerWebChatPage } from '../../src/directline/webChatPage.js';
+import { FileDirectLineLog } from '../../src/persistence/lowdb/directLineLog.js';
+
+/** The embedded Direct Line log in its own temp folder (removed by `remove`). */
+export async function tempDirectLineLog(): Promise<{ log: FileDirectLineLog; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'member-help-dl-'));
+  const log = await FileDirectLineLog.open({ dir, retentionMs: 24 * 60 * 60 * 1000 });
+  return {
+    log,
+    remove: async () => {
+      await log.flush();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 
@@ -49,6 +66,8 @@ export interface TestServer {
   baseUrl: string;
   bot: EchoBot;
   adapter: DirectLineAdapter;
+  /** The embedded log behind the adapter (ends conversations on demand). */
+  log: FileDirectLineLog;
   server: restify.Server;
   close(): Promise<void>;
 }
@@ -60,9 +79,11 @@ export async function startTestServer(
   server.use(restify.plugins.queryParser());
   server.use(restify.plugins.bodyParser());
   const bot = options.bot ?? new EchoBot();
+  const temp = options.adapter || options.conversations ? undefined : await tempDirectLineLog();
   const adapter = registerDirectLine(server, {
     tokenSecret: TEST_SECRET,
     startsPerMinute: 1000,
+    conversations: temp?.log,
     ...options,
     bot,
   });
@@ -73,6 +94,7 @@ export async function startTestServer(
     baseUrl: `http://127.0.0.1:${address.port}`,
     bot,
     adapter,
+    log: adapter.conversations as FileDirectLineLog,
     server,
     close: async () => {
       // Open WebSocket streams are not HTTP connections; they would hold close() open.
@@ -83,6 +105,7 @@ export async function startTestServer(
         server.server.closeAllConnections?.();
       });
       await streamsClosed;
+      await temp?.remove();
     },
   };
 }

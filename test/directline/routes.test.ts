@@ -294,7 +294,7 @@ describe('Direct Line 3.0 endpoint', () => {
 
   it('a conversation that was evicted answers 404 (the page then starts a new one)', async () => {
     const { token, conversationId } = await startConversation(t.baseUrl);
-    t.adapter.conversations.delete(conversationId);
+    await t.log.end(conversationId);
     const r = await call(t.baseUrl, 'GET', `${DL}/conversations/${conversationId}/activities`, { token });
     expect(r.status).toBe(404);
     expect((await call(t.baseUrl, 'POST', `${DL}/tokens/refresh`, { token })).status).toBe(404);
@@ -343,7 +343,7 @@ describe('starting conversations is rate-limited per client address', () => {
       const third = await call(limited.baseUrl, 'POST', `${DL}/tokens/generate`);
       expect(third.status).toBe(429);
       expect(third.body.error.code).toBe('TooManyRequests');
-      expect(limited.adapter.conversations.size).toBe(2);
+      expect(limited.log.size).toBe(2);
     } finally {
       await limited.close();
     }

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { signStreamToken, signToken } from '../../src/directline/tokens.js';
+import { ProxyTrust } from '../../src/httpRequest.js';
 import { createIpRateLimit } from '../../src/rateLimit.js';
 import { call, startConversation, startTestServer, TEST_SECRET, type TestServer } from './helpers.js';
 
@@ -243,18 +244,17 @@ describe('Direct Line WebSocket stream', () => {
       (await refusal(streamUrlWith(c.started.body.streamUrl as string, { watermark: 'abc' }))).status,
     ).toBe(400);
     const d = await startConversation(t.baseUrl);
-    t.adapter.conversations.delete(d.conversationId);
+    await t.log.end(d.conversationId);
     expect((await refusal(d.started.body.streamUrl as string)).status).toBe(404);
     // Another path → 404, not left hanging.
     expect((await refusal(`ws://127.0.0.1:${new URL(t.baseUrl).port}/api/messages`)).status).toBe(404);
   });
 
-  it('streamUrl follows Host and X-Forwarded-Proto, and ignores a malformed Host', async () => {
-    const { token, conversationId } = await startConversation(t.baseUrl);
-    const get = (headers: Record<string, string>) =>
+  it('streamUrl follows Host, believes X-Forwarded-Proto/-Host only from a trusted proxy, ignores a malformed Host', async () => {
+    const get = (base: string, conversationId: string, token: string, headers: Record<string, string>) =>
       new Promise<{ streamUrl: string }>((resolve, reject) => {
         const req = httpRequest(
-          `${t.baseUrl}${DL}/conversations/${conversationId}`,
+          `${base}${DL}/conversations/${conversationId}`,
           { headers: { Authorization: `Bearer ${token}`, ...headers } },
           (res) => {
             let body = '';
@@ -267,10 +267,29 @@ describe('Direct Line WebSocket stream', () => {
         req.on('error', reject);
         req.end();
       });
-    const proxied = await get({ Host: 'chat.example.jp', 'X-Forwarded-Proto': 'https' });
-    expect(proxied.streamUrl).toMatch(/^wss:\/\/chat\.example\.jp\/v3\/directline\/conversations\//);
-    const odd = await get({ Host: 'evil.example"; connect-src *' });
+    const { token, conversationId } = await startConversation(t.baseUrl);
+    // No TRUST_PROXY: anyone could send X-Forwarded-*, so they are ignored.
+    const direct = await get(t.baseUrl, conversationId, token, {
+      Host: 'chat.example.jp',
+      'X-Forwarded-Proto': 'https',
+      'X-Forwarded-Host': 'evil.example',
+    });
+    expect(direct.streamUrl).toMatch(/^ws:\/\/chat\.example\.jp\/v3\/directline\/conversations\//);
+    const odd = await get(t.baseUrl, conversationId, token, { Host: 'evil.example"; connect-src *' });
     expect(odd.streamUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v3\/directline\/conversations\//);
+
+    const behindProxy = await startTestServer({ trustProxy: new ProxyTrust(['127.0.0.1']) });
+    try {
+      const c = await startConversation(behindProxy.baseUrl);
+      const proxied = await get(behindProxy.baseUrl, c.conversationId, c.token, {
+        Host: 'internal:3978',
+        'X-Forwarded-Proto': 'https',
+        'X-Forwarded-Host': 'chat.example.jp',
+      });
+      expect(proxied.streamUrl).toMatch(/^wss:\/\/chat\.example\.jp\/v3\/directline\/conversations\//);
+    } finally {
+      await behindProxy.close();
+    }
   });
 
   it('bounds sockets per conversation and closes on client data beyond the heartbeat', async () => {
@@ -294,7 +313,7 @@ describe('Direct Line WebSocket stream', () => {
     expect(t.bot.seen.some((a) => a.text === 'over the socket')).toBe(false);
 
     // The conversation ends → its sockets close normally.
-    t.adapter.conversations.delete(conversationId);
+    await t.log.end(conversationId);
     expect((await one?.closed)?.code).toBe(1000);
   });
 

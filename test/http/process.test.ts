@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { freePort } from '../support/freePort.js';
@@ -25,7 +26,7 @@ function startServer(env: Record<string, string>) {
   return { child, exited, output: () => output };
 }
 
-describe('the server process', () => {
+describe('the server process', { timeout: 60_000 }, () => {
   it('serves, then shuts down cleanly on SIGTERM with exit code 0', async () => {
     const port = await freePort();
     const dataDir = await tempDir();
@@ -42,9 +43,11 @@ describe('the server process', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(server.output()).toContain('shutting down');
-    // An idle server writes no file (it only prepares its folders inside DATA_DIR).
+    // An idle server writes one file: the Direct Line token secret it generated, for its owner only.
     const entries = await readdir(dataDir, { recursive: true, withFileTypes: true });
-    expect(entries.filter((e) => e.isFile()).map((e) => e.name)).toEqual([]);
+    expect(entries.filter((e) => e.isFile()).map((e) => e.name)).toEqual(['directline-token-secret.json']);
+    const secretFile = join(dataDir, 'secrets', 'directline-token-secret.json');
+    expect((await stat(secretFile)).mode & 0o777).toBe(0o600);
   });
 
   it('says which port is taken when another process holds it', { timeout: 60_000 }, async () => {

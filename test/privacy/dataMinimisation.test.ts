@@ -43,7 +43,7 @@ describe('what conversation state and the unanswered log keep', () => {
     await h.say('天気予報 2026年 十二月 三十一日 ７７７');
     await h.say('my pass is ocelot and the weather?');
     await h.services.flush();
-    const examples = h.services.unanswered.list().flatMap((g) => g.examples);
+    const examples = (await h.services.unanswered.list()).flatMap((g) => g.examples);
     expect(examples).toContain('天気予報 ****年 十二月 ***日 ***');
     expect(examples.join('\n')).not.toContain('ocelot');
   });
@@ -59,7 +59,7 @@ describe('what conversation state and the unanswered log keep', () => {
     const done = await h.say('はい');
     expect(joined(done)).toMatch(/受付番号/);
     await h.services.flush();
-    const [inquiry] = h.services.inquiries.list({});
+    const [inquiry] = await h.services.inquiries.list({});
     expect(inquiry?.summary).toBe('合言葉ふくろうのもりでログインできない件');
     // The excerpt: what the bot understood, the confirmation question without the description, then
     // the description as confirmed.
@@ -81,7 +81,7 @@ describe('what conversation state and the unanswered log keep', () => {
     const r = await h.say('いいえ');
     expect(joined(r)).toContain('送信しませんでした');
     await h.services.flush();
-    expect(h.services.inquiries.list({})).toEqual([]);
+    expect(await h.services.inquiries.list({})).toEqual([]);
     expect(await everyFile(h.dataDir)).not.toContain('ふくろうのもり');
   });
 
@@ -108,6 +108,8 @@ describe('what conversation state and the unanswered log keep', () => {
     expect(await everyFile(h.dataDir)).not.toContain('ふくろうのもり');
     await h.say('どれでもない');
     await h.services.flush();
-    expect(h.services.unanswered.list().flatMap((g) => g.examples)).toContain('IDの件 ふくろうのもり');
+    expect((await h.services.unanswered.list()).flatMap((g) => g.examples)).toContain(
+      'IDの件 ふくろうのもり',
+    );
   });
 });

@@ -66,7 +66,7 @@ describe('staff API: replies and notes with a secret', () => {
       expect(['AsksForSecret', 'SecretInStaffText']).toContain(body.error.code);
       expect(body.error.message).toMatch(/never/);
     }
-    const stored = s.inquiries.get(q.id);
+    const stored = await s.inquiries.get(q.id);
     expect(stored?.replies).toEqual([]);
     expect(stored?.notes).toEqual([]);
     expect(sent).toEqual([]);

@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/paths.js';
 import { inquirySchema } from '../../src/triage/inquiryStore.js';
 import { emulatorActivity, FakeConnector } from '../support/fakeConnector.js';
+import { killServerProcesses, startServerProcess } from '../support/serverProcess.js';
 import { useTempDirs } from '../support/tempDir.js';
 import { STAFF_TOKEN } from './helpers.js';
 
@@ -18,58 +16,15 @@ const CONVERSATIONS = 24;
 const KILL_AFTER_TOLD = 30;
 const REFERENCE = /受付番号：(Q\d{8}-[A-HJ-NP-Z]{8})/;
 
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
+afterEach(() => killServerProcesses());
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
+const startServer = (dataDir: string) =>
+  startServerProcess({
+    DATA_DIR: dataDir,
+    STAFF_TOKEN,
+    RATE_LIMIT_IP_REQUESTS: '0',
+    RATE_LIMIT_CONVERSATION_MESSAGES: '0',
   });
-}
-
-async function startServer(dataDir: string) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      STAFF_TOKEN,
-      RATE_LIMIT_IP_REQUESTS: '0',
-      RATE_LIMIT_CONVERSATION_MESSAGES: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
-    child.on('exit', (code, signal) => resolve(signal ?? code)),
-  );
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    const up = await fetch(`${base}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return { child, base, exited, output: () => output };
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not start:\n${output}`);
-}
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });

@@ -242,8 +242,10 @@ describe('secrets audit', () => {
     for (const file of files) {
       const text = await readFile(file, 'utf8');
       scan(file, text);
-      // What the guard cannot know is a secret is not at rest outside what was sent to staff.
-      if (!file.includes(join(dataDir, 'inquiries')) && text.includes(UNLABELLED_PROBE)) {
+      // What the guard cannot know is a secret is at rest only in what was sent to staff and in the
+      // member's own chat transcript (kept for the Direct Line retention).
+      const allowed = [join(dataDir, 'inquiries'), join(dataDir, 'directline')];
+      if (!allowed.some((dir) => file.includes(dir)) && text.includes(UNLABELLED_PROBE)) {
         findings.push(`${UNLABELLED_PROBE} in ${file}`);
       }
     }

@@ -4,11 +4,11 @@ import type { ConversationReference, TurnContext } from 'botbuilder';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIRECTLINE_SERVICE_URL, DirectLineAdapter } from '../../src/directline/directLineAdapter.js';
 import { createPendingReplyMiddleware, createReplyDelivery } from '../../src/triage/delivery.js';
-import { LowdbInquiryStore } from '../../src/triage/inquiryStore.js';
 import type { Inquiry } from '../../src/triage/types.js';
+import { tempDirectLineLog } from '../directline/helpers.js';
 import { emulatorActivity, FakeConnector } from '../support/fakeConnector.js';
 import { useTempDirs } from '../support/tempDir.js';
-import { newInquiry, testRules } from './helpers.js';
+import { newInquiry, openInquiries, testRules } from './helpers.js';
 import { type StaffServer, startStaffServer } from './server.js';
 
 const tempDir = useTempDirs();
@@ -67,7 +67,7 @@ describe('staff reply delivery', () => {
       conversation: { id: 'conv-proactive' },
       recipient: { id: 'user-1' },
     });
-    const stored = s.inquiries.get(q.id)!;
+    const stored = (await s.inquiries.get(q.id))!;
     expect(stored.status).toBe('waiting_member');
     expect(stored.replies).toMatchObject([{ author: 'sato', delivery: 'delivered' }]);
     expect(stored.replies[0]!.deliveredAt).toBeDefined();
@@ -119,7 +119,7 @@ describe('staff reply delivery', () => {
     const body = (await res.json()) as ReplyResponse;
     expect(body.delivery).toBe('pending');
     expect(body.inquiry.status).toBe('waiting_member');
-    expect(s.inquiries.get(q.id)!.replies[0]!.delivery).toBe('pending');
+    expect((await s.inquiries.get(q.id))!.replies[0]!.delivery).toBe('pending');
 
     const post = (text: string, overrides: Record<string, unknown> = {}) =>
       fetch(`${s.base}/api/messages`, {
@@ -133,7 +133,7 @@ describe('staff reply delivery', () => {
     expect((await post('だれ？', { channelId: 'webchat' })).status).toBeLessThan(300);
     await connector.waitFor(1);
     expect(connector.texts()).toEqual(['echo: だれ？']);
-    expect(s.inquiries.get(q.id)!.replies[0]!.delivery).toBe('pending');
+    expect((await s.inquiries.get(q.id))!.replies[0]!.delivery).toBe('pending');
 
     // The member comes back in the same conversation.
     expect((await post('こんにちは')).status).toBeLessThan(300);
@@ -142,7 +142,7 @@ describe('staff reply delivery', () => {
       '担当者からの返信: 店舗でお手続きください。',
       'echo: こんにちは',
     ]);
-    expect(s.inquiries.get(q.id)!.replies[0]!.delivery).toBe('delivered');
+    expect((await s.inquiries.get(q.id))!.replies[0]!.delivery).toBe('delivered');
 
     // Shown once only.
     await post('ありがとう');
@@ -192,8 +192,8 @@ describe('staff reply delivery', () => {
     await rm(dir);
     await mkdir(dir);
     await s.inquiries.flush();
-    const reopened = await LowdbInquiryStore.open(dir, testRules());
-    expect(reopened.get(q.id)?.replies[0]?.delivery).toBe('delivered');
+    const reopened = await openInquiries(dir, testRules());
+    expect((await reopened.get(q.id))?.replies[0]?.delivery).toBe('delivered');
   });
 
   it('routes Direct Line (Web Chat) references to the Direct Line adapter, others to the CloudAdapter', async () => {
@@ -263,14 +263,14 @@ describe('pending-reply middleware', () => {
     const addresses: unknown[] = [];
     const middleware = createPendingReplyMiddleware(
       {
-        claimPendingReplies: (address) => {
+        claimPendingReplies: async (address) => {
           addresses.push(address);
           return claims;
         },
         markReplyDelivered: async () => {
           throw new Error('EIO');
         },
-        releaseReply: (id) => {
+        releaseReply: async (id) => {
           released.push(id);
         },
       },
@@ -305,7 +305,7 @@ describe('pending-reply middleware', () => {
 
 describe('staff reply into Web Chat (the in-process Direct Line adapter)', () => {
   it('appends the reply to a live Direct Line conversation, and keeps it pending once the chat expired', async () => {
-    const dl = new DirectLineAdapter();
+    const dl = new DirectLineAdapter({ conversations: (await tempDirectLineLog()).log });
     const deliver = createReplyDelivery({
       botAppId: '',
       cloudAdapter: {
@@ -315,7 +315,7 @@ describe('staff reply into Web Chat (the in-process Direct Line adapter)', () =>
       },
       directLine: { adapter: dl, serviceUrl: DIRECTLINE_SERVICE_URL },
     });
-    const live = dl.conversations.create('dl_user');
+    const live = await dl.conversations.create();
     const inquiry = (conversationId: string) =>
       ({
         id: 'Q1',
@@ -329,7 +329,7 @@ describe('staff reply into Web Chat (the in-process Direct Line adapter)', () =>
         },
       }) as Inquiry;
     expect(await deliver(inquiry(live.id), 'Your new card is on its way.')).toBe('delivered');
-    const texts = dl.conversations.peek(live.id)!.entries.map((e) => e.activity.text);
+    const texts = (await dl.conversations.list(live.id)).activities.map((a) => a.text);
     expect(texts).toContain('Reply from our staff: Your new card is on its way.');
     expect(await deliver(inquiry('gone-conversation'), 'hello?')).toBe('pending');
   });

@@ -1,3 +1,7 @@
+import { pendingReplies } from '../../src/persistence/lowdb/index.js';
+import { LowdbInquiryRepository } from '../../src/persistence/lowdb/inquiries.js';
+import { MemoryOutbox } from '../../src/persistence/memory.js';
+import { InquiryService, type StoreOptions } from '../../src/triage/inquiryStore.js';
 import type { FirstResponseAt, InquiryRules } from '../../src/triage/rules.js';
 import { loadTriageRules } from '../../src/triage/rules.js';
 import type { NewInquiry } from '../../src/triage/types.js';
@@ -47,4 +51,14 @@ export function newInquiry(overrides: Partial<NewInquiry> = {}): NewInquiry {
 /** A JST wall-clock time as a Date. */
 export function jst(isoLocal: string): Date {
   return new Date(`${isoLocal}+09:00`);
+}
+
+/** The inquiry service on lowdb files in `dir`, as the embedded backend opens it. */
+export async function openInquiries(
+  dir: string,
+  rules: InquiryRules = testRules(),
+  options: StoreOptions = {},
+): Promise<InquiryService> {
+  const repository = await LowdbInquiryRepository.open(dir, options.logger);
+  return new InquiryService(repository, new MemoryOutbox(pendingReplies(repository.all())), rules, options);
 }

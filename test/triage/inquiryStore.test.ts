@@ -3,11 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSupportHours } from '../../src/policy/index.js';
 import type { TopicId } from '../../src/topics.js';
-import {
-  InvalidInquiryError,
-  InvalidTransitionError,
-  LowdbInquiryStore,
-} from '../../src/triage/inquiryStore.js';
+import { InvalidInquiryError, InvalidTransitionError } from '../../src/triage/inquiryStore.js';
 import {
   computeDueAt,
   inquiryRulesFromPolicy,
@@ -15,7 +11,7 @@ import {
   priorityFor,
 } from '../../src/triage/rules.js';
 import { useTempDirs } from '../support/tempDir.js';
-import { jst, newInquiry, testRules } from './helpers.js';
+import { jst, newInquiry, openInquiries, testRules } from './helpers.js';
 
 const tempDir = useTempDirs();
 
@@ -72,10 +68,10 @@ describe('dueAt with the real support-hours policy (knowledge/support-hours.json
   });
 });
 
-describe('LowdbInquiryStore', () => {
+describe('InquiryService', () => {
   it('creates an inquiry on disk before resolving, with priority, dueAt and status new', async () => {
     const dir = join(await tempDir(), 'inquiries');
-    const store = await LowdbInquiryStore.open(dir, testRules());
+    const store = await openInquiries(dir, testRules());
     const created = await store.create(
       newInquiry({ topic: 'card.lost', createdAt: jst('2026-11-25T23:30:00') }),
     );
@@ -90,17 +86,17 @@ describe('LowdbInquiryStore', () => {
   it('rejects create when the write fails, and keeps nothing half-made in the queue', async () => {
     const root = await tempDir();
     const dir = join(root, 'inquiries');
-    const store = await LowdbInquiryStore.open(dir, testRules());
+    const store = await openInquiries(dir, testRules());
     // The folder vanishes and a file takes its place: every write now fails.
     await rm(dir, { recursive: true });
     await writeFile(dir, 'not a folder');
     await expect(store.create(newInquiry())).rejects.toThrow();
-    expect(store.list()).toEqual([]);
+    expect(await store.list()).toEqual([]);
   });
 
   it('masks secrets in everything it stores, including staff notes', async () => {
     const dir = join(await tempDir(), 'inquiries');
-    const store = await LowdbInquiryStore.open(dir, testRules());
+    const store = await openInquiries(dir, testRules());
     const q = await store.create(
       newInquiry({
         summary: 'カード番号 4980 1234 5678 9012 でログインできない',
@@ -119,7 +115,7 @@ describe('LowdbInquiryStore', () => {
 
   it('rebuilds its index from the folder and skips damaged files without crashing', async () => {
     const dir = join(await tempDir(), 'inquiries');
-    const first = await LowdbInquiryStore.open(dir, testRules());
+    const first = await openInquiries(dir, testRules());
     const a = await first.create(newInquiry());
     const b = await first.create(newInquiry({ topic: 'card.lost', conversationReference: {} }));
     await first.assign(a.id, 'sato');
@@ -129,18 +125,18 @@ describe('LowdbInquiryStore', () => {
       JSON.stringify({ id: 'Q20261125-WRONG', topic: 'nope' }),
     );
     const warnings: object[] = [];
-    const second = await LowdbInquiryStore.open(dir, testRules(), {
+    const second = await openInquiries(dir, testRules(), {
       logger: { warn: (o) => warnings.push(o) },
     });
-    expect(second.size).toBe(2);
-    expect(second.get(a.id)?.assignee).toBe('sato');
-    expect(second.get(b.id)?.priority).toBe('urgent');
+    expect(await second.list()).toHaveLength(2);
+    expect((await second.get(a.id))?.assignee).toBe('sato');
+    expect((await second.get(b.id))?.priority).toBe('urgent');
     expect(warnings).toHaveLength(2);
   });
 
   it('lists with filters, earliest due first', async () => {
     const now = jst('2026-11-25T12:00:00');
-    const store = await LowdbInquiryStore.open(join(await tempDir(), 'q'), testRules(), { now: () => now });
+    const store = await openInquiries(join(await tempDir(), 'q'), testRules(), { now: () => now });
     const old = await store.create(
       newInquiry({ topic: 'service.points', createdAt: jst('2026-11-25T10:45:00') }),
     );
@@ -150,26 +146,26 @@ describe('LowdbInquiryStore', () => {
     const login = await store.create(
       newInquiry({ topic: 'login.trouble', createdAt: jst('2026-11-25T11:30:00') }),
     );
-    expect(store.list().map((q) => q.id)).toEqual([lost.id, login.id, old.id]);
-    expect(store.list({ priority: ['urgent'] }).map((q) => q.id)).toEqual([lost.id]);
-    expect(store.list({ topic: ['service.points'] }).map((q) => q.id)).toEqual([old.id]);
+    expect((await store.list()).map((q) => q.id)).toEqual([lost.id, login.id, old.id]);
+    expect((await store.list({ priority: ['urgent'] })).map((q) => q.id)).toEqual([lost.id]);
+    expect((await store.list({ topic: ['service.points'] })).map((q) => q.id)).toEqual([old.id]);
     // lost due 12:10, login 12:30, old 12:45: none overdue at 12:00.
-    expect(store.list({ overdue: true })).toEqual([]);
-    const later = await LowdbInquiryStore.open(join(await tempDir(), 'q2'), testRules(), {
+    expect(await store.list({ overdue: true })).toEqual([]);
+    const later = await openInquiries(join(await tempDir(), 'q2'), testRules(), {
       now: () => jst('2026-11-25T12:20:00'),
     });
     const urgent = await later.create(
       newInquiry({ topic: 'card.lost', createdAt: jst('2026-11-25T11:55:00') }),
     );
     await later.create(newInquiry({ topic: 'service.points', createdAt: jst('2026-11-25T11:55:00') }));
-    expect(later.list({ overdue: true }).map((q) => q.id)).toEqual([urgent.id]);
+    expect((await later.list({ overdue: true })).map((q) => q.id)).toEqual([urgent.id]);
     await later.setStatus(urgent.id, 'resolved');
-    expect(later.list({ overdue: true })).toEqual([]);
-    expect(later.list({ status: ['resolved'] }).map((q) => q.id)).toEqual([urgent.id]);
+    expect(await later.list({ overdue: true })).toEqual([]);
+    expect((await later.list({ status: ['resolved'] })).map((q) => q.id)).toEqual([urgent.id]);
   });
 
   it('refuses invalid status moves and lists the allowed ones', async () => {
-    const store = await LowdbInquiryStore.open(join(await tempDir(), 'q'), testRules());
+    const store = await openInquiries(join(await tempDir(), 'q'), testRules());
     const q = await store.create(newInquiry());
     await expect(store.setStatus(q.id, 'waiting_member')).rejects.toMatchObject({
       name: 'InvalidTransitionError',
@@ -180,18 +176,18 @@ describe('LowdbInquiryStore', () => {
     expect((await store.setStatus(q.id, 'waiting_member')).status).toBe('waiting_member');
     expect((await store.setStatus(q.id, 'resolved')).status).toBe('resolved');
     await expect(store.setStatus(q.id, 'waiting_member')).rejects.toMatchObject({ allowed: ['in_progress'] });
-    expect(store.get(q.id)?.status).toBe('resolved');
+    expect((await store.get(q.id))?.status).toBe('resolved');
   });
 
   it('serialises concurrent updates of one inquiry (no lost notes)', async () => {
     const dir = join(await tempDir(), 'q');
-    const store = await LowdbInquiryStore.open(dir, testRules());
+    const store = await openInquiries(dir, testRules());
     const q = await store.create(newInquiry());
     await Promise.all(
       Array.from({ length: 10 }, (_, i) => store.addNote(q.id, { author: 'a', text: `note ${i}` })),
     );
-    const reopened = await LowdbInquiryStore.open(dir, testRules());
-    expect(reopened.get(q.id)?.notes.map((n) => n.text)).toEqual(
+    const reopened = await openInquiries(dir, testRules());
+    expect((await reopened.get(q.id))?.notes.map((n) => n.text)).toEqual(
       Array.from({ length: 10 }, (_, i) => `note ${i}`),
     );
   });
@@ -199,66 +195,66 @@ describe('LowdbInquiryStore', () => {
   const here = { conversationId: 'conv-1', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9/' };
 
   it('hands a pending reply to one claimant only and keeps it until delivered', async () => {
-    const store = await LowdbInquiryStore.open(join(await tempDir(), 'q'), testRules());
+    const store = await openInquiries(join(await tempDir(), 'q'), testRules());
     const q = await store.create(newInquiry());
     const { reply, inquiry } = await store.addReply(q.id, { author: 'sato', text: 'お待たせしました' });
     expect(inquiry.status).toBe('waiting_member');
     // In flight (being delivered proactively): not offered to the next-visit path.
-    expect(store.pendingRepliesFor(here)).toEqual([]);
-    store.releaseReply(reply.id);
-    const claimed = store.claimPendingReplies(here);
+    expect(await store.claimPendingReplies(here)).toEqual([]);
+    await store.releaseReply(reply.id);
+    const claimed = await store.claimPendingReplies(here);
     expect(claimed.map((c) => c.reply.text)).toEqual(['お待たせしました']);
-    expect(store.claimPendingReplies(here)).toEqual([]);
+    expect(await store.claimPendingReplies(here)).toEqual([]);
     await store.markReplyDelivered(q.id, reply.id);
-    expect(store.get(q.id)?.replies[0]).toMatchObject({ delivery: 'delivered' });
-    expect(store.pendingRepliesFor(here)).toEqual([]);
+    expect((await store.get(q.id))?.replies[0]).toMatchObject({ delivery: 'delivered' });
+    expect(await store.claimPendingReplies(here)).toEqual([]);
   });
 
   it('gives a pending reply only to the same conversation id AND channelId AND serviceUrl', async () => {
-    const store = await LowdbInquiryStore.open(join(await tempDir(), 'q'), testRules());
+    const store = await openInquiries(join(await tempDir(), 'q'), testRules());
     const q = await store.create(newInquiry());
     const { reply } = await store.addReply(q.id, { author: 'sato', text: 'x' });
-    store.releaseReply(reply.id);
-    expect(store.claimPendingReplies({ ...here, channelId: 'webchat' })).toEqual([]);
-    expect(store.claimPendingReplies({ ...here, channelId: undefined })).toEqual([]);
-    expect(store.claimPendingReplies({ ...here, serviceUrl: 'https://attacker.example/' })).toEqual([]);
-    expect(store.claimPendingReplies({ ...here, serviceUrl: undefined })).toEqual([]);
-    expect(store.claimPendingReplies({ conversationId: 'conv-1' })).toEqual([]);
+    await store.releaseReply(reply.id);
+    expect(await store.claimPendingReplies({ ...here, channelId: 'webchat' })).toEqual([]);
+    expect(await store.claimPendingReplies({ ...here, channelId: undefined })).toEqual([]);
+    expect(await store.claimPendingReplies({ ...here, serviceUrl: 'https://attacker.example/' })).toEqual([]);
+    expect(await store.claimPendingReplies({ ...here, serviceUrl: undefined })).toEqual([]);
+    expect(await store.claimPendingReplies({ conversationId: 'conv-1' })).toEqual([]);
     // A trailing slash is not a different service.
     expect(
-      store.claimPendingReplies({ ...here, serviceUrl: 'http://127.0.0.1:9' }).map((c) => c.reply.id),
+      (await store.claimPendingReplies({ ...here, serviceUrl: 'http://127.0.0.1:9' })).map((c) => c.reply.id),
     ).toEqual([reply.id]);
   });
 
   it('keeps a delivered reply delivered when recording it fails, never hands it out again, retries the write', async () => {
     const root = await tempDir();
     const dir = join(root, 'q');
-    const store = await LowdbInquiryStore.open(dir, testRules());
+    const store = await openInquiries(dir, testRules());
     const q = await store.create(newInquiry());
     const { reply } = await store.addReply(q.id, { author: 'sato', text: 'x' });
-    store.releaseReply(reply.id);
-    expect(store.claimPendingReplies(here)).toHaveLength(1);
+    await store.releaseReply(reply.id);
+    expect(await store.claimPendingReplies(here)).toHaveLength(1);
     // The reply was sent; now the disk fails.
     await rm(dir, { recursive: true });
     await writeFile(dir, 'not a folder');
     await expect(store.markReplyDelivered(q.id, reply.id)).rejects.toThrow();
-    expect(store.get(q.id)?.replies[0]?.delivery).toBe('delivered');
-    store.releaseReply(reply.id); // a caller that releases anyway changes nothing
-    expect(store.claimPendingReplies(here)).toEqual([]);
+    expect((await store.get(q.id))?.replies[0]?.delivery).toBe('delivered');
+    await store.releaseReply(reply.id); // a caller that releases anyway changes nothing
+    expect(await store.claimPendingReplies(here)).toEqual([]);
     expect(store.unrecordedCount).toBe(1);
     // The disk is back: flush writes what is only in memory.
     await rm(dir);
     await mkdir(dir);
     await store.flush();
     expect(store.unrecordedCount).toBe(0);
-    const reopened = await LowdbInquiryStore.open(dir, testRules());
-    expect(reopened.get(q.id)?.replies[0]?.delivery).toBe('delivered');
+    const reopened = await openInquiries(dir, testRules());
+    expect((await reopened.get(q.id))?.replies[0]?.delivery).toBe('delivered');
   });
 
   it('never writes an inquiry it could not read back: unusable instants fall back to its clock', async () => {
     const dir = join(await tempDir(), 'q');
     const now = jst('2026-11-26T10:00:00');
-    const store = await LowdbInquiryStore.open(dir, testRules(), { now: () => now });
+    const store = await openInquiries(dir, testRules(), { now: () => now });
     const made = [];
     for (const createdAt of [
       new Date('+010000-01-01T00:00:00Z'),
@@ -277,27 +273,22 @@ describe('LowdbInquiryStore', () => {
       expect(q.excerpt[0]!.at).toBe(now.toISOString());
       made.push(q.id);
     }
-    const reopened = await LowdbInquiryStore.open(dir, testRules());
-    expect(
-      reopened
-        .list()
-        .map((q) => q.id)
-        .sort(),
-    ).toEqual(made.sort());
+    const reopened = await openInquiries(dir, testRules());
+    expect((await reopened.list()).map((q) => q.id).sort()).toEqual(made.sort());
   });
 
   it('validates before writing: what its schema rejects is refused, not written', async () => {
     const dir = join(await tempDir(), 'q');
-    const store = await LowdbInquiryStore.open(dir, testRules());
+    const store = await openInquiries(dir, testRules());
     await expect(store.create(newInquiry({ topic: 'no.such.topic' as TopicId }))).rejects.toBeInstanceOf(
       InvalidInquiryError,
     );
-    expect(store.list()).toEqual([]);
+    expect(await store.list()).toEqual([]);
     expect(await readdir(dir)).toEqual([]);
   });
 
   it('refuses a reply on a resolved inquiry', async () => {
-    const store = await LowdbInquiryStore.open(join(await tempDir(), 'q'), testRules());
+    const store = await openInquiries(join(await tempDir(), 'q'), testRules());
     const q = await store.create(newInquiry());
     await store.setStatus(q.id, 'resolved');
     await expect(store.addReply(q.id, { author: 'a', text: 'x' })).rejects.toMatchObject({

@@ -2,17 +2,18 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import restify from 'restify';
+import { LowdbUnansweredStore } from '../../src/persistence/lowdb/unanswered.js';
 import {
   createPendingReplyMiddleware,
   createReplyDelivery,
   type DeliverReply,
 } from '../../src/triage/delivery.js';
-import { LowdbInquiryStore } from '../../src/triage/inquiryStore.js';
+import type { InquiryService } from '../../src/triage/inquiryStore.js';
 import type { InquiryRules } from '../../src/triage/rules.js';
 import { registerStaffApi } from '../../src/triage/staffApi.js';
 import { registerStaffPage } from '../../src/triage/staffPage.js';
-import { LowdbUnansweredLog } from '../../src/triage/unansweredLog.js';
-import { testRules } from './helpers.js';
+import { UnansweredLogService } from '../../src/triage/unansweredLog.js';
+import { openInquiries, testRules } from './helpers.js';
 
 export const TOKEN = 'test-staff-token-0123456789';
 
@@ -20,8 +21,8 @@ export interface StaffServer {
   base: string;
   server: restify.Server;
   adapter: CloudAdapter;
-  inquiries: LowdbInquiryStore;
-  unanswered: LowdbUnansweredLog;
+  inquiries: InquiryService;
+  unanswered: UnansweredLogService;
   api(path: string, init?: { method?: string; body?: unknown; token?: string | null }): Promise<Response>;
   close(): Promise<void>;
 }
@@ -38,10 +39,11 @@ export async function startStaffServer(
     withBot?: boolean;
   } = {},
 ): Promise<StaffServer> {
-  const inquiries = await LowdbInquiryStore.open(join(dataDir, 'inquiries'), options.rules ?? testRules(), {
+  const inquiries = await openInquiries(join(dataDir, 'inquiries'), options.rules ?? testRules(), {
     now: options.now,
   });
-  const unanswered = await LowdbUnansweredLog.open(join(dataDir, 'unanswered.json'));
+  const unansweredStore = await LowdbUnansweredStore.open(join(dataDir, 'unanswered.json'));
+  const unanswered = new UnansweredLogService(unansweredStore);
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const server = restify.createServer({ name: 'triage-test' });
   server.use(restify.plugins.queryParser());
@@ -87,7 +89,7 @@ export async function startStaffServer(
         server.server.closeAllConnections?.();
       });
       await inquiries.flush();
-      await unanswered.flush();
+      await unansweredStore.flush();
     },
   };
 }

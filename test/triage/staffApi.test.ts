@@ -143,10 +143,10 @@ describe('staff API: queue and inquiries', () => {
     const q = await s.inquiries.create(newInquiry());
     const assign = await s.api(`/api/staff/inquiries/${q.id}/assign`, { body: { assignee: 'sato' } });
     expect(assign.status).toBe(200);
-    expect(s.inquiries.get(q.id)?.assignee).toBe('sato');
+    expect((await s.inquiries.get(q.id))?.assignee).toBe('sato');
     const unassign = await s.api(`/api/staff/inquiries/${q.id}/assign`, { body: { assignee: null } });
     expect(unassign.status).toBe(200);
-    expect(s.inquiries.get(q.id)?.assignee).toBeNull();
+    expect((await s.inquiries.get(q.id))?.assignee).toBeNull();
 
     const refused = await s.api(`/api/staff/inquiries/${q.id}/notes`, {
       body: { text: 'card 4980 1234 5678 9012 stopped', author: 'sato' },
@@ -156,7 +156,7 @@ describe('staff API: queue and inquiries', () => {
       body: { text: 'card stopped by phone', author: 'sato' },
     });
     expect(note.status).toBe(201);
-    const stored = s.inquiries.get(q.id)!.notes;
+    const stored = (await s.inquiries.get(q.id))!.notes;
     expect(stored).toMatchObject([{ author: 'sato', text: 'card stopped by phone' }]);
 
     const bad = await s.api(`/api/staff/inquiries/${q.id}/notes`, { body: { text: '   ', extra: 1 } });
@@ -168,7 +168,7 @@ describe('staff API: queue and inquiries', () => {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     expect(notJson.status).toBe(400);
-    expect(s.inquiries.get(q.id)!.notes).toHaveLength(1);
+    expect((await s.inquiries.get(q.id))!.notes).toHaveLength(1);
   });
 
   it('changes status along the allowed moves and refuses others with 409 listing the allowed ones', async () => {
@@ -195,7 +195,7 @@ describe('staff API: queue and inquiries', () => {
     expect(back.status).toBe(409);
     expect(((await back.json()) as { error: { allowed: string[] } }).error.allowed).toEqual(['in_progress']);
     expect((await move('closed')).status).toBe(400);
-    expect(s.inquiries.get(q.id)?.status).toBe('resolved');
+    expect((await s.inquiries.get(q.id))?.status).toBe('resolved');
   });
 
   it('lists unanswered questions grouped, and dismisses a group', async () => {
@@ -214,6 +214,6 @@ describe('staff API: queue and inquiries', () => {
     expect(groups[1]!.examples).toEqual(['ｶｰﾄﾞﾛｰﾝの金利']);
     expect((await s.api(`/api/staff/unanswered/${groups[0]!.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await s.api(`/api/staff/unanswered/${groups[0]!.id}`, { method: 'DELETE' })).status).toBe(404);
-    expect(s.unanswered.list()).toHaveLength(1);
+    expect(await s.unanswered.list()).toHaveLength(1);
   });
 });

@@ -150,12 +150,12 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
 
     await page.locator('#assign-me').click();
     await page.locator('#status').filter({ hasText: 'Assigned to 佐藤' }).waitFor();
-    expect(s.inquiries.get(ids.lost!)?.assignee).toBe('佐藤');
+    expect((await s.inquiries.get(ids.lost!))?.assignee).toBe('佐藤');
 
     await page.locator('#status-select').selectOption('in_progress');
     await page.locator('#status-form button[type="submit"]').click();
     await page.locator('#status').filter({ hasText: 'Status is now in_progress' }).waitFor();
-    expect(s.inquiries.get(ids.lost!)?.status).toBe('in_progress');
+    expect((await s.inquiries.get(ids.lost!))?.status).toBe('in_progress');
     // Only the moves allowed from in_progress are offered.
     expect(
       await page.locator('#status-select option').evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
@@ -172,7 +172,7 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
     expect(connector.texts()).toEqual([
       '担当者からの返信: カードの利用停止を確認しました。再発行のご案内をお送りします。',
     ]);
-    expect(s.inquiries.get(ids.lost!)?.status).toBe('waiting_member');
+    expect((await s.inquiries.get(ids.lost!))?.status).toBe('waiting_member');
     await page.locator('#detail-replies li').filter({ hasText: 'delivered' }).first().waitFor();
 
     // Escape goes back to the queue, focus on the row's button.

@@ -21,6 +21,10 @@ export interface BenchArgs {
   logLevel: string;
   /** The whole run is stopped after this long, whatever happens. */
   timeLimitMs: number;
+  /** Backend of every bench server (postgres: a throwaway local cluster, a database per bot). */
+  storage: 'lowdb' | 'postgres';
+  /** Instances per bot (2 needs postgres): requests rotate over them. */
+  instances: number;
 }
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -42,6 +46,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     return value;
   };
   const quick = flag('quick');
+  if (!Number.isInteger(num('instances', 1, 1, 2))) throw new Error('--instances must be 1 or 2');
   return {
     quick,
     concurrency: num('concurrency', 32, 1, 256),
@@ -60,6 +65,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       return only ? [only as 'emulator' | 'directline'] : ['emulator', 'directline'];
     })(),
     logLevel: text('log-level', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'silent']),
-    timeLimitMs: (quick ? 3 : 10) * 60 * 1000,
+    timeLimitMs: (quick ? 4 : 14) * 60 * 1000,
+    storage: text('storage', 'lowdb', ['lowdb', 'postgres']) as 'lowdb' | 'postgres',
+    instances: (() => {
+      const n = num('instances', 1, 1, 2);
+      if (n > 1 && text('storage', 'lowdb', ['lowdb', 'postgres']) !== 'postgres') {
+        throw new Error('--instances 2 needs --storage postgres (lowdb is for one process)');
+      }
+      return n;
+    })(),
   };
 }

@@ -2,7 +2,7 @@ import { type BenchConnector, isTurnErrorReply } from './connector.js';
 import { JsonClient } from './http.js';
 import type { DirectLineToken, ServerStats } from './protocol.js';
 import { SCRIPTS } from './scripts.js';
-import type { ServerProcess } from './serverProcess.js';
+import type { BenchTarget } from './serverProcess.js';
 import { type Summary, summarise } from './stats.js';
 
 // Closed-loop load: `concurrency` members chat at once, each running one scripted conversation after
@@ -13,7 +13,7 @@ export type Protocol = 'emulator' | 'directline';
 
 export interface LoadOptions {
   protocol: Protocol;
-  server: ServerProcess;
+  server: BenchTarget;
   connector: BenchConnector;
   concurrency: number;
   warmupMs: number;
@@ -49,7 +49,15 @@ export interface LoadResult {
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { server, connector, protocol, concurrency } = options;
-  const client = new JsonClient(server.baseUrl, concurrency + 4);
+  // Several instances: each request goes to the next one, so every conversation crosses instances.
+  const clients = server.baseUrls.map((url) => new JsonClient(url, concurrency + 4));
+  let nextClient = 0;
+  const client = {
+    send: (...args: Parameters<JsonClient['send']>) => clients[nextClient++ % clients.length]!.send(...args),
+    close: () => {
+      for (const c of clients) c.close();
+    },
+  };
   const latencies: number[] = [];
   let turnsInWindow = 0;
   let startsInWindow = 0;

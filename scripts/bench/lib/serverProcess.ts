@@ -8,8 +8,52 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 type Request = ParentMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
 
+/** What the load drives: one server, or several instances of one bot on a shared database. */
+export interface BenchTarget {
+  /** The instances' base URLs; the load rotates its requests over them. */
+  readonly baseUrls: string[];
+  reset(): Promise<void>;
+  stats(): Promise<ServerStats>;
+  directLineTokens(count: number): Promise<DirectLineToken[]>;
+  stop(): Promise<void>;
+}
+
+/** Instances of one bot: stats are summed (CPU, RSS), Direct Line conversations made on the first. */
+export class ServerGroup implements BenchTarget {
+  constructor(readonly members: ServerProcess[]) {}
+
+  get baseUrls(): string[] {
+    return this.members.map((m) => m.baseUrl);
+  }
+
+  async reset(): Promise<void> {
+    await Promise.all(this.members.map((m) => m.reset()));
+  }
+
+  async stats(): Promise<ServerStats> {
+    const all = await Promise.all(this.members.map((m) => m.stats()));
+    const sum = (f: (s: ServerStats) => number) => all.reduce((n, s) => n + f(s), 0);
+    return {
+      rss: sum((s) => s.rss),
+      peakRss: sum((s) => s.peakRss),
+      heapUsed: sum((s) => s.heapUsed),
+      cpuMs: sum((s) => s.cpuMs),
+      elu: sum((s) => s.elu) / all.length,
+      loopDelayP99Ms: Math.max(...all.map((s) => s.loopDelayP99Ms)),
+    };
+  }
+
+  directLineTokens(count: number): Promise<DirectLineToken[]> {
+    return this.members[0]!.directLineTokens(count);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.members.map((m) => m.stop()));
+  }
+}
+
 /** A bot server in its own process, so its CPU time and RSS are its own and not the load client's. */
-export class ServerProcess {
+export class ServerProcess implements BenchTarget {
   private nextId = 1;
   private readonly pending = new Map<number, (message: ServerMessage) => void>();
 
@@ -26,8 +70,12 @@ export class ServerProcess {
     });
   }
 
+  get baseUrls(): string[] {
+    return [this.baseUrl];
+  }
+
   static start(
-    mode: 'ours' | 'echo',
+    mode: 'ours' | 'echo' | 'stateful',
     dataDir: string,
     options: { cpuProfDir?: string; env?: Record<string, string> } = {},
   ): Promise<ServerProcess> {

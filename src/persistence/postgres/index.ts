@@ -1,0 +1,136 @@
+import { join } from 'node:path';
+import { runner } from 'node-pg-migrate';
+import pg from 'pg';
+import { PROJECT_ROOT } from '../../paths.js';
+import type { Persistence } from '../types.js';
+import { createPool, Db, describeDatabaseUrl } from './db.js';
+import { PgDirectLineLog } from './directLineLog.js';
+import {
+  PgExpiringKeys,
+  PgInquiryRepository,
+  PgRateLimitStores,
+  PgReplyOutbox,
+  PgSecretStore,
+  PgStateStorage,
+  PgTurnLock,
+  PgUnansweredStore,
+} from './stores.js';
+
+// The shared backend: any number of instances on one PostgreSQL database. The schema is created and
+// migrated at start-up by node-pg-migrate (migrations/postgres, all pending ones in one transaction:
+// one that fails leaves the schema as it was); concurrent start-ups wait for each other's migration.
+
+export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'migrations', 'postgres');
+const MAX_UNANSWERED_GROUPS = 2000;
+
+/** Start-up could not use the database: the message names where it is, never the password. */
+export class DatabaseStartError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseStartError';
+  }
+}
+
+export interface PostgresPersistenceOptions {
+  databaseUrl: string;
+  poolMax: number;
+  stateTtlMs: number;
+  directLineRetentionMs: number;
+  logger?: { warn(obj: object, msg: string): void; info?(obj: object, msg: string): void };
+  now?: () => number;
+  migrationsDir?: string;
+}
+
+/** Applies every pending migration; throws DatabaseStartError naming the failing one. */
+export async function migrate(databaseUrl: string, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  const where = describeDatabaseUrl(databaseUrl);
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new DatabaseStartError(`Cannot reach PostgreSQL at ${where}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  try {
+    const applied = await runner({
+      dbClient: client,
+      dir: migrationsDir,
+      direction: 'up',
+      migrationsTable: 'pgmigrations',
+      singleTransaction: true,
+      advisoryLockMode: 'wait',
+      checkOrder: true,
+      log: () => undefined,
+    });
+    return applied.map((m) => m.name);
+  } catch (err) {
+    throw new DatabaseStartError(
+      `Database migration failed on ${where} (schema left as it was): ${(err as Error).message}`,
+      { cause: err },
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function openPostgresPersistence(options: PostgresPersistenceOptions): Promise<Persistence> {
+  const { databaseUrl, logger } = options;
+  const now = options.now ?? Date.now;
+  await migrate(databaseUrl, options.migrationsDir);
+
+  const onPoolError = (err: Error) => logger?.warn({ err: err.message }, 'database connection dropped');
+  const pool = createPool(databaseUrl, options.poolMax, onPoolError);
+  // Turn locks hold a connection for a whole turn: their own pool, so turns never starve queries.
+  const lockPool = createPool(databaseUrl, options.poolMax, onPoolError);
+  const db = new Db(pool);
+  const directLine = new PgDirectLineLog({
+    db,
+    connectListener: () => new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 }),
+    retentionMs: options.directLineRetentionMs,
+    now,
+    logger,
+  });
+  try {
+    await directLine.start();
+  } catch (err) {
+    await Promise.all([pool.end(), lockPool.end()]);
+    throw new DatabaseStartError(
+      `Cannot listen on PostgreSQL at ${describeDatabaseUrl(databaseUrl)}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+
+  const state = new PgStateStorage(db, options.stateTtlMs, now);
+  const unanswered = new PgUnansweredStore(db, MAX_UNANSWERED_GROUPS);
+  const keys = new PgExpiringKeys(db, now);
+  let closed: Promise<void> | undefined;
+  return {
+    backend: 'postgres',
+    state,
+    inquiries: new PgInquiryRepository(db),
+    outbox: new PgReplyOutbox(db, now),
+    unanswered,
+    directLine,
+    keys,
+    turnLock: new PgTurnLock(lockPool),
+    rateLimits: new PgRateLimitStores(pool),
+    secrets: new PgSecretStore(db),
+    async sweep() {
+      await state.sweepExpired();
+      await directLine.sweepExpired();
+      await keys.sweep();
+      await unanswered.trim();
+      await db.query('DELETE FROM rate_limits WHERE expire < $1', [now()]);
+    },
+    // Every write is committed before its promise resolves: nothing is pending.
+    async flush() {},
+    close() {
+      closed ??= (async () => {
+        await directLine.close();
+        await Promise.all([pool.end(), lockPool.end()]);
+      })();
+      return closed;
+    },
+  };
+}
