@@ -24,7 +24,7 @@ import { LOST_CARD_DIALOG, LOST_CARD_TOPICS, LostCardDialog } from './lostCardDi
 import { foldForMatch, longestMatch } from './matchText.js';
 import { PIN_DIALOG, PIN_TOPICS, PinDialog } from './pinDialog.js';
 import {
-  matchChoice,
+  matchChoiceDetail,
   QUESTION_PROMPT,
   type QuestionAnswer,
   type QuestionOptions,
@@ -158,7 +158,13 @@ export class MainDialog {
       // 「わからない」 is an answer the question handles, not "forgot my ID").
       const pending = this.pendingQuestion(dc);
       const unsure = foldForMatch(text).length <= 12 && longestMatch(text, c.unsureWords) > 0;
-      if (pending && (unsure || matchChoice(text, pending, this.deps.recognizeYesNo))) {
+      const answer = pending ? matchChoiceDetail(text, pending, this.deps.recognizeYesNo) : undefined;
+      // Read only by its grammar (「カードを盗まれた」 is "positive"), a confident new request is not an answer.
+      const newRequest =
+        answer?.byPolarity === true &&
+        this.interrupts(recognition, session) &&
+        recognition.score >= FREE_TEXT_YIELDS_AT;
+      if (pending && (unsure || (answer && !newRequest))) {
         await dc.continueDialog();
         return;
       }

@@ -8,7 +8,7 @@ import { type Knowledge, loadKnowledge } from './knowledge/index.js';
 import type { Logger } from './logger.js';
 import { resolveWhen } from './nlu/entities.js';
 import { TopicRecognizer } from './nlu/recognizer.js';
-import { buildVocabulary, yesNoWith } from './nlu/yesNo.js';
+import { buildVocabulary, yesNoAnswerWith, yesNoWith } from './nlu/yesNo.js';
 import { formatJst, formatJstFrom, instantOf } from './policy/index.js';
 import { createSecretGuardMiddleware } from './privacy/secretGuardMiddleware.js';
 import { JsonConversationState } from './storage/conversationState.js';
@@ -74,7 +74,8 @@ export async function createBotServices(
           ambiguous: r.ambiguous,
         };
       },
-      recognizeYesNo: (text) => yesNoWith(text, yesNoVocabulary),
+      recognizeYesNo: (text, asAnswer) =>
+        asAnswer ? yesNoAnswerWith(text, yesNoVocabulary) : yesNoWith(text, yesNoVocabulary),
       extractWhen: (text, lang, at) => resolveWhen(text, lang, at)?.at,
       formatTime: (at, lang, from) => (from ? formatJstFrom(at, from, lang) : formatJst(at, lang)),
       supportFacts: createSupportFacts(knowledge.supportHours),

@@ -64,6 +64,8 @@ export const loginFlowSchema = z
     ]),
     methodChoices: choices,
     stillFailingChoices: choices,
+    /** 「忘れましたか？」: values yes/no; 「覚えてます」 is a no, 「忘れてない」 too. */
+    forgotChoices: choices,
     unresolvedChoices: choices,
     /** Questions right after a login answer (「いつ解除されますか」). */
     followUps,

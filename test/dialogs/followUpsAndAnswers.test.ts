@@ -6,7 +6,7 @@ const tempDir = useTempDirs();
 const at = new Date('2026-11-26T14:00:00+09:00');
 
 describe('answers in the member’s own words', () => {
-  it('ja: うん to "did you call?" means called; うん to "still can’t log in?" means still failing', async () => {
+  it('ja: うん to "did you call?" means called; ううん to "were you able to log in?" means still failing', async () => {
     const h = await createHarness(await tempDir(), { at });
     await h.say('今朝カードを落としました');
     let r = await h.say('うん');
@@ -15,8 +15,9 @@ describe('answers in the member’s own words', () => {
 
     const login = await createHarness(await tempDir(), { at });
     await login.say('ログインできない');
-    await login.say('カード番号');
-    r = await login.say('うん');
+    r = await login.say('カード番号');
+    expect(joined(r)).toContain('ログインできましたか？');
+    r = await login.say('ううん');
     expect(joined(r)).toContain('【確認2】');
   });
 
