@@ -72,6 +72,7 @@ export async function createBotServices(
           score: r.top.score,
           runnerUp: r.runnerUp?.topic,
           ambiguous: r.ambiguous,
+          noneKind: r.noneKind,
         };
       },
       recognizeYesNo: (text, asAnswer) =>

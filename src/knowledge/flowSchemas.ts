@@ -111,6 +111,7 @@ export const lostCardFlowSchema = z
       'summaryWhen',
       'whenUnknown',
       'found',
+      'leaveReminder',
     ]),
     kindChoices: choices,
     whenUnknownChoices: choices,
@@ -181,6 +182,8 @@ export const handoffFlowSchema = z
       'failed',
       'recentInquiry',
       'askAnother',
+      'askDescriptionAgain',
+      'noContent',
     ]),
   })
   .strict();

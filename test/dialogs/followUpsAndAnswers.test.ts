@@ -32,10 +32,10 @@ describe('answers in the member’s own words', () => {
 
   it('ja: a plain はい takes the offer of a person after two misses', async () => {
     const h = await createHarness(await tempDir(), { at });
-    await h.say('おいしいラーメン屋');
-    await h.say('明日の天気');
+    await h.say('あれ');
+    await h.say('うーん');
     const r = await h.say('はい、お願いします');
-    expect(joined(r)).toContain('1つのメッセージで入力してください');
+    expect(joined(r)).toContain('1つのメッセージで具体的に入力してください');
   });
 
   it('ja: help during the "when" question shows help and asks again; a time is always the answer', async () => {
@@ -135,7 +135,7 @@ describe('more answers from testing', () => {
     r = await h.say("it still hasn't arrived");
     expect(joined(r)).toContain('leave an inquiry for our staff');
     r = await h.say('yes please');
-    expect(joined(r)).toContain('describe your question in one message');
+    expect(joined(r)).toContain('describe your question for our staff in one message');
   });
 
   it('ja: 「いつ解除されますか」 after the lock-out answer is about the lock', async () => {
