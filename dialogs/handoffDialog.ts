@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { TopicId } from '../src/topics.js';
 import { hasJapaneseScript } from '../src/language.js';
+import type { TopicId } from '../src/topics.js';
 import type { FlowKit } from './flowKit.js';
 import { foldForMatch } from './matchText.js';
 import { FREE_TEXT, type QuestionAnswer, QuestionPrompt, UNRECOGNIZED } from './questionPrompt.js';
@@ -18,7 +18,10 @@ const MAX_EMPTY_DESCRIPTIONS = 2;
 /** Shorter than this (folded, masks removed) says nothing staff could act on: 「パスワード」「エラー」. */
 const MIN_DESCRIPTION_CHARS = 5;
 /** Topics that only ask for a person or steer: 「担当者と話したい」 as a description says nothing yet. */
-const CONTENT_FREE_TOPICS: readonly TopicId[] = [...CONTROL_TOPICS.filter((t) => t !== 'none'), 'handoff.human'];
+const CONTENT_FREE_TOPICS: readonly TopicId[] = [
+  ...CONTROL_TOPICS.filter((t) => t !== 'none'),
+  'handoff.human',
+];
 
 export interface HandoffOptions {
   /** What the inquiry is about; defaults to the last topic discussed. */
@@ -94,10 +97,15 @@ export class HandoffDialog extends ComponentDialog {
           if (answer === 'prepared') return step.next(step.result);
           if (answer !== 'another' && answer !== 'yes') return kit.finish(step);
           const again = ((step.options ?? {}) as HandoffOptions).emptyDescriptions ?? 0;
-          return kit.ask(step, again > 0 ? k.texts.askDescriptionAgain : k.texts.askDescription, [cancelChoice], {
-            freeText: true,
-            verbatim: true,
-          });
+          return kit.ask(
+            step,
+            again > 0 ? k.texts.askDescriptionAgain : k.texts.askDescription,
+            [cancelChoice],
+            {
+              freeText: true,
+              verbatim: true,
+            },
+          );
         },
         async (step) => {
           const answer = step.result as QuestionAnswer;
@@ -109,9 +117,16 @@ export class HandoffDialog extends ComponentDialog {
               const empty = (options.emptyDescriptions ?? 0) + 1;
               if (empty > MAX_EMPTY_DESCRIPTIONS) {
                 const f = kit.facts(step.context, state(step).topic);
-                return kit.finish(step, kit.text(step.context, k.texts.noContent, { phone: f.phone, hours: f.hours }));
+                return kit.finish(
+                  step,
+                  kit.text(step.context, k.texts.noContent, { phone: f.phone, hours: f.hours }),
+                );
               }
-              return step.replaceDialog('steps', { ...options, emptyDescriptions: empty, anotherConfirmed: true });
+              return step.replaceDialog('steps', {
+                ...options,
+                emptyDescriptions: empty,
+                anotherConfirmed: true,
+              });
             }
             // The member's own words say what it is about: file it under that topic when the web may
             // take it; a topic mentioned in passing (a PIN in a login problem) never reroutes the
@@ -124,7 +139,8 @@ export class HandoffDialog extends ComponentDialog {
               said.topic !== 'handoff.human';
             const saidFacts = clear ? kit.facts(step.context, said.topic) : undefined;
             if (saidFacts?.phoneOnly) return refuse(step, saidFacts);
-            if (clear && saidFacts?.webAllowed && state(step).topic === 'handoff.human') state(step).topic = said.topic;
+            if (clear && saidFacts?.webAllowed && state(step).topic === 'handoff.human')
+              state(step).topic = said.topic;
           }
           if ((step.options as HandoffOptions).confirmed) return step.next({ value: 'yes' });
           return kit.ask(step, k.texts.askConfirm, kit.yesNoChoices(), {
@@ -200,7 +216,10 @@ function saysNothing(kit: FlowKit, text: string): boolean {
   if (folded.length === 0) return true;
   if (kit.deps.recognizeYesNo(words) !== undefined && folded.length <= 12) return true;
   const latin = !hasJapaneseScript(words);
-  if (latin ? words.split(/\s+/).filter(Boolean).length < 2 : folded.length < MIN_DESCRIPTION_CHARS) return true;
+  if (latin ? words.split(/\s+/).filter(Boolean).length < 2 : folded.length < MIN_DESCRIPTION_CHARS)
+    return true;
   const said = kit.deps.recognize(words);
-  return CONTENT_FREE_TOPICS.includes(said.topic) && said.score >= DESCRIPTION_TOPIC_AT && folded.length <= 20;
+  return (
+    CONTENT_FREE_TOPICS.includes(said.topic) && said.score >= DESCRIPTION_TOPIC_AT && folded.length <= 20
+  );
 }

@@ -13,8 +13,8 @@ import {
   WaterfallDialog,
 } from 'botbuilder-dialogs';
 import { detectLang, hasJapaneseScript } from '../src/language.js';
-import { secretsFound } from '../src/privacy/secretGuardMiddleware.js';
 import { ROUTED_TOPIC_KEY } from '../src/logger.js';
+import { secretsFound } from '../src/privacy/secretGuardMiddleware.js';
 import { type Lang, TOPIC_IDS, type TopicId } from '../src/topics.js';
 import { CONTACT_DIALOG, CONTACT_TOPICS, ContactDialog } from './contactDialog.js';
 import { type DialogDeps, FlowKit } from './flowKit.js';
@@ -127,7 +127,10 @@ export class MainDialog {
     const activity = context.activity;
     const text = (activity.text ?? '').trim();
     const session = await this.session.get(context, emptySession());
-    setTurnInfo(context, { lang: this.replyLang(text, activity.locale, session), now: this.deps.instantOf(activity) });
+    setTurnInfo(context, {
+      lang: this.replyLang(text, activity.locale, session),
+      now: this.deps.instantOf(activity),
+    });
     this.recordTranscript(context, session, text);
     // The offer of a person stands for the next message only.
     const offeredHuman = session.offeredHuman === true;

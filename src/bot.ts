@@ -1,13 +1,12 @@
 import { ActivityHandler, type ConversationState, MessageFactory, type TurnContext } from 'botbuilder';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { menuActions } from '../dialogs/replies.js';
-import type { Knowledge } from './knowledge/index.js';
 import { DIRECTLINE_CHANNEL_ID } from './directline/directLineAdapter.js';
+import type { Knowledge } from './knowledge/index.js';
 import { detectLang } from './language.js';
 
 /** Sent by the Web Chat page when the member switches its language (value or locale: 'en-US' / 'ja-JP'). */
 export const LANGUAGE_EVENT = 'setLanguage';
-
 
 export interface MemberHelpBotDeps {
   conversationState: ConversationState;
@@ -41,6 +40,12 @@ export class MemberHelpBot extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    // The bot's text reads as written: as Markdown, runs of * (masks) turn bold and vanish, and the
+    // lines of a 「・」 list run together.
+    context.onSendActivities(async (_ctx, activities, next) => {
+      for (const a of activities) if (a.type === 'message' && a.text && !a.textFormat) a.textFormat = 'plain';
+      return next();
+    });
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
   }
@@ -49,7 +54,8 @@ export class MemberHelpBot extends ActivityHandler {
     const lang = detectLang(undefined, context.activity.locale);
     const c = this.deps.knowledge.conversation;
     // Only the bot's own page has a language button; elsewhere (Emulator, terminal) the member types it.
-    const hint = context.activity.channelId === DIRECTLINE_CHANNEL_ID ? c.pageLanguageHint : c.typedLanguageHint;
+    const hint =
+      context.activity.channelId === DIRECTLINE_CHANNEL_ID ? c.pageLanguageHint : c.typedLanguageHint;
     const text = `${c.welcome[lang]}\n\n${hint[lang]}`;
     await context.sendActivity(MessageFactory.suggestedActions(menuActions(c, lang), text));
   }

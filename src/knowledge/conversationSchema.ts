@@ -48,7 +48,9 @@ export const conversationSchema = z
     /** Short messages that stop what is running (「戻る」, "never mind"), whatever the recognizer says. */
     cancelWords: z.array(z.string().min(1)).min(1),
     /** A whole message that switches the reply language: 「English」, 「日本語で」. */
-    languageWords: z.object({ ja: z.array(z.string().min(1)).min(1), en: z.array(z.string().min(1)).min(1) }).strict(),
+    languageWords: z
+      .object({ ja: z.array(z.string().min(1)).min(1), en: z.array(z.string().min(1)).min(1) })
+      .strict(),
     /** Labels and filler around a masked secret: 「暗証番号は****です」 says nothing else. */
     secretFillers: z.array(z.string().min(1)).min(1),
   })

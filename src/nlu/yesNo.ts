@@ -94,7 +94,8 @@ const SENTENCE_END = /(?:[\s、,。.!?！？…~〜]|よね|けど|けれど|っ
 // Negative predicate forms at the end: 〜ない/なかった/ません/ず, including 〜てない, 〜ないです, できん.
 const NEGATIVE_END =
   /(?:ない|なかった|ません|ませんでした|ず|ずに|なくて|ないです|なかったです|なし|無し|きん|らん|れん|ねえ)$/u;
-const ENGLISH_NEGATION = /\b(?:not|never|cannot|can't|cant|couldn't|won't|didn't|doesn't|don't|isn't|aren't|haven't|hasn't|wasn't)\b/;
+const ENGLISH_NEGATION =
+  /\b(?:not|never|cannot|can't|cant|couldn't|won't|didn't|doesn't|don't|isn't|aren't|haven't|hasn't|wasn't)\b/;
 // Positive predicate forms at the end: 〜ます/ました/た/る/てる (できました, 出てる, 忘れた, わかる).
 const POSITIVE_END = /(?:ます|ました|た|だ|る)$/u;
 

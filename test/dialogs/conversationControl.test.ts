@@ -110,9 +110,7 @@ describe('conversation control', () => {
     expect(joined(r)).toContain('1つのメッセージで具体的に入力してください');
     await h.services.flush();
     const groups = h.services.unanswered.list();
-    expect(groups.map((g) => g.examples[0])).toEqual(
-      expect.arrayContaining(['あれ', 'うーん']),
-    );
+    expect(groups.map((g) => g.examples[0])).toEqual(expect.arrayContaining(['あれ', 'うーん']));
   });
 
   it('two unreadable answers to a question end the flow with the menu and a person', async () => {
