@@ -193,8 +193,10 @@ export class MainDialog {
       const unsure = foldForMatch(text).length <= 12 && longestMatch(text, c.unsureWords) > 0;
       const answer = pending ? matchChoiceDetail(text, pending, this.deps.recognizeYesNo) : undefined;
       // Read only by its grammar (「カードを盗まれた」 is "positive"), a confident new request is not an answer.
+      // (「残してください」 to "shall I leave a note?" is the answer, though it reads as a wish for a person.)
       const newRequest =
         answer?.byPolarity === true &&
+        recognition.topic !== 'handoff.human' &&
         this.interrupts(recognition, session) &&
         recognition.score >= FREE_TEXT_YIELDS_AT;
       if (pending && (unsure || (answer && !newRequest))) {

@@ -93,11 +93,11 @@ export function recognizeYesNo(text: string): boolean | undefined {
 const SENTENCE_END = /(?:[\s、,。.!?！？…~〜]|よね|けど|けれど|ってば|かな|よ|ね|な|わ|さ)+$/u;
 // Negative predicate forms at the end: 〜ない/なかった/ません/ず, including 〜てない, 〜ないです, できん.
 const NEGATIVE_END =
-  /(?:ない|なかった|ません|ませんでした|ず|ずに|なくて|ないです|なかったです|なし|無し|きん|らん|れん|ねえ)$/u;
+  /(?:ない|なかった|ません|ませんでした|ず|ずに|なくて|ないです|なかったです|なし|無し|きん|らん|れん|ねえ|ないで|ないでください|なくていい|なくていいです|なくてもいい|なくてもいいです|なくて大丈夫|なくても大丈夫|なくても大丈夫です|なくて大丈夫です)$/u;
 const ENGLISH_NEGATION =
   /\b(?:not|never|cannot|can't|cant|couldn't|won't|didn't|doesn't|don't|isn't|aren't|haven't|hasn't|wasn't)\b/;
-// Positive predicate forms at the end: 〜ます/ました/た/る/てる (できました, 出てる, 忘れた, わかる).
-const POSITIVE_END = /(?:ます|ました|た|だ|る)$/u;
+// Positive predicate forms at the end: 〜ます/ました/た/る/てる (できました, 出てる, 忘れた, わかる), 〜てください.
+const POSITIVE_END = /(?:ます|ました|た|だ|る|ください|下さい)$/u;
 
 /**
  * What an answer's own words say, for a question phrased in the positive (「ログインできましたか？」):
@@ -116,11 +116,16 @@ export function answerPolarityWith(text: string, vocab: Vocabulary): boolean | u
 }
 
 /**
- * An answer to a yes/no question: a whole-message はい/いいえ first (「問題ないです」 is a yes), then what
- * the predicate says, then a leading はい/いいえ or the recognizers' reading.
+ * An answer to a yes/no question: a whole-message はい/いいえ first (「問題ないです」 is a yes), then a
+ * negative predicate (「はい、できません」 is a no), then a leading はい/いいえ (「いいえ、電話します」), then
+ * a positive predicate (「できました」) or the recognizers' reading.
  */
 export function yesNoAnswerWith(text: string, vocab: Vocabulary): boolean | undefined {
-  return wholeEntry(text, vocab) ?? answerPolarityWith(text, vocab) ?? yesNoWith(text, vocab);
+  const whole = wholeEntry(text, vocab);
+  if (whole !== undefined) return whole;
+  const said = answerPolarityWith(text, vocab);
+  if (said === false) return false;
+  return yesNoWith(text, vocab) ?? said;
 }
 
 export { buildVocabulary };

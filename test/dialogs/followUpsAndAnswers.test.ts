@@ -175,13 +175,22 @@ describe('one promised answer time per inquiry', () => {
     expect(h.services.inquiries.list({})).toHaveLength(1);
   });
 
-  it('ja: an urgent lost-card inquiry tells its (short) due time', async () => {
+  it('ja: an urgent lost-card inquiry promises what the staffed hours can keep', async () => {
+    // Staffed hours: 15 minutes after the member asked.
+    const day = await createHarness(await tempDir(), { at: new Date('2026-11-26T14:00:00+09:00') });
+    await day.say('カードを盗まれました');
+    await day.say('昨日の夜');
+    await day.say('電話した');
+    expect(joined(await day.say('はい'))).toMatch(/担当者が今日 14:15ごろまでに優先して確認します/);
+    // At 3:00 nobody works web inquiries (no night staffing): 15 minutes after 9:00, and the
+    // 24-hour line is named as the thing to do now.
     const h = await createHarness(await tempDir(), { at: new Date('2026-11-26T03:00:00+09:00') });
     await h.say('カードを盗まれました');
     await h.say('昨日の夜');
     await h.say('電話した');
     const r = await h.say('はい');
-    expect(joined(r)).toMatch(/担当者が今日 3:15ごろまでに優先して確認します/);
+    expect(joined(r)).toMatch(/担当者が今日 9:15ごろまでに優先して確認します/);
+    expect(joined(r)).toContain('今すぐプロミスコール（0120-24-0365・24時間受付）');
   });
 });
 
