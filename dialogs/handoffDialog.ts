@@ -16,7 +16,7 @@ const DESCRIPTION_TOPIC_AT = 0.6;
 /** Descriptions that say nothing are asked for again this often, then nothing is filed. */
 const MAX_EMPTY_DESCRIPTIONS = 2;
 /** Shorter than this (folded, masks removed) says nothing staff could act on: 「パスワード」「エラー」. */
-const MIN_DESCRIPTION_CHARS = 5;
+const MIN_DESCRIPTION_CHARS = 6;
 /** Topics that only ask for a person or steer: 「担当者と話したい」 as a description says nothing yet. */
 const CONTENT_FREE_TOPICS: readonly TopicId[] = [
   ...CONTROL_TOPICS.filter((t) => t !== 'none'),

@@ -371,7 +371,7 @@ export class MainDialog {
       recognition.topic !== topic &&
       !recognition.ambiguous &&
       recognition.score >= FOLLOW_UP_YIELDS_AT;
-    if (confidentOther && !followUp.alsoNeeds) return undefined;
+    if (confidentOther && !followUp.alsoNeeds && !followUp.contextWins) return undefined;
     const namesOtherService = this.deps.knowledge.flows.services.services.some(
       (s) => s.topic !== topic && longestMatch(text, [s.label.ja, s.label.en]) > 0,
     );

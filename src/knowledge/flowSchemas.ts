@@ -34,6 +34,11 @@ export const followUpSchema = z
     answer: bilingualText,
     /** The answer offers to leave an inquiry: a plain yes to it takes the offer. */
     offersHuman: z.boolean().optional(),
+    /**
+     * Right after the answer these words are about it, however sure the recognizer is of another
+     * topic: 「土日は？」 after 瞬フリ is about 瞬フリ, not the support hours.
+     */
+    contextWins: z.boolean().optional(),
   })
   .strict();
 export type FollowUp = z.infer<typeof followUpSchema>;

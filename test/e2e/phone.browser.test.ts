@@ -100,9 +100,14 @@ describe.skipIf(!runBrowser)('the chat on a phone-sized screen (real app)', () =
       await latestBotText(page, 'プロミス会員サポート');
       await send(page, '担当者と話したい');
       await latestBotText(page, '具体的に入力してください');
-      await send(page, 'ログインできません。パスワードはabcd1234で、暗証番号は4821です。カードは4111 1111 1111 9010です');
+      await send(
+        page,
+        'ログインできません。パスワードはabcd1234で、暗証番号は4821です。カードは4111 1111 1111 9010です',
+      );
       const confirmation = await latestBotText(page, 'よろしいですか');
-      expect(confirmation).toContain('パスワードは********で、暗証番号は****です。カードは**** **** **** 9010です');
+      expect(confirmation).toContain(
+        'パスワードは********で、暗証番号は****です。カードは**** **** **** 9010です',
+      );
       expect(confirmation).not.toContain('abcd1234');
       expect(confirmation).not.toContain('4821');
       await expectInSight(page);
