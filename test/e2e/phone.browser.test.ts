@@ -49,9 +49,11 @@ describe.skipIf(!runBrowser)('the chat on a phone-sized screen (real app)', () =
 
   /** Waits until the bot's latest message contains `text`, then returns that message's text. */
   async function latestBotText(page: Page, text: string): Promise<string> {
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the line breaks a person sees
     await expect.poll(() => botBubbles(page).last().innerText(), { timeout: 30_000 }).toContain(text);
     // Web Chat scrolls the new message into view; give the scroll a moment to settle.
     await expect.poll(() => seenByPerson(botBubbles(page).last()), { timeout: 5_000 }).toBe(true);
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the line breaks a person sees
     return botBubbles(page).last().innerText();
   }
 
@@ -127,9 +129,11 @@ describe.skipIf(!runBrowser)('the chat on a phone-sized screen (real app)', () =
     await expect.poll(() => suggested(page).allInnerTexts(), { timeout: 10_000 }).toContain("I can't log in");
     await expectInSight(page);
     // The same conversation: the earlier Japanese answer is still in the transcript.
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the line breaks a person sees
     expect(await page.locator('.webchat__basic-transcript').innerText()).toContain('ポイントサービス');
     await send(page, 'how do I log in?');
     await latestBotText(page, 'Which way would you like to log in?');
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the line breaks a person sees
     expect(await page.locator('.webchat__basic-transcript').innerText()).toContain('blue');
     await page.close();
   });
