@@ -84,6 +84,8 @@ export const webIdFlowSchema = z
       'issueSteps',
       'memberNumber',
       'askResult',
+      'askResultRetry',
+      'otherTrouble',
       'done',
       'mailMissing',
       'forgot',
