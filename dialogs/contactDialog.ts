@@ -25,7 +25,8 @@ export class ContactDialog extends ComponentDialog {
             : kit.text(step.context, k.texts.phoneClosedNow, { next: f.phoneNextOpen ?? '' });
           if (topic === 'payment.inquiry') {
             await kit.say(step.context, k.texts.paymentPhoneOnly, kit.callCenter(step.context, topic));
-            return kit.finish(step, `${kit.text(step.context, k.texts.paymentNoChat)}\n${status}`);
+            // Phone only: a 「担当者に問い合わせる」 button would only repeat this refusal.
+            return kit.finish(step, `${kit.text(step.context, k.texts.paymentNoChat)}\n${status}`, false);
           }
           await kit.sayRecentInquiry(step.context, k.texts.recentInquiry);
           // 「自動契約機の営業時間は？」: the places' own hours first (from the policy's in-person channels).

@@ -93,22 +93,27 @@ export class FlowKit {
   }
 
   /** Ends a flow with its concrete next step and the menu buttons, so the member is never stranded. */
-  async finish(step: WaterfallStepContext, text?: string): Promise<DialogTurnResult> {
-    await this.sendNextSteps(step.context, text ?? this.conversation.anythingElse[this.lang(step.context)]);
+  async finish(step: WaterfallStepContext, text?: string, offerHuman = true): Promise<DialogTurnResult> {
+    await this.sendNextSteps(
+      step.context,
+      text ?? this.conversation.anythingElse[this.lang(step.context)],
+      offerHuman,
+    );
     return step.endDialog();
   }
 
   /**
    * An answer with two small buttons, 「メニュー」 and 「担当者に問い合わせる」: on a phone the full menu
-   * after every answer would push the answer itself out of view.
+   * after every answer would push the answer itself out of view. Without `offerHuman` (a phone-only
+   * refusal) only the menu: that button would lead back to the same refusal.
    */
-  async sendNextSteps(context: TurnContext, text: string): Promise<void> {
+  async sendNextSteps(context: TurnContext, text: string, offerHuman = true): Promise<void> {
     const lang = this.lang(context);
     const c = this.conversation;
     const human = c.topicLabels['handoff.human'][lang];
     const actions: CardAction[] = [
       { type: ActionTypes.ImBack, title: c.menuButton[lang], value: c.menuButton[lang] },
-      { type: ActionTypes.ImBack, title: human, value: human },
+      ...(offerHuman ? [{ type: ActionTypes.ImBack, title: human, value: human }] : []),
     ];
     await context.sendActivity(MessageFactory.suggestedActions(actions, text));
   }

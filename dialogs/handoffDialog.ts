@@ -1,7 +1,9 @@
 import { TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { hasJapaneseScript } from '../src/language.js';
 import type { TopicId } from '../src/topics.js';
 import type { FlowKit } from './flowKit.js';
+import { foldForMatch } from './matchText.js';
 import { FREE_TEXT, type QuestionAnswer, QuestionPrompt, UNRECOGNIZED } from './questionPrompt.js';
 import { CONTROL_TOPICS } from './routing.js';
 import { emptySession } from './session.js';
@@ -11,6 +13,15 @@ import { turnInfo } from './turn.js';
 export const HANDOFF_DIALOG = 'handoff';
 /** A description is filed under (and refused for) the topic it is recognised as only this surely. */
 const DESCRIPTION_TOPIC_AT = 0.6;
+/** Descriptions that say nothing are asked for again this often, then nothing is filed. */
+const MAX_EMPTY_DESCRIPTIONS = 2;
+/** Shorter than this (folded, masks removed) says nothing staff could act on: 「パスワード」「エラー」. */
+const MIN_DESCRIPTION_CHARS = 6;
+/** Topics that only ask for a person or steer: 「担当者と話したい」 as a description says nothing yet. */
+const CONTENT_FREE_TOPICS: readonly TopicId[] = [
+  ...CONTROL_TOPICS.filter((t) => t !== 'none'),
+  'handoff.human',
+];
 
 export interface HandoffOptions {
   /** What the inquiry is about; defaults to the last topic discussed. */
@@ -22,6 +33,8 @@ export interface HandoffOptions {
   confirmed?: boolean;
   /** Leave a new inquiry even if one is already waiting in this conversation. */
   anotherConfirmed?: boolean;
+  /** How many descriptions so far said nothing (「はい」「お願いします」, only masked secrets). */
+  emptyDescriptions?: number;
 }
 
 interface HandoffState {
@@ -51,6 +64,7 @@ export class HandoffDialog extends ComponentDialog {
         step,
         facts.webRefusal ??
           kit.text(step.context, k.texts.refusedPayment, { phone: facts.phone, hours: facts.hours }),
+        false,
       );
 
     this.addDialog(new QuestionPrompt(kit.deps.recognizeYesNo));
@@ -62,7 +76,12 @@ export class HandoffDialog extends ComponentDialog {
           const topic = options.topic ?? session.lastTopic ?? 'handoff.human';
           state(step).topic = topic;
           const facts = kit.facts(step.context, topic);
-          if (!facts.webAllowed) return refuse(step, facts);
+          // Phone-only topics (payment) are refused with the number; the member's wish for a person
+          // after an in-person-only answer (the PIN) is kept and filed as a general inquiry.
+          if (!facts.webAllowed) {
+            if (facts.phoneOnly) return refuse(step, facts);
+            state(step).topic = 'handoff.human';
+          }
           if (options.summary) return step.next({ value: 'prepared', text: options.summary });
           // Already waiting for an answer here: say when, and leave a second inquiry only if wanted.
           if (
@@ -77,24 +96,51 @@ export class HandoffDialog extends ComponentDialog {
           const answer = (step.result as QuestionAnswer).value;
           if (answer === 'prepared') return step.next(step.result);
           if (answer !== 'another' && answer !== 'yes') return kit.finish(step);
-          return kit.ask(step, k.texts.askDescription, [cancelChoice], { freeText: true, verbatim: true });
+          const again = ((step.options ?? {}) as HandoffOptions).emptyDescriptions ?? 0;
+          return kit.ask(
+            step,
+            again > 0 ? k.texts.askDescriptionAgain : k.texts.askDescription,
+            [cancelChoice],
+            {
+              freeText: true,
+              verbatim: true,
+            },
+          );
         },
         async (step) => {
           const answer = step.result as QuestionAnswer;
           if (answer.value === 'cancel') return kit.finish(step, kit.text(step.context, k.texts.notSent));
           state(step).summary = answer.text;
           if (answer.value === FREE_TEXT) {
-            // The member's own words say what it is about: file it under that topic, and keep
-            // phone-only topics (payment) off the web here too.
+            const options = (step.options ?? {}) as HandoffOptions;
+            if (saysNothing(kit, answer.text)) {
+              const empty = (options.emptyDescriptions ?? 0) + 1;
+              if (empty > MAX_EMPTY_DESCRIPTIONS) {
+                const f = kit.facts(step.context, state(step).topic);
+                return kit.finish(
+                  step,
+                  kit.text(step.context, k.texts.noContent, { phone: f.phone, hours: f.hours }),
+                );
+              }
+              return step.replaceDialog('steps', {
+                ...options,
+                emptyDescriptions: empty,
+                anotherConfirmed: true,
+              });
+            }
+            // The member's own words say what it is about: file it under that topic when the web may
+            // take it; a topic mentioned in passing (a PIN in a login problem) never reroutes the
+            // member, only phone-only topics (payment) are refused here too.
             const said = kit.deps.recognize(answer.text);
             const clear =
               !said.ambiguous &&
               said.score >= DESCRIPTION_TOPIC_AT &&
               !CONTROL_TOPICS.includes(said.topic) &&
               said.topic !== 'handoff.human';
-            if (clear && state(step).topic === 'handoff.human') state(step).topic = said.topic;
-            const facts = kit.facts(step.context, clear ? said.topic : state(step).topic);
-            if (!facts.webAllowed) return refuse(step, facts);
+            const saidFacts = clear ? kit.facts(step.context, said.topic) : undefined;
+            if (saidFacts?.phoneOnly) return refuse(step, saidFacts);
+            if (clear && saidFacts?.webAllowed && state(step).topic === 'handoff.human')
+              state(step).topic = said.topic;
           }
           if ((step.options as HandoffOptions).confirmed) return step.next({ value: 'yes' });
           return kit.ask(step, k.texts.askConfirm, kit.yesNoChoices(), {
@@ -162,4 +208,22 @@ export class HandoffDialog extends ComponentDialog {
       return kit.finish(step, kit.text(step.context, k.texts.failed, phone));
     }
   }
+}
+
+/**
+ * A description staff could not act on: nothing left once masks and digits are gone, a plain
+ * yes/no (「はい」「お願いします」), one short word, or only a wish for a person (「担当者と話したい」).
+ */
+function saysNothing(kit: FlowKit, text: string): boolean {
+  const words = text.replace(/[*＊\d]+/g, ' ').trim();
+  const folded = foldForMatch(words);
+  if (folded.length === 0) return true;
+  if (kit.deps.recognizeYesNo(words) !== undefined && folded.length <= 12) return true;
+  const latin = !hasJapaneseScript(words);
+  if (latin ? words.split(/\s+/).filter(Boolean).length < 2 : folded.length < MIN_DESCRIPTION_CHARS)
+    return true;
+  const said = kit.deps.recognize(words);
+  return (
+    CONTENT_FREE_TOPICS.includes(said.topic) && said.score >= DESCRIPTION_TOPIC_AT && folded.length <= 20
+  );
 }

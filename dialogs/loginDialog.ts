@@ -114,7 +114,7 @@ export class LoginDialog extends ComponentDialog {
           const text = state(step).method === 'webid' ? k.texts.lockedWebId : k.texts.lockedCard;
           return kit.finish(step, kit.text(step.context, text, facts(step)));
         }
-        return kit.askYesNo(step, k.texts.askForgot);
+        return kit.ask(step, k.texts.askForgot, k.forgotChoices);
       },
       async (step: WaterfallStepContext) => {
         const answer = (step.result as QuestionAnswer).value;
@@ -130,6 +130,7 @@ export class LoginDialog extends ComponentDialog {
       },
       async (step: WaterfallStepContext) => {
         const answer = (step.result as QuestionAnswer).value;
+        if (answer === UNRECOGNIZED) return kit.giveUp(step);
         if (answer === 'inquiry') return step.replaceDialog(this.ids.handoff, { topic: 'login.trouble' });
         return kit.finish(step);
       },

@@ -13,8 +13,9 @@ import {
   WaterfallDialog,
 } from 'botbuilder-dialogs';
 import { fill } from '../src/knowledge/template.js';
-import { detectLang } from '../src/language.js';
+import { detectLang, hasJapaneseScript } from '../src/language.js';
 import { ROUTED_TOPIC_KEY } from '../src/logger.js';
+import { secretsFound } from '../src/privacy/secretGuardMiddleware.js';
 import { ShortLivedMap } from '../src/privacy/shortLivedMap.js';
 import { strictMask } from '../src/privacy/strictMask.js';
 import { type Lang, TOPIC_IDS, type TopicId } from '../src/topics.js';
@@ -27,7 +28,7 @@ import { LOST_CARD_DIALOG, LOST_CARD_TOPICS, LostCardDialog } from './lostCardDi
 import { foldForMatch, longestMatch } from './matchText.js';
 import { PIN_DIALOG, PIN_TOPICS, PinDialog } from './pinDialog.js';
 import {
-  matchChoice,
+  matchChoiceDetail,
   QUESTION_PROMPT,
   type QuestionAnswer,
   type QuestionOptions,
@@ -48,6 +49,15 @@ export interface MainDialogDeps extends Omit<DialogDeps, 'session'> {
 }
 
 const CLARIFY_DIALOG = 'clarify';
+/** turnState: why this turn's message was recognised as none (out_of_scope / unclear). */
+const NONE_KIND_KEY = Symbol('noneKind');
+
+/** Folded Japanese text shorter than this is too little to call out of scope (「天気」 is unclear). */
+const MIN_OUT_OF_SCOPE_CHARS = 5;
+
+function withReminder(text: string, reminder: string | undefined): string {
+  return reminder ? `${text}\n\n${reminder}` : text;
+}
 /** A follow-up keyword yields to a recognised topic this sure (「口座振替にしたい」 after 瞬フリ). */
 const FOLLOW_UP_YIELDS_AT = 0.9;
 /** A short free-text answer (a time) yields to a new topic recognised this surely. */
@@ -82,6 +92,8 @@ export class MainDialog {
   private readonly buttons = new Map<string, TopicId>();
   /** The member's question behind a pending "did you mean …?": never in conversation state. */
   private readonly clarifyTexts = new ShortLivedMap<string>({ ttlMs: CLARIFY_TEXT_MS });
+  /** The secret labels and particles, folded, longest first. */
+  private readonly secretFillers: string[];
 
   constructor(
     private readonly deps: MainDialogDeps,
@@ -106,6 +118,7 @@ export class MainDialog {
     );
 
     const c = deps.knowledge.conversation;
+    this.secretFillers = [...new Set(c.secretFillers.map(foldForMatch))].sort((a, b) => b.length - a.length);
     for (const topic of TOPIC_IDS) {
       for (const label of Object.values(c.topicLabels[topic])) this.buttons.set(foldForMatch(label), topic);
     }
@@ -120,9 +133,11 @@ export class MainDialog {
   async run(context: TurnContext): Promise<void> {
     const activity = context.activity;
     const text = (activity.text ?? '').trim();
-    const lang = detectLang(text, activity.locale);
-    setTurnInfo(context, { lang, now: this.deps.instantOf(activity) });
     const session = await this.session.get(context, emptySession());
+    setTurnInfo(context, {
+      lang: this.replyLang(text, activity.locale, session),
+      now: this.deps.instantOf(activity),
+    });
     // The offer of a person stands for the next message only.
     const offeredHuman = session.offeredHuman === true;
     session.offeredHuman = false;
@@ -137,11 +152,26 @@ export class MainDialog {
       }
       return this.miss(context, session, text);
     }
+    const asked = this.languageAsked(text);
+    if (asked) return this.continueIn(dc, session, asked);
+    const lang = this.kit.lang(context);
     if (longestMatch(text, c.restartWords) > 0 && foldForMatch(text).length <= 12) {
+      const reminder = this.leaveReminder(dc);
       await dc.cancelAllDialogs();
       session.misses = 0;
       session.lastTopic = undefined;
-      return this.sendMenu(context, c.startOver[lang]);
+      return this.sendMenu(context, withReminder(c.startOver[lang], reminder));
+    }
+    // Only a secret (「暗証番号は****です」): the guard has warned; say what to do, then carry on.
+    if (secretsFound(context).length > 0 && this.onlySecret(text)) {
+      session.misses = 0;
+      const advice = this.kit.text(context, c.secretOnly, this.kit.callCenter(context, 'support.contact'));
+      if (dc.activeDialog) {
+        await context.sendActivity(advice);
+        await dc.repromptDialog();
+        return;
+      }
+      return this.sendMenu(context, advice);
     }
 
     const saysCancel = foldForMatch(text).length <= 12 && longestMatch(text, c.cancelWords) > 0;
@@ -150,6 +180,9 @@ export class MainDialog {
       : this.recognize(text);
     context.turnState.set(ROUTED_TOPIC_KEY, recognition.topic);
     this.recordTurn(context, session, dc, text, recognition);
+    // 「はい」「うーん」 out of context are not a question about something else: that needs some words.
+    const outOfScope = recognition.noneKind === 'out_of_scope' && this.saysSomething(text);
+    context.turnState.set(NONE_KIND_KEY, outOfScope ? 'out_of_scope' : 'unclear');
     this.deps.logger?.debug(
       {
         conversationId: activity.conversation?.id,
@@ -165,7 +198,15 @@ export class MainDialog {
       // 「わからない」 is an answer the question handles, not "forgot my ID").
       const pending = this.pendingQuestion(dc);
       const unsure = foldForMatch(text).length <= 12 && longestMatch(text, c.unsureWords) > 0;
-      if (pending && (unsure || matchChoice(text, pending, this.deps.recognizeYesNo))) {
+      const answer = pending ? matchChoiceDetail(text, pending, this.deps.recognizeYesNo) : undefined;
+      // Read only by its grammar (「カードを盗まれた」 is "positive"), a confident new request is not an answer.
+      // (「残してください」 to "shall I leave a note?" is the answer, though it reads as a wish for a person.)
+      const newRequest =
+        answer?.byPolarity === true &&
+        recognition.topic !== 'handoff.human' &&
+        this.interrupts(recognition, session) &&
+        recognition.score >= FREE_TEXT_YIELDS_AT;
+      if (pending && (unsure || (answer && !newRequest))) {
         await dc.continueDialog();
         return;
       }
@@ -185,8 +226,9 @@ export class MainDialog {
         }
       }
       if (recognition.topic === 'cancel') {
+        const reminder = this.leaveReminder(dc);
         await dc.cancelAllDialogs();
-        return this.sendMenu(context, c.cancelled[lang]);
+        return this.sendMenu(context, withReminder(c.cancelled[lang], reminder));
       }
       if (recognition.topic === 'help') {
         await this.sendMenu(context, c.help[lang]);
@@ -194,11 +236,14 @@ export class MainDialog {
         return;
       }
       if (recognition.topic === 'thanks_bye') {
+        const reminder = this.leaveReminder(dc);
         await dc.cancelAllDialogs();
-        await context.sendActivity(c.thanksBye[lang]);
+        await context.sendActivity(withReminder(c.thanksBye[lang], reminder));
         return;
       }
       if (this.interrupts(recognition, session)) {
+        const reminder = this.leaveReminder(dc);
+        if (reminder) await context.sendActivity(reminder);
         await dc.cancelAllDialogs();
         await this.startTopic(dc, recognition.topic, text, session);
         return;
@@ -218,6 +263,7 @@ export class MainDialog {
       await this.kit.sendNextSteps(
         context,
         this.kit.text(context, followUp.answer, this.kit.callCenter(context, session.lastTopic)),
+        !this.kit.facts(context, session.lastTopic).phoneOnly,
       );
       if (followUp.offersHuman) session.offeredHuman = true;
       return;
@@ -228,6 +274,71 @@ export class MainDialog {
       return;
     }
     await this.startTopic(dc, recognition.topic, text, session);
+  }
+
+  /**
+   * The page's language switch (an event): the same conversation carries on in that language at
+   * once — the pending question asked again, or the menu.
+   */
+  async switchLanguage(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const requested = typeof activity.value === 'string' ? activity.value : activity.locale;
+    const lang: Lang = requested?.toLowerCase().startsWith('en') ? 'en' : 'ja';
+    const session = await this.session.get(context, emptySession());
+    setTurnInfo(context, { lang, now: this.deps.instantOf(activity) });
+    await this.continueIn(await this.dialogs.createContext(context), session, lang);
+  }
+
+  private async continueIn(dc: DialogContext, session: SessionState, lang: Lang): Promise<void> {
+    session.lang = lang;
+    setTurnInfo(dc.context, { ...turnInfo(dc.context), lang });
+    const c = this.deps.knowledge.conversation;
+    if (dc.activeDialog) {
+      await dc.context.sendActivity(c.languageSwitchedMidFlow[lang]);
+      await dc.repromptDialog();
+      return;
+    }
+    await this.sendMenu(dc.context, c.languageSwitched[lang]);
+  }
+
+  /** Japanese script means Japanese; otherwise the language the member chose, else the channel's locale. */
+  private replyLang(text: string, locale: string | undefined, session: SessionState): Lang {
+    if (hasJapaneseScript(text)) return 'ja';
+    return session.lang ?? detectLang(text, locale);
+  }
+
+  /** 「English」「日本語で」 as the whole message. */
+  private languageAsked(text: string): Lang | undefined {
+    const folded = foldForMatch(text);
+    const words = this.deps.knowledge.conversation.languageWords;
+    for (const lang of ['ja', 'en'] as const) {
+      if (words[lang].some((w) => foldForMatch(w) === folded)) return lang;
+    }
+    return undefined;
+  }
+
+  /** A sentence rather than a filler, a yes/no or a word: 「今日の天気は？」, "what's the weather". */
+  private saysSomething(text: string): boolean {
+    if (this.deps.recognizeYesNo(text) !== undefined) return false;
+    if (hasJapaneseScript(text)) return foldForMatch(text).length >= MIN_OUT_OF_SCOPE_CHARS;
+    return text.split(/\s+/).filter((w) => /[a-z]/i.test(w)).length >= 2;
+  }
+
+  /** Nothing but masks, digits and the secret's own label: 「暗証番号は****です」, "my pin is ****". */
+  private onlySecret(text: string): boolean {
+    let rest = foldForMatch(text.replace(/[*＊\d]+/g, ' '));
+    for (const filler of this.secretFillers) rest = rest.split(filler).join('');
+    return rest.length === 0;
+  }
+
+  /** Leaving the lost-card flow early: the 24-hour line is still the first step. */
+  private leaveReminder(dc: DialogContext): string | undefined {
+    if (dc.activeDialog?.id !== LOST_CARD_DIALOG) return undefined;
+    const f = this.kit.facts(dc.context, 'card.lost');
+    return this.kit.text(dc.context, this.deps.knowledge.flows.lostCard.texts.leaveReminder, {
+      phone: f.phone,
+      hours: f.lossHours,
+    });
   }
 
   private recognize(text: string): RoutedRecognition {
@@ -268,7 +379,7 @@ export class MainDialog {
       recognition.topic !== topic &&
       !recognition.ambiguous &&
       recognition.score >= FOLLOW_UP_YIELDS_AT;
-    if (confidentOther && !followUp.alsoNeeds) return undefined;
+    if (confidentOther && !followUp.alsoNeeds && !followUp.contextWins) return undefined;
     const namesOtherService = this.deps.knowledge.flows.services.services.some(
       (s) => s.topic !== topic && longestMatch(text, [s.label.ja, s.label.en]) > 0,
     );
@@ -349,12 +460,19 @@ export class MainDialog {
     return (await this.startTopic(step, chosen as TopicId, text, session, true)) ?? step.endDialog();
   }
 
-  /** Not understood: the menu after a miss, a person offered after two; the text is kept for staff. */
+  /**
+   * Not understood: the menu after a miss, a person offered after two; the text is kept for staff.
+   * Understood but out of scope (the weather, a bank's card): said as such, with what the chat does.
+   */
   private async miss(context: TurnContext, session: SessionState, text: string): Promise<void> {
     const c = this.deps.knowledge.conversation;
     const lang = this.kit.lang(context);
-    session.misses += 1;
     await this.recordUnanswered(text, lang, this.deps.instantOf(context.activity));
+    if (context.turnState.get(NONE_KIND_KEY) === 'out_of_scope') {
+      session.misses = 0;
+      return this.sendMenu(context, c.outOfScope[lang]);
+    }
+    session.misses += 1;
     if (session.misses >= 2) {
       await this.kit.sendWithMenu(context, c.fallbackOfferHuman[lang]);
       session.offeredHuman = true;
@@ -419,7 +537,7 @@ export class MainDialog {
     const { lang, now } = turnInfo(context);
     const pending = this.pendingQuestion(dc);
     if (pending) {
-      const value = matchChoice(text, pending, this.deps.recognizeYesNo);
+      const value = matchChoiceDetail(text, pending, this.deps.recognizeYesNo)?.value;
       const choice = pending.choices.find((c) => c.value === value);
       if (choice) return choice.label[lang];
       if (pending.verbatim) return x.description[lang];

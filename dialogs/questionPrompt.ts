@@ -38,7 +38,11 @@ export interface QuestionAnswer {
   text: string;
 }
 
-export type YesNoRecognizer = (text: string) => boolean | undefined;
+/**
+ * はい/いいえ in free text. `asAnswer`: the text answers a question, so what it says counts too
+ * (「できません」 is a no, 「出てます」 a yes); without it only yes/no words do.
+ */
+export type YesNoRecognizer = (text: string, asAnswer?: boolean) => boolean | undefined;
 
 const MAX_TRIES = 2;
 const RECOGNIZED = Symbol('questionRecognized');
@@ -107,12 +111,31 @@ export class QuestionPrompt extends Prompt<QuestionAnswer> {
   }
 }
 
-/** The choice value a free-text answer picks, if any. Exported for the router's interruption check. */
+/** A choice picked from free text; `byPolarity` when only the answer's grammar (できました/できません) decided. */
+export interface ChoiceMatch {
+  value: string;
+  byPolarity: boolean;
+}
+
+/** The choice value a free-text answer picks, if any. */
 export function matchChoice(
   text: string,
   options: QuestionOptions,
   yesNo: YesNoRecognizer,
 ): string | undefined {
+  return matchChoiceDetail(text, options, yesNo)?.value;
+}
+
+/**
+ * How a free-text answer picks a choice: the label, value or number; else the choice's own words
+ * (longest first) — a positive statement negated (「解決してない」) picks the choice that answers no —;
+ * else what the answer says as a yes or a no. Exported for the router's interruption check.
+ */
+export function matchChoiceDetail(
+  text: string,
+  options: QuestionOptions,
+  yesNo: YesNoRecognizer,
+): ChoiceMatch | undefined {
   const folded = foldForMatch(text);
   const exact = options.choices.find(
     (c) =>
@@ -120,23 +143,32 @@ export function matchChoice(
       foldForMatch(c.label.en) === folded ||
       foldForMatch(c.value) === folded,
   );
-  if (exact) return exact.value;
+  if (exact) return { value: exact.value, byPolarity: false };
   const index = Number.parseInt(folded, 10);
   if (String(index) === folded && index >= 1 && index <= options.choices.length) {
-    return options.choices[index - 1]!.value;
+    return { value: options.choices[index - 1]!.value, byPolarity: false };
   }
-  if (options.yesNo) {
-    const answer = yesNo(text);
-    if (answer !== undefined) return answer ? 'yes' : 'no';
-  }
-  let best: { value: string; length: number } | undefined;
+  const answersAs = (answer: boolean) =>
+    options.choices.find((c) =>
+      options.yesNo ? c.value === (answer ? 'yes' : 'no') : c.answers === (answer ? 'yes' : 'no'),
+    );
+  const polarity = yesNo(text, true);
+  let best: { choice: Choice; phrase: string; length: number } | undefined;
   for (const choice of options.choices) {
-    const length = longestMatch(text, [...choice.synonyms, choice.label.ja, choice.label.en]);
-    if (length > 0 && (!best || length > best.length)) best = { value: choice.value, length };
+    // はい/いいえ inside 「はい、できません」 are read below, together with the rest of the answer.
+    const words = options.yesNo ? choice.synonyms : [...choice.synonyms, choice.label.ja, choice.label.en];
+    for (const phrase of words) {
+      const length = longestMatch(text, [phrase]);
+      if (length > 0 && (!best || length > best.length)) best = { choice, phrase, length };
+    }
   }
-  if (best) return best.value;
-  // A plain うん / いや / yeah / nope picks the choice marked as the yes or the no answer.
-  const answer = yesNo(text);
-  if (answer === undefined) return undefined;
-  return options.choices.find((c) => c.answers === (answer ? 'yes' : 'no'))?.value;
+  if (best) {
+    const saysYes = options.yesNo ? best.choice.value === 'yes' : best.choice.answers === 'yes';
+    const negated = saysYes && polarity === false && yesNo(best.phrase, true) !== false;
+    const picked = negated ? (answersAs(false) ?? best.choice) : best.choice;
+    return { value: picked.value, byPolarity: false };
+  }
+  if (polarity === undefined) return undefined;
+  const choice = answersAs(polarity);
+  return choice ? { value: choice.value, byPolarity: yesNo(text) === undefined } : undefined;
 }

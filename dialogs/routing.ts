@@ -6,6 +6,8 @@ export interface RoutedRecognition {
   score: number;
   runnerUp?: TopicId;
   ambiguous: boolean;
+  /** When topic is none: out_of_scope (understood, not this chat's business) or unclear. */
+  noneKind?: 'out_of_scope' | 'unclear' | null;
 }
 
 /** Topics that only steer the conversation; they never interrupt a flow as "a new topic". */

@@ -1,4 +1,4 @@
-import type { TopicId } from '../src/topics.js';
+import type { Lang, TopicId } from '../src/topics.js';
 import type { ExcerptLine } from '../src/triage/types.js';
 
 /** Conversation-scoped memory beyond the dialog stack (kept in ConversationState). */
@@ -11,6 +11,8 @@ export interface SessionState {
   offeredHuman?: boolean;
   /** The inquiry left in this conversation most recently, and the answer time the member was told. */
   lastInquiry?: { id: string; expectedAt: string };
+  /** The language the member chose (page switch or 「English」): replies follow it. */
+  lang?: Lang;
   /**
    * The last turns for an inquiry's excerpt: what the bot understood of each member message (topic,
    * choice, recognised answer) and the bot's own lines, never the member's words, so nothing the

@@ -15,6 +15,8 @@ export interface SupportFacts {
   /** Hours staff answer web inquiries. */
   webHours: string;
   webAllowed: boolean;
+  /** Kept off the web and answered by phone only (payment): no inquiry, no 「担当者」 button. */
+  phoneOnly: boolean;
   /** When a web inquiry left now can expect its first answer (formatted). */
   webExpected?: string;
   /** The same instant, for storing. */
@@ -68,6 +70,10 @@ function factsAt(rules: SupportHoursRules, topic: TopicId, now: Date, lang: Lang
     phoneNextOpen: phone?.nextOpenAt ? formatJstFrom(phone.nextOpenAt, now, lang) : undefined,
     webHours: web?.hours[lang] ?? '',
     webAllowed: decision.webInquiry.allowed,
+    phoneOnly:
+      !decision.webInquiry.allowed &&
+      decision.channels.length > 0 &&
+      decision.channels.every((c) => c.kind === 'phone' || c.kind === 'phone_24h'),
     webExpected: expected ? formatJstFrom(expected, now, lang) : undefined,
     webExpectedAt: expected ?? undefined,
     webRefusal: decision.webInquiry.refusal?.[lang],

@@ -33,13 +33,15 @@ export class WebIdDialog extends ComponentDialog {
           }
           await kit.say(step.context, k.texts.whatIsIt);
           await kit.say(step.context, k.texts.issueSteps);
-          return kit.ask(step, k.texts.askResult, k.resultChoices);
+          return kit.ask(step, k.texts.askResult, k.resultChoices, { retryText: k.texts.askResultRetry });
         },
         async (step) => {
           const answer = (step.result as QuestionAnswer).value;
           if (answer === UNRECOGNIZED) return kit.giveUp(step);
           if (answer === 'mail')
             return kit.finish(step, kit.text(step.context, k.texts.mailMissing, facts(step.context)));
+          if (answer === 'other')
+            return kit.finish(step, kit.text(step.context, k.texts.otherTrouble, facts(step.context)));
           if (answer === 'number') {
             return kit.finish(step, kit.text(step.context, k.texts.memberNumber, facts(step.context)));
           }

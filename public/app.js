@@ -105,6 +105,22 @@
     transcriptActivityVisualKeyboardIndicatorWidth: 2,
   };
 
+  // Phones (narrow or short screens): the suggested actions get at most about two rows and scroll
+  // inside that box, so a long menu never pushes the bot's message or the message box off screen.
+  const PHONE_QUERY = window.matchMedia('(max-width: 600px), (max-height: 700px)');
+  const PHONE_STYLE_OPTIONS = {
+    suggestedActionHeight: 36,
+    suggestedActionsFlowMaxHeight: 96,
+    bubbleMaxWidth: 600,
+  };
+
+  function styleOptions() {
+    return PHONE_QUERY.matches ? { ...STYLE_OPTIONS, ...PHONE_STYLE_OPTIONS } : STYLE_OPTIONS;
+  }
+
+  // Tells the bot the member switched the language: it carries on the same conversation in it.
+  const LANGUAGE_EVENT = 'setLanguage';
+
   const statusElement = document.getElementById('status');
   let container = document.getElementById('webchat');
   let locale = initialLocale();
@@ -255,7 +271,7 @@
   function render() {
     if (!directLine) return;
     window.WebChat.renderWebChat(
-      { directLine, locale, styleOptions: STYLE_OPTIONS, sendTypingIndicator: true },
+      { directLine, locale, styleOptions: styleOptions(), sendTypingIndicator: true },
       container,
     );
   }
@@ -416,8 +432,17 @@
     locale = next;
     writeStorage(LOCALE_KEY, locale);
     applyPageLanguage();
-    // Same Direct Line connection, new language: Web Chat re-renders its UI and sends the new locale.
+    // Same Direct Line connection, new language: Web Chat re-renders its UI and sends the new locale,
+    // and the bot answers at once in that language (the pending question or the menu).
     render();
+    tellBotLanguage();
+  }
+
+  function tellBotLanguage() {
+    if (!directLine) return;
+    directLine
+      .postActivity({ type: 'event', name: LANGUAGE_EVENT, value: locale, locale, from: { id: 'member' } })
+      .subscribe({ error: (error) => console.warn('Could not tell the bot the new language', error) });
   }
 
   function start() {
@@ -428,6 +453,7 @@
     for (const button of document.querySelectorAll('.lang-switch__button')) {
       button.addEventListener('click', () => setLocale(button.dataset.locale));
     }
+    PHONE_QUERY.addEventListener('change', render);
     document.getElementById('new-chat').addEventListener('click', () => {
       saveSession(null);
       void connect({ forceNew: true, noticeKey: 'newStarted' }).then(focusSendBox);

@@ -1,8 +1,12 @@
 import { ActivityHandler, type ConversationState, MessageFactory, type TurnContext } from 'botbuilder';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { menuActions } from '../dialogs/replies.js';
+import { DIRECTLINE_CHANNEL_ID } from './directline/directLineAdapter.js';
 import type { Knowledge } from './knowledge/index.js';
 import { detectLang } from './language.js';
+
+/** Sent by the Web Chat page when the member switches its language (value or locale: 'en-US' / 'ja-JP'). */
+export const LANGUAGE_EVENT = 'setLanguage';
 
 export interface MemberHelpBotDeps {
   conversationState: ConversationState;
@@ -27,9 +31,21 @@ export class MemberHelpBot extends ActivityHandler {
       await this.deps.dialog.run(context);
       await next();
     });
+
+    // The page's language switch: the same conversation carries on in the chosen language.
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === LANGUAGE_EVENT) await this.deps.dialog.switchLanguage(context);
+      await next();
+    });
   }
 
   override async run(context: TurnContext): Promise<void> {
+    // The bot's text reads as written: as Markdown, runs of * (masks) turn bold and vanish, and the
+    // lines of a 「・」 list run together.
+    context.onSendActivities(async (_ctx, activities, next) => {
+      for (const a of activities) if (a.type === 'message' && a.text && !a.textFormat) a.textFormat = 'plain';
+      return next();
+    });
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
   }
@@ -37,7 +53,10 @@ export class MemberHelpBot extends ActivityHandler {
   private async welcome(context: TurnContext): Promise<void> {
     const lang = detectLang(undefined, context.activity.locale);
     const c = this.deps.knowledge.conversation;
-    const text = `${c.welcome[lang]}\n\n${c.otherLanguageHint[lang]}`;
+    // Only the bot's own page has a language button; elsewhere (Emulator, terminal) the member types it.
+    const hint =
+      context.activity.channelId === DIRECTLINE_CHANNEL_ID ? c.pageLanguageHint : c.typedLanguageHint;
+    const text = `${c.welcome[lang]}\n\n${hint[lang]}`;
     await context.sendActivity(MessageFactory.suggestedActions(menuActions(c, lang), text));
   }
 }

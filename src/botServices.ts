@@ -7,7 +7,7 @@ import { type Knowledge, loadKnowledge } from './knowledge/index.js';
 import type { Logger } from './logger.js';
 import { resolveWhen } from './nlu/entities.js';
 import { TopicRecognizer } from './nlu/recognizer.js';
-import { buildVocabulary, yesNoWith } from './nlu/yesNo.js';
+import { buildVocabulary, yesNoAnswerWith, yesNoWith } from './nlu/yesNo.js';
 import { openPersistence, type PersistenceConfig } from './persistence/index.js';
 import type { Persistence, StateStorage } from './persistence/types.js';
 import { formatJst, formatJstFrom, instantOf } from './policy/index.js';
@@ -87,9 +87,11 @@ export async function createBotServices(
           score: r.top.score,
           runnerUp: r.runnerUp?.topic,
           ambiguous: r.ambiguous,
+          noneKind: r.noneKind,
         };
       },
-      recognizeYesNo: (text) => yesNoWith(text, yesNoVocabulary),
+      recognizeYesNo: (text, asAnswer) =>
+        asAnswer ? yesNoAnswerWith(text, yesNoVocabulary) : yesNoWith(text, yesNoVocabulary),
       extractWhen: (text, lang, at) => resolveWhen(text, lang, at)?.at,
       formatTime: (at, lang, from) => (from ? formatJstFrom(at, from, lang) : formatJst(at, lang)),
       supportFacts: createSupportFacts(knowledge.supportHours),

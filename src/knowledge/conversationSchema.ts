@@ -8,17 +8,28 @@ const menuItem = z.object({ topic: z.enum(TOPIC_IDS), label: bilingualText }).st
 export const conversationSchema = z
   .object({
     welcome: bilingualText,
-    otherLanguageHint: bilingualText,
+    /** Welcome line on the bot's own page (it has a language button). */
+    pageLanguageHint: bilingualText,
+    /** Welcome line on channels without a page (Emulator, terminal): switch by typing. */
+    typedLanguageHint: bilingualText,
     menuPrompt: bilingualText,
     menu: z.array(menuItem).min(3).max(12),
     help: bilingualText,
     fallback: bilingualText,
     fallbackOfferHuman: bilingualText,
+    /** Understood, but not this chat's business (the weather, another company's card). */
+    outOfScope: bilingualText,
+    /** A message that is only a masked secret: what to do instead ({phone}, {hours}). */
+    secretOnly: bilingualText,
     didYouMean: bilingualText,
     noneOfThese: bilingualText,
     cancelled: bilingualText,
     nothingToCancel: bilingualText,
     startOver: bilingualText,
+    /** The member switched the language with nothing in progress (the menu follows). */
+    languageSwitched: bilingualText,
+    /** The member switched the language mid-flow (the pending question follows). */
+    languageSwitchedMidFlow: bilingualText,
     greeting: bilingualText,
     thanksBye: bilingualText,
     anythingElse: bilingualText,
@@ -36,6 +47,12 @@ export const conversationSchema = z
     unsureWords: z.array(z.string().min(1)).min(1),
     /** Short messages that stop what is running (「戻る」, "never mind"), whatever the recognizer says. */
     cancelWords: z.array(z.string().min(1)).min(1),
+    /** A whole message that switches the reply language: 「English」, 「日本語で」. */
+    languageWords: z
+      .object({ ja: z.array(z.string().min(1)).min(1), en: z.array(z.string().min(1)).min(1) })
+      .strict(),
+    /** Labels and filler around a masked secret: 「暗証番号は****です」 says nothing else. */
+    secretFillers: z.array(z.string().min(1)).min(1),
   })
   .strict();
 

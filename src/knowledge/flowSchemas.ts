@@ -34,6 +34,11 @@ export const followUpSchema = z
     answer: bilingualText,
     /** The answer offers to leave an inquiry: a plain yes to it takes the offer. */
     offersHuman: z.boolean().optional(),
+    /**
+     * Right after the answer these words are about it, however sure the recognizer is of another
+     * topic: 「土日は？」 after 瞬フリ is about 瞬フリ, not the support hours.
+     */
+    contextWins: z.boolean().optional(),
   })
   .strict();
 export type FollowUp = z.infer<typeof followUpSchema>;
@@ -64,6 +69,8 @@ export const loginFlowSchema = z
     ]),
     methodChoices: choices,
     stillFailingChoices: choices,
+    /** 「忘れましたか？」: values yes/no; 「覚えてます」 is a no, 「忘れてない」 too. */
+    forgotChoices: choices,
     unresolvedChoices: choices,
     /** Questions right after a login answer (「いつ解除されますか」). */
     followUps,
@@ -77,6 +84,8 @@ export const webIdFlowSchema = z
       'issueSteps',
       'memberNumber',
       'askResult',
+      'askResultRetry',
+      'otherTrouble',
       'done',
       'mailMissing',
       'forgot',
@@ -109,6 +118,7 @@ export const lostCardFlowSchema = z
       'summaryWhen',
       'whenUnknown',
       'found',
+      'leaveReminder',
     ]),
     kindChoices: choices,
     whenUnknownChoices: choices,
@@ -179,6 +189,8 @@ export const handoffFlowSchema = z
       'failed',
       'recentInquiry',
       'askAnother',
+      'askDescriptionAgain',
+      'noContent',
     ]),
   })
   .strict();

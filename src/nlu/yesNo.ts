@@ -9,10 +9,15 @@ import { KNOWLEDGE_DIR } from '../paths.js';
 import { normalize } from './normalize.js';
 
 const words = z.array(z.string().trim().min(1)).min(1);
+const bilingualWords = z.object({ ja: words, en: words }).strict();
 export const confirmWordsSchema = z
   .object({
-    yes: z.object({ ja: words, en: words }).strict(),
-    no: z.object({ ja: words, en: words }).strict(),
+    yes: bilingualWords,
+    no: bilingualWords,
+    /** 「わからない」「not sure」: an answer that is neither yes nor no, whatever its grammar. */
+    unsure: bilingualWords,
+    /** Words that make an answer negative wherever they stand (まだ, 無理, still can't). */
+    negativeWords: bilingualWords,
   })
   .strict();
 export type ConfirmWords = z.infer<typeof confirmWordsSchema>;
@@ -24,6 +29,8 @@ export function loadConfirmWords(dir: string = KNOWLEDGE_DIR): ConfirmWords {
 interface Vocabulary {
   // Longest first, so いいや (no) wins over いい and "not really" over "really".
   entries: Array<{ phrase: string; value: boolean }>;
+  unsure: string[];
+  negative: string[];
 }
 
 function buildVocabulary(cw: ConfirmWords): Vocabulary {
@@ -35,7 +42,8 @@ function buildVocabulary(cw: ConfirmWords): Vocabulary {
     for (const w of [...list.ja, ...list.en]) entries.push({ phrase: normalize(w), value });
   }
   entries.sort((a, b) => b.phrase.length - a.phrase.length);
-  return { entries };
+  const both = (w: { ja: string[]; en: string[] }) => [...w.ja, ...w.en].map((x) => normalize(x));
+  return { entries, unsure: both(cw.unsure), negative: both(cw.negativeWords) };
 }
 
 let cached: Vocabulary | undefined;
@@ -47,12 +55,19 @@ function vocabulary(): Vocabulary {
 // Politeness and filler around an answer: 「はい、お願いします」「うん!」「そうですね」「yes please」.
 const TRAILING = /(?:\s|です|ですね|ね|よ|な|さ|ー|!|。)+$/u;
 
+function wholeEntry(text: string, vocab: Vocabulary): boolean | undefined {
+  const n = normalize(text);
+  const forms = [n.replace(TRAILING, ''), n.replace(SENTENCE_END, '')];
+  return vocab.entries.find((e) => forms.includes(e.phrase))?.value;
+}
+
 /** Decision for one normalised text, against a vocabulary. */
 export function yesNoWith(text: string, vocab: Vocabulary): boolean | undefined {
   const s = normalize(text).replace(TRAILING, '');
   if (!s) return undefined;
-  // The whole message is one vocabulary entry.
-  for (const e of vocab.entries) if (s === e.phrase) return e.value;
+  // The whole message is one vocabulary entry (with or without its です: 結構です).
+  const whole = wholeEntry(text, vocab);
+  if (whole !== undefined) return whole;
   // The message starts with an entry followed by a word break: 「はい お願いします」, "no, thanks".
   for (const e of vocab.entries) {
     if (s.startsWith(e.phrase)) {
@@ -72,6 +87,45 @@ export function yesNoWith(text: string, vocab: Vocabulary): boolean | undefined 
 
 export function recognizeYesNo(text: string): boolean | undefined {
   return yesNoWith(text, vocabulary());
+}
+
+// The end of a Japanese answer without punctuation and sentence-final particles: 「できませんよね。」 → 「できません」.
+const SENTENCE_END = /(?:[\s、,。.!?！？…~〜]|よね|けど|けれど|ってば|かな|よ|ね|な|わ|さ)+$/u;
+// Negative predicate forms at the end: 〜ない/なかった/ません/ず, including 〜てない, 〜ないです, できん.
+const NEGATIVE_END =
+  /(?:ない|なかった|ません|ませんでした|ず|ずに|なくて|ないです|なかったです|なし|無し|きん|らん|れん|ねえ|ないで|ないでください|なくていい|なくていいです|なくてもいい|なくてもいいです|なくて大丈夫|なくても大丈夫|なくても大丈夫です|なくて大丈夫です)$/u;
+const ENGLISH_NEGATION =
+  /\b(?:not|never|cannot|can't|cant|couldn't|won't|didn't|doesn't|don't|isn't|aren't|haven't|hasn't|wasn't)\b/;
+// Positive predicate forms at the end: 〜ます/ました/た/る/てる (できました, 出てる, 忘れた, わかる), 〜てください.
+const POSITIVE_END = /(?:ます|ました|た|だ|る|ください|下さい)$/u;
+
+/**
+ * What an answer's own words say, for a question phrased in the positive (「ログインできましたか？」):
+ * false for 「できません」「出ていません」「してない」「まだです」, true for 「できました」「出てます」,
+ * undefined when the words carry no predicate or the member is unsure. The predicate wins over a
+ * leading はい/いいえ (「はい、できません」 is a no to "did it work?").
+ */
+export function answerPolarityWith(text: string, vocab: Vocabulary): boolean | undefined {
+  const s = normalize(text).replace(SENTENCE_END, '');
+  if (!s) return undefined;
+  if (vocab.unsure.some((w) => s.includes(w))) return undefined;
+  if (NEGATIVE_END.test(s) || ENGLISH_NEGATION.test(s)) return false;
+  if (vocab.negative.some((w) => s.includes(w))) return false;
+  if (/[\u3040-\u30ff\u4e00-\u9fff]/u.test(s) && POSITIVE_END.test(s)) return true;
+  return undefined;
+}
+
+/**
+ * An answer to a yes/no question: a whole-message はい/いいえ first (「問題ないです」 is a yes), then a
+ * negative predicate (「はい、できません」 is a no), then a leading はい/いいえ (「いいえ、電話します」), then
+ * a positive predicate (「できました」) or the recognizers' reading.
+ */
+export function yesNoAnswerWith(text: string, vocab: Vocabulary): boolean | undefined {
+  const whole = wholeEntry(text, vocab);
+  if (whole !== undefined) return whole;
+  const said = answerPolarityWith(text, vocab);
+  if (said === false) return false;
+  return yesNoWith(text, vocab) ?? said;
 }
 
 export { buildVocabulary };

@@ -78,6 +78,11 @@ export const supportHoursSchema = z
           .int()
           .min(0)
           .max(7 * 24 * 60),
+        /**
+         * Staff work urgent inquiries (a lost card) at night too. Off by default: then an urgent
+         * inquiry is also due within the staffed hours of `channel`, and the bot promises no earlier.
+         */
+        nightStaffing: z.boolean().default(false),
       })
       .strict(),
     routing: z

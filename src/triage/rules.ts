@@ -60,6 +60,8 @@ export interface InquiryRules {
   addOfficeMinutes?: (start: Date, minutes: number) => Date | null;
   /** The first-response time the bot promises the member (policy); dueAt is never later. */
   promisedBy?: FirstResponseAt;
+  /** Urgent inquiries are worked at night too (support-hours.json webInquiry.nightStaffing). */
+  nightStaffing?: boolean;
 }
 
 /** The rules as the app uses them: knowledge/triage.json plus the support-hours policy. */
@@ -72,6 +74,7 @@ export function inquiryRulesFromPolicy(
     triage,
     firstResponseAt: webInquiryHandledFromFor(supportHours),
     promisedBy: (topic, at) => decide(topic, at, supportHours).webInquiry.expectedFirstResponseAt,
+    nightStaffing: supportHours.webInquiry.nightStaffing,
     ...(web
       ? { addOfficeMinutes: (start: Date, minutes: number) => addOpenMinutes(web.schedule, start, minutes) }
       : {}),
@@ -82,7 +85,8 @@ const STEP_MS = 5 * 60 * 1000;
 const MAX_STEPS = 10_000;
 
 /**
- * dueAt of a new inquiry. Urgent: createdAt + its SLA, whatever the hour. Others: the SLA counted in
+ * dueAt of a new inquiry. Urgent: its SLA from createdAt, or from the next staffed opening when
+ * nobody works at night (a lost card at 3:05 → 9:15, not a promise of 3:20). Others: the SLA counted in
  * office time only, starting when web inquiries are next handled — so one asked at 23:30 is due
  * after 9:00, and one asked at 20:30 with a 2 h SLA is due 1.5 office hours after 9:00 next day —
  * and never later than the first response the policy promised the member.
@@ -96,11 +100,14 @@ export function computeDueAt(topic: TopicId, priority: Priority, createdAt: Date
 
 function slaDueAt(topic: TopicId, priority: Priority, createdAt: Date, rules: InquiryRules): Date {
   const slaMs = rules.triage.slaMinutes[priority] * 60 * 1000;
-  if (priority === 'urgent') return new Date(createdAt.getTime() + slaMs);
   // A topic the policy keeps off the web (e.g. payment: phone only) still lands in the staff queue;
   // it is worked in the general web-inquiry window.
   const opening = (at: Date): Date | null =>
     rules.firstResponseAt(topic, at) ?? rules.firstResponseAt('handoff.human', at);
+  if (priority === 'urgent') {
+    const from = rules.nightStaffing ? createdAt : (opening(createdAt) ?? createdAt);
+    return new Date(Math.max(from.getTime(), createdAt.getTime()) + slaMs);
+  }
   const start = opening(createdAt);
   if (!start) return new Date(createdAt.getTime() + slaMs);
   const exact = rules.addOfficeMinutes?.(start, rules.triage.slaMinutes[priority]);

@@ -6,7 +6,7 @@ const tempDir = useTempDirs();
 const at = new Date('2026-11-26T14:00:00+09:00');
 
 describe('answers in the member’s own words', () => {
-  it('ja: うん to "did you call?" means called; うん to "still can’t log in?" means still failing', async () => {
+  it('ja: うん to "did you call?" means called; ううん to "were you able to log in?" means still failing', async () => {
     const h = await createHarness(await tempDir(), { at });
     await h.say('今朝カードを落としました');
     let r = await h.say('うん');
@@ -15,8 +15,9 @@ describe('answers in the member’s own words', () => {
 
     const login = await createHarness(await tempDir(), { at });
     await login.say('ログインできない');
-    await login.say('カード番号');
-    r = await login.say('うん');
+    r = await login.say('カード番号');
+    expect(joined(r)).toContain('ログインできましたか？');
+    r = await login.say('ううん');
     expect(joined(r)).toContain('【確認2】');
   });
 
@@ -31,10 +32,10 @@ describe('answers in the member’s own words', () => {
 
   it('ja: a plain はい takes the offer of a person after two misses', async () => {
     const h = await createHarness(await tempDir(), { at });
-    await h.say('おいしいラーメン屋');
-    await h.say('明日の天気');
+    await h.say('あれ');
+    await h.say('うーん');
     const r = await h.say('はい、お願いします');
-    expect(joined(r)).toContain('1つのメッセージで入力してください');
+    expect(joined(r)).toContain('1つのメッセージで具体的に入力してください');
   });
 
   it('ja: help during the "when" question shows help and asks again; a time is always the answer', async () => {
@@ -134,7 +135,7 @@ describe('more answers from testing', () => {
     r = await h.say("it still hasn't arrived");
     expect(joined(r)).toContain('leave an inquiry for our staff');
     r = await h.say('yes please');
-    expect(joined(r)).toContain('describe your question in one message');
+    expect(joined(r)).toContain('describe your question for our staff in one message');
   });
 
   it('ja: 「いつ解除されますか」 after the lock-out answer is about the lock', async () => {
@@ -174,13 +175,22 @@ describe('one promised answer time per inquiry', () => {
     expect(await h.services.inquiries.list({})).toHaveLength(1);
   });
 
-  it('ja: an urgent lost-card inquiry tells its (short) due time', async () => {
+  it('ja: an urgent lost-card inquiry promises what the staffed hours can keep', async () => {
+    // Staffed hours: 15 minutes after the member asked.
+    const day = await createHarness(await tempDir(), { at: new Date('2026-11-26T14:00:00+09:00') });
+    await day.say('カードを盗まれました');
+    await day.say('昨日の夜');
+    await day.say('電話した');
+    expect(joined(await day.say('はい'))).toMatch(/担当者が今日 14:15ごろまでに優先して確認します/);
+    // At 3:00 nobody works web inquiries (no night staffing): 15 minutes after 9:00, and the
+    // 24-hour line is named as the thing to do now.
     const h = await createHarness(await tempDir(), { at: new Date('2026-11-26T03:00:00+09:00') });
     await h.say('カードを盗まれました');
     await h.say('昨日の夜');
     await h.say('電話した');
     const r = await h.say('はい');
-    expect(joined(r)).toMatch(/担当者が今日 3:15ごろまでに優先して確認します/);
+    expect(joined(r)).toMatch(/担当者が今日 9:15ごろまでに優先して確認します/);
+    expect(joined(r)).toContain('今すぐプロミスコール（0120-24-0365・24時間受付）');
   });
 });
 

@@ -90,7 +90,7 @@ describe('login help', () => {
     let r = await h.say('いいえ');
     expect(lastButtons(r)).toEqual(['問い合わせを残す', '電話します']);
     r = await h.say('問い合わせを残す');
-    expect(joined(r)).toContain('1つのメッセージで入力してください');
+    expect(joined(r)).toContain('1つのメッセージで具体的に入力してください');
     r = await h.say('昨日からWeb-IDでログインするとエラー画面になります');
     expect(joined(r)).toContain('よろしいですか');
     r = await h.say('お願いします');

@@ -33,6 +33,11 @@ describe('lost or stolen card', () => {
 
     r = await h.say('はい');
     expect(joined(r)).toMatch(/至急のお問い合わせとして受け付けました（受付番号：Q\d{8}-[A-HJ-NP-Z]{8}）/);
+    // Staff start at 9:00 (no night staffing): the promise is what the staffed hours can keep, and
+    // the 24-hour line stays the first step.
+    expect(joined(r)).toContain('今日 9:15ごろまでに優先して確認します');
+    expect(joined(r)).not.toContain('3:15');
+    expect(joined(r)).toContain('今すぐプロミスコール');
     expect(joined(r)).toContain('①プロミスコール');
 
     const [inquiry] = await h.services.inquiries.list({});
@@ -41,10 +46,8 @@ describe('lost or stolen card', () => {
     // 昨日の夜8時 relative to 3:00 on the 26th (Tokyo) is 20:00 on the 25th.
     expect(inquiry?.details.lostAt).toBe(new Date('2026-11-25T20:00:00+09:00').toISOString());
     expect(inquiry?.summary).toContain('11月25日(水) 20:00');
-    // Urgent: due within minutes even at night, not after 9:00.
-    expect(Date.parse(inquiry!.dueAt) - Date.parse('2026-11-26T03:00:00+09:00')).toBeLessThanOrEqual(
-      30 * 60 * 1000,
-    );
+    // Urgent: due 15 minutes into the staffed hours.
+    expect(inquiry!.dueAt).toBe(new Date('2026-11-26T09:15:00+09:00').toISOString());
   });
 
   it('ja: skips the questions the first message already answers', async () => {
@@ -104,8 +107,8 @@ describe('secrets typed mid-flow', () => {
     for (const secret of ['4539 1488 0343 6467', '4539148803436467', '1488 0343', 'Hunter2xyz']) {
       expect(all).not.toContain(secret);
     }
-    // The excerpt keeps what the bot understood of the message (a free-text answer), not its words.
-    expect(all).toContain('（自由入力の回答）');
+    // The excerpt keeps what the bot understood (the topic, the choices), not the member's words.
+    expect(all).toContain('（話題：カードの紛失・盗難）');
     expect(all).not.toContain('カード番号は');
   });
 });

@@ -14,7 +14,12 @@ describe('Web-ID', () => {
     expect(text).toContain('「Web‐IDをお持ちでない方はコチラ」');
     expect(text).toContain('「会員番号」と「メールアドレス」');
     expect(text).toContain('「実行」ボタン');
-    expect(lastButtons(r)).toEqual(['できた', 'メールが届かない', '会員番号がわからない']);
+    expect(lastButtons(r)).toEqual([
+      'できた',
+      'メールが届かない',
+      '会員番号がわからない',
+      'ほかの理由でできない',
+    ]);
     r = await h.say('メールが来ないです');
     expect(joined(r)).toContain('迷惑メールフォルダ');
     expect(joined(r)).toContain('0120-24-0365');

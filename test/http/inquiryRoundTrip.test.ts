@@ -43,7 +43,9 @@ describe('an inquiry from chat to staff and back', () => {
       return connector.texts().slice(before).join('\n');
     };
 
-    expect(await say('オペレーターにつないでください')).toContain('1つのメッセージで入力してください');
+    expect(await say('オペレーターにつないでください')).toContain(
+      '1つのメッセージで具体的に入力してください',
+    );
     expect(await say('Web-IDの登録メールが何度やっても届きません')).toContain('よろしいですか');
     const told = await say('はい');
     const id = /受付番号：(Q\d{8}-[A-HJ-NP-Z]{8})/.exec(told)?.[1];

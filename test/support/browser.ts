@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Locator } from 'playwright-core';
 
 // Debian's Chromium, driven by playwright-core (no browser download). The background-networking flags
 // keep it from calling out of this closed network at start-up.
@@ -28,4 +28,46 @@ export async function launchChromium(executablePath: string = CHROMIUM): Promise
     );
   }
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}
+
+// The DOM as the visibility check below uses it (the project compiles without the DOM lib).
+interface SeenRect {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+  width: number;
+  height: number;
+}
+interface SeenElement {
+  getBoundingClientRect(): SeenRect;
+  contains(other: unknown): boolean;
+}
+declare const window: { innerWidth: number; innerHeight: number };
+declare const document: { elementFromPoint(x: number, y: number): unknown };
+
+/**
+ * Whether a person sees the element: it has a size, lies wholly inside the viewport, and is on top
+ * (neither clipped by a scrolling box nor covered) at its centre and near its four corners.
+ */
+export function seenByPerson(locator: Locator): Promise<boolean> {
+  return locator.evaluate((node) => {
+    const el = node as unknown as SeenElement;
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) return false;
+    if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight || r.right > window.innerWidth) return false;
+    // Inset past rounded corners.
+    const inset = Math.min(6, r.width / 2, r.height / 2);
+    const points: Array<[number, number]> = [
+      [(r.left + r.right) / 2, (r.top + r.bottom) / 2],
+      [r.left + inset, r.top + inset],
+      [r.right - inset, r.top + inset],
+      [r.left + inset, r.bottom - inset],
+      [r.right - inset, r.bottom - inset],
+    ];
+    return points.every(([x, y]) => {
+      const hit = document.elementFromPoint(x, y);
+      return hit !== null && (hit === el || el.contains(hit));
+    });
+  });
 }

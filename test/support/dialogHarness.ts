@@ -22,7 +22,14 @@ export interface Harness {
  */
 export async function createHarness(
   dataDir: string,
-  options: { locale?: string; at?: Date; conversationId?: string; services?: BotServicesOptions } = {},
+  options: {
+    locale?: string;
+    at?: Date;
+    conversationId?: string;
+    /** The channel the member uses (default 'test'; 'webchat' is the bot's own page). */
+    channelId?: string;
+    services?: BotServicesOptions;
+  } = {},
 ): Promise<Harness> {
   const services = await createBotServices(
     { dataDir, stateTtlHours: 24 },
@@ -31,7 +38,7 @@ export async function createHarness(
     options.at ? { now: () => options.at as Date, ...options.services } : options.services,
   );
   const adapter = new TestAdapter(async (context) => services.bot.run(context), {
-    channelId: 'test',
+    channelId: options.channelId ?? 'test',
     serviceUrl: 'https://test.invalid',
     conversation: {
       id: options.conversationId ?? 'conv-1',

@@ -18,10 +18,15 @@ const tempDir = useTempDirs();
 describe('triage rules (knowledge/triage.json)', () => {
   const rules = testRules();
 
-  it('makes a lost card urgent and due 15 minutes later even at night (24 h loss desk)', () => {
+  it('makes a lost card urgent: due 15 minutes later at night only when night staffing is configured', () => {
     expect(loadTriageRules().priorityByTopic['card.lost']).toBe('urgent');
-    const due = computeDueAt('card.lost', 'urgent', jst('2026-11-25T23:30:00'), rules);
-    expect(due.toISOString()).toBe(jst('2026-11-25T23:45:00').toISOString());
+    const night = computeDueAt('card.lost', 'urgent', jst('2026-11-25T23:30:00'), {
+      ...rules,
+      nightStaffing: true,
+    });
+    expect(night.toISOString()).toBe(jst('2026-11-25T23:45:00').toISOString());
+    const staffedHoursOnly = computeDueAt('card.lost', 'urgent', jst('2026-11-25T23:30:00'), rules);
+    expect(staffedHoursOnly.toISOString()).toBe(jst('2026-11-26T09:15:00').toISOString());
   });
 
   it('starts the clock of a 23:30 web inquiry at 9:00 the next morning', () => {
@@ -52,10 +57,12 @@ describe('dueAt with the real support-hours policy (knowledge/support-hours.json
   const due = (topic: TopicId, at: string) =>
     computeDueAt(topic, priorityFor(topic, rules.triage), jst(at), rules).toISOString();
 
-  it('an inquiry left at 23:30 is due after 9:00; a lost card 15 minutes later, at night too', () => {
+  it('an inquiry left at 23:30 is due after 9:00; a lost card 15 minutes into the staffed hours', () => {
     expect(due('login.trouble', '2026-11-25T23:30:00')).toBe(jst('2026-11-26T10:00:00').toISOString());
-    expect(due('card.lost', '2026-11-25T23:30:00')).toBe(jst('2026-11-25T23:45:00').toISOString());
-    expect(due('card.lost', '2026-11-26T03:10:00')).toBe(jst('2026-11-26T03:25:00').toISOString());
+    // No night staffing in knowledge/support-hours.json: the 24-hour phone line covers the night.
+    expect(due('card.lost', '2026-11-25T23:30:00')).toBe(jst('2026-11-26T09:15:00').toISOString());
+    expect(due('card.lost', '2026-11-26T03:10:00')).toBe(jst('2026-11-26T09:15:00').toISOString());
+    expect(due('card.lost', '2026-11-26T14:10:00')).toBe(jst('2026-11-26T14:25:00').toISOString());
   });
 
   it('counts staffed time across the night and never exceeds what the member was promised', () => {
@@ -73,10 +80,10 @@ describe('InquiryService', () => {
     const dir = join(await tempDir(), 'inquiries');
     const store = await openInquiries(dir, testRules());
     const created = await store.create(
-      newInquiry({ topic: 'card.lost', createdAt: jst('2026-11-25T23:30:00') }),
+      newInquiry({ topic: 'card.lost', createdAt: jst('2026-11-25T14:30:00') }),
     );
     expect(created).toMatchObject({ topic: 'card.lost', priority: 'urgent', status: 'new', assignee: null });
-    expect(created.dueAt).toBe(jst('2026-11-25T23:45:00').toISOString());
+    expect(created.dueAt).toBe(jst('2026-11-25T14:45:00').toISOString());
     const onDisk = JSON.parse(await readFile(join(dir, `${created.id}.json`), 'utf8'));
     expect(onDisk).toEqual(created);
     // No temp files left behind by the atomic writer.
