@@ -3,7 +3,7 @@ import { detectLang } from '../language.js';
 import { TOPIC_IDS, type TopicId } from '../topics.js';
 import { LinearClassifier, type Sample, type TrainOptions } from './classifier.js';
 import { extractEntities } from './entities.js';
-import { type CompiledConcepts, featuresOfNormalized, loadConcepts } from './features.js';
+import { type CompiledConcepts, loadConcepts, messageFeatures } from './features.js';
 import {
   type AmbiguousExample,
   type IntentExample,
@@ -57,6 +57,11 @@ export interface TopicRecognizerResult extends RecognizerResult {
 
 /** The none class must win by this much probability for a miss to count as out of scope. */
 const OUT_OF_SCOPE_MIN = 0.5;
+/**
+ * A message in which no concept fires and most features are unknown (ぬぽぺ, asdfghjk) is noise:
+ * "unclear", not a subject we decline.
+ */
+const GIBBERISH_COVERAGE = 0.7;
 
 const LABELS: readonly TopicId[] = TOPIC_IDS;
 const AMBIGUOUS_COPIES = 4;
@@ -90,8 +95,8 @@ export class TopicRecognizer implements BotRecognizer {
     ambiguous: ReadonlyArray<AmbiguousExample> = [],
   ): TopicRecognizer {
     const normalizedTexts = examples.map((e) => normalize(e.text));
-    const samples: Sample[] = examples.map((e, i) => ({
-      features: featuresOfNormalized(normalizedTexts[i]!, concepts),
+    const samples: Sample[] = examples.map((e) => ({
+      features: messageFeatures(e.text, concepts).features,
       label: LABELS.indexOf(e.topic),
     }));
     // A bare keyword competes with every example that contains it; a few copies of its soft
@@ -99,7 +104,7 @@ export class TopicRecognizer implements BotRecognizer {
     for (const a of ambiguous) {
       const labels = a.topics.map((t) => LABELS.indexOf(t));
       const sample: Sample = {
-        features: featuresOfNormalized(normalize(a.text), concepts),
+        features: messageFeatures(a.text, concepts).features,
         label: labels[0]!,
         soft: labels.map((k) => [k, 1 / labels.length] as const),
       };
@@ -120,18 +125,32 @@ export class TopicRecognizer implements BotRecognizer {
   }
 
   /** Raw model output, before the out-of-scope decision. */
-  rawScores(text: string): { normalized: string; probabilities: Float64Array; coverage: number } {
-    let normalized = normalize(text);
+  rawScores(text: string): {
+    normalized: string;
+    probabilities: Float64Array;
+    coverage: number;
+    anyConcept: boolean;
+  } {
     // Japanese typed in romaji ("pasuwaado wasureta") is read as kana, then canonicalised again.
-    const kana = readRomaji(normalized, { words: this.latin, concepts: this.concepts });
-    if (kana !== null) normalized = normalize(kana);
-    const { probabilities, coverage } = this.model.predict(featuresOfNormalized(normalized, this.concepts));
-    return { normalized, probabilities, coverage };
+    const known = { words: this.latin, concepts: this.concepts };
+    const normalizePiece = (raw: string) => {
+      const normalized = normalize(raw);
+      const kana = readRomaji(normalized, known);
+      return kana === null ? normalized : normalize(kana);
+    };
+    const { normalized, features } = messageFeatures(text, this.concepts, normalizePiece);
+    const { probabilities, coverage } = this.model.predict(features);
+    return {
+      normalized,
+      probabilities,
+      coverage,
+      anyConcept: !features.has('c:NONE'),
+    };
   }
 
   recognizeText(text: string): TopicRecognition {
-    const { normalized, probabilities, coverage } = this.rawScores(text);
-    return decide(text, normalized, probabilities, coverage, this.settings);
+    const { normalized, probabilities, coverage, anyConcept } = this.rawScores(text);
+    return decide(text, normalized, probabilities, coverage, this.settings, anyConcept);
   }
 
   async recognize(context: TurnContext): Promise<TopicRecognizerResult> {
@@ -168,6 +187,7 @@ export function decide(
   probabilities: Float64Array,
   coverage: number,
   settings: RecognizerSettings,
+  anyConcept = true,
 ): TopicRecognition {
   const scores: TopicScore[] = LABELS.map((topic, i) => ({ topic, score: probabilities[i] ?? 0 }));
   scores.sort((a, b) => b.score - a.score);
@@ -183,7 +203,8 @@ export function decide(
     return {
       text,
       normalized,
-      top: { topic: 'none', score: Math.max(pNone, 1 - best.score) },
+      // The probability of none itself: "unclear" misses are not reported as confident.
+      top: { topic: 'none', score: normalized.length === 0 ? 1 : pNone },
       runnerUp: normalized.length === 0 ? null : best,
       ambiguous: false,
       scores,
@@ -191,7 +212,8 @@ export function decide(
         normalized.length > 0 &&
         pNone >= best.score &&
         pNone >= OUT_OF_SCOPE_MIN &&
-        coverage >= settings.minCoverage
+        coverage >= settings.minCoverage &&
+        (anyConcept || coverage >= GIBBERISH_COVERAGE)
           ? 'out_of_scope'
           : 'unclear',
     };
