@@ -68,7 +68,7 @@ export const variantsFileSchema = z
 export type VariantsFile = z.infer<typeof variantsFileSchema>;
 export type CompiledVariants = ReadonlyArray<readonly [RegExp, string]>;
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** One regular expression per term: its spellings (longest first, so a longer one wins) and patterns. */
 export function compileVariants(file: VariantsFile): CompiledVariants {
@@ -76,7 +76,7 @@ export function compileVariants(file: VariantsFile): CompiledVariants {
     const spellings = [...new Set((term.spellings ?? []).map(foldText))]
       .sort((a, b) => b.length - a.length)
       .map((s) => {
-        let source = escape(s).replace(/ /g, '\\s*');
+        let source = escapeRegExp(s).replace(/ /g, '\\s*');
         if (/^[a-z]/.test(s)) source = `(?<![a-z])${source}`;
         if (/[a-z]$/.test(s)) source = `${source}(?![a-z])`;
         return source;

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { KnowledgeError } from '../../src/knowledge/loader.js';
 import { CONCEPTS_FILE, loadConcepts } from '../../src/nlu/features.js';
 import { loadIntents } from '../../src/nlu/intentsKnowledge.js';
-import { normalize } from '../../src/nlu/normalize.js';
 import { loadConfirmWords } from '../../src/nlu/yesNo.js';
 import { KNOWLEDGE_DIR, PROJECT_ROOT } from '../../src/paths.js';
 import { TOPIC_IDS } from '../../src/topics.js';
