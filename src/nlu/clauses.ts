@@ -42,11 +42,16 @@ const EN_BUT = /(?<![a-z])(?:but|however|although|though)(?![a-z])/g;
 const EN_RESUME =
   /(?<![a-z])(?:just|only|i want|i'd like|i'd rather|i need|i mean|i just|i forgot|i think|i lost|i have|can you|can i|could you|how (?:do|can)|tell me|please|so)(?![a-z])/g;
 const EN_RULED_OUT =
-  /(?<![a-z])(?:not (?:the|a|an|my|about|asking|interested|looking|for|by|via|through|with|using|lost|stolen|missing)|isn't|aren't|wasn't|no need|don't (?:need|want)|do not (?:need|want)|instead of|rather than|other than|(?:is|are) (?:fine|ok|okay|safe)|forget (?:the|about)|never ?mind (?:the|about))(?![a-z])/;
+  /(?<![a-z])(?:not (?:the|a|an|my|about|asking|interested|looking|for|by|via|through|with|using|lost|stolen|missing|locked|blocked)|isn't|aren't|wasn't|no need|don't (?:need|want)|do not (?:need|want)|instead of|rather than|other than|(?:is|are) (?:fine|ok|okay|safe)|forget (?:the|about)|never ?mind (?:the|about))(?![a-z])/;
 
 const CONTRAST_OPENER = /^(?:でも|だけど|けど|しかし|ただ(?!し|いま)|but|however)(?![a-z])\s*/;
 
 const CLAUSE_PUNCTUATION = /[、。,.!?;:\n…]+/;
+
+// 「暗証番号は覚えてる」「ログインはできる」「カードは手元にある」, "the PIN is fine": a context clause
+// that says a topic is fine, known or at hand rules that topic out.
+const FINE =
+  /(?:覚えて|おぼえて|わかって|分かって|知って|持って|もって|合って|あって)(?:る|います|いる|ます)|(?:は|なら|も)(?:ある|あります|できる|できます|できた|使える|わかる|大丈夫|問題ない|平気)|見つかった|見つかりました|(?<![a-z])(?:is|are|was|'s) (?:fine|ok|okay|right|correct|safe)|(?<![a-z])i (?:know|have|remember)(?![a-z])|(?<![a-z])can login(?![a-z])/;
 
 /** Concepts that qualify a request (how, what, when, how much) rather than name a topic. */
 const QUALIFIERS = new Set([
@@ -64,6 +69,7 @@ const QUALIFIERS = new Set([
   'NOTHAVE',
   'NOT_LOSE',
   'HELP',
+  'ONLINE',
 ]);
 
 interface Segment {
@@ -153,6 +159,7 @@ export function clausesOf(
     const text = opener ? trimmed.slice(opener[0].length).trim() : trimmed;
     if (text) clauses.push({ text, role: s.role });
   }
+  for (const c of clauses) if (c.role === 'background' && FINE.test(c.text)) c.role = 'ruledOut';
   for (let i = 0; i < clauses.length; i++) {
     const c = clauses[i]!;
     if (

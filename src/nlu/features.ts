@@ -138,7 +138,7 @@ const OUT_OF_SCOPE_CONCEPTS = new Set([
  * How much a clause counts, by its role: the clause that carries the request fully, context (the
  * part before けど / but) less, a topic the member rules out (じゃなくて / not) hardly at all.
  */
-export const CLAUSE_WEIGHTS: Record<ClauseRole, number> = { main: 1, background: 0.35, ruledOut: 0.1 };
+export const CLAUSE_WEIGHTS: Record<ClauseRole, number> = { main: 1, background: 0.6, ruledOut: 0.1 };
 /** A ruled-out concept also fires as its own feature, so the model can learn "not this topic". */
 const RULED_OUT_CONCEPT_WEIGHT = 1;
 

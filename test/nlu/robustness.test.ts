@@ -171,13 +171,24 @@ describe('clausesOf', () => {
   });
 
   it('marks the clause before けど / のに / ですが as context when a later clause names a topic', () => {
+    expect(roles('会員番号を入れたけどエラーになる')).toEqual([
+      'background:会員番号を入れた',
+      'main:えらになる',
+    ]);
+    expect(roles('I typed my card number, but the page shows an error')).toEqual([
+      'background:i typed my card number',
+      'main:the page shows an error',
+    ]);
+  });
+
+  it('rules out a topic the context clause says is fine, known or at hand', () => {
     expect(roles('ログインはできるけどポイントが見られない')).toEqual([
-      'background:ろぐいんはできる',
+      'ruledOut:ろぐいんはできる',
       'main:ぽいんとが見られない',
     ]);
-    expect(roles('I can log in, but the points page is empty')).toEqual([
-      'background:i can login',
-      'main:the points page is empty',
+    expect(roles('the PIN is fine, but the card is gone')).toEqual([
+      'ruledOut:the pin is fine',
+      'main:the card is gone',
     ]);
   });
 
