@@ -62,6 +62,15 @@ const OUT_OF_SCOPE_MIN = 0.5;
  * "unclear", not a subject we decline.
  */
 const GIBBERISH_COVERAGE = 0.7;
+const EITHER_MARGIN_FACTOR = 2;
+
+/** What the features say beyond the probabilities. */
+export interface DecisionSignals {
+  /** Some concept fired (else the message may be noise). */
+  anyConcept: boolean;
+  /** The member names alternatives ("or", 「どっち」). */
+  either: boolean;
+}
 
 const LABELS: readonly TopicId[] = TOPIC_IDS;
 const AMBIGUOUS_COPIES = 4;
@@ -129,7 +138,7 @@ export class TopicRecognizer implements BotRecognizer {
     normalized: string;
     probabilities: Float64Array;
     coverage: number;
-    anyConcept: boolean;
+    signals: DecisionSignals;
   } {
     // Japanese typed in romaji ("pasuwaado wasureta") is read as kana, then canonicalised again.
     const known = { words: this.latin, concepts: this.concepts };
@@ -144,13 +153,13 @@ export class TopicRecognizer implements BotRecognizer {
       normalized,
       probabilities,
       coverage,
-      anyConcept: !features.has('c:NONE'),
+      signals: { anyConcept: !features.has('c:NONE'), either: features.has('c:EITHER') },
     };
   }
 
   recognizeText(text: string): TopicRecognition {
-    const { normalized, probabilities, coverage, anyConcept } = this.rawScores(text);
-    return decide(text, normalized, probabilities, coverage, this.settings, anyConcept);
+    const { normalized, probabilities, coverage, signals } = this.rawScores(text);
+    return decide(text, normalized, probabilities, coverage, this.settings, signals);
   }
 
   async recognize(context: TurnContext): Promise<TopicRecognizerResult> {
@@ -187,7 +196,7 @@ export function decide(
   probabilities: Float64Array,
   coverage: number,
   settings: RecognizerSettings,
-  anyConcept = true,
+  signals: DecisionSignals = { anyConcept: true, either: false },
 ): TopicRecognition {
   const scores: TopicScore[] = LABELS.map((topic, i) => ({ topic, score: probabilities[i] ?? 0 }));
   scores.sort((a, b) => b.score - a.score);
@@ -213,12 +222,14 @@ export function decide(
         pNone >= best.score &&
         pNone >= OUT_OF_SCOPE_MIN &&
         coverage >= settings.minCoverage &&
-        (anyConcept || coverage >= GIBBERISH_COVERAGE)
+        (signals.anyConcept || coverage >= GIBBERISH_COVERAGE)
           ? 'out_of_scope'
           : 'unclear',
     };
   }
   const runnerUp = inScope[1] ?? null;
-  const ambiguous = runnerUp !== null && best.score - runnerUp.score < settings.ambiguityMargin;
+  // "my PIN or my password, not sure which": a member who says they are torn gets asked sooner.
+  const margin = settings.ambiguityMargin * (signals.either ? EITHER_MARGIN_FACTOR : 1);
+  const ambiguous = runnerUp !== null && best.score - runnerUp.score < margin;
   return { text, normalized, top: best, runnerUp, ambiguous, scores, noneKind: null };
 }

@@ -8,9 +8,9 @@ import { clausesOf } from '../../src/nlu/clauses.js';
 import { loadConcepts } from '../../src/nlu/features.js';
 import { loadIntents } from '../../src/nlu/intentsKnowledge.js';
 import { normalize } from '../../src/nlu/normalize.js';
-import { TopicRecognizer } from '../../src/nlu/recognizer.js';
+import { decide, TopicRecognizer } from '../../src/nlu/recognizer.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
-import type { TopicId } from '../../src/topics.js';
+import { TOPIC_IDS, type TopicId } from '../../src/topics.js';
 import { copyKey } from '../support/copyKey.js';
 
 let recognizer: TopicRecognizer;
@@ -133,6 +133,22 @@ describe('recognizer robustness', () => {
 
   it.each(SHORT_AND_CASUAL)('understands short English and casual Japanese: %j → %s', (text, topic) => {
     expect(recognizer.recognizeText(text).top.topic).toBe(topic);
+  });
+
+  it('asks sooner when the member names alternatives ("or", 「どっち」)', () => {
+    const r = recognizer.recognizeText('was it the card PIN or the web password that I forgot, no idea');
+    expect(r.ambiguous).toBe(true);
+    expect([r.top.topic, r.runnerUp?.topic].sort()).toEqual(['card.pin_forgot', 'webid.forgot']);
+  });
+
+  it('widens the "A or B?" margin only when alternatives are named', () => {
+    const p = new Float64Array(TOPIC_IDS.length);
+    p[TOPIC_IDS.indexOf('card.pin_forgot')] = 0.6;
+    p[TOPIC_IDS.indexOf('webid.forgot')] = 0.3;
+    p[TOPIC_IDS.indexOf('none')] = 0.1;
+    const settings = { ...recognizer.settings, ambiguityMargin: 0.2 };
+    expect(decide('x', 'x', p, 1, settings, { anyConcept: true, either: false }).ambiguous).toBe(false);
+    expect(decide('x', 'x', p, 1, settings, { anyConcept: true, either: true }).ambiguous).toBe(true);
   });
 
   it('says "unclear", not "out of scope", for gibberish', () => {
