@@ -60,7 +60,9 @@ async function main(): Promise<void> {
     ...base,
     ...base.map((t) => t.normalize('NFKC').toUpperCase()),
     ...base.map((t) => `${t.replace(/[、。？！?!]/g, '')}   ${t}`),
-    ...base.map((t, i) => (i % 2 ? `${t}けど、${base[(i * 7) % base.length]}` : `${t} but not ${base[i + 1]}`)),
+    ...base.map((t, i) =>
+      i % 2 ? `${t}けど、${base[(i * 7) % base.length]}` : `${t} but not ${base[i + 1]}`,
+    ),
   ];
   for (let i = 0; i < 2000; i++) recognizer.recognizeText(texts[i % texts.length]!); // warm-up
 
