@@ -51,7 +51,7 @@ const CLAUSE_PUNCTUATION = /[、。,.!?;:\n…]+/;
 // 「暗証番号は覚えてる」「ログインはできる」「カードは手元にある」, "the PIN is fine": a context clause
 // that says a topic is fine, known or at hand rules that topic out.
 const FINE =
-  /(?:覚えて|おぼえて|わかって|分かって|知って|持って|もって|合って|あって)(?:る|います|いる|ます)|(?:は|なら|も)(?:ある|あります|できる|できます|できた|使える|わかる|大丈夫|問題ない|平気)|見つかった|見つかりました|(?<![a-z])(?:is|are|was|'s) (?:fine|ok|okay|right|correct|safe)|(?<![a-z])i (?:know|have|remember)(?![a-z])|(?<![a-z])can login(?![a-z])/;
+  /(?:覚えて|おぼえて|わかって|分かって|知って|持って|もって|合って|あって)(?:る|います|いる|ます)|(?:は|なら|も)(?:ある|あります|できる|できます|できた|使える|わかる|大丈夫|問題ない|平気)|手元に(?:ある|あります)|見つかった|見つかりました|(?<![a-z])(?:is|are|was|'s) (?:fine|ok|okay|right|correct|safe)|(?<![a-z])i (?:know|have|remember) (?:my|the)(?![a-z])|(?<![a-z])can login(?![a-z])/;
 
 /** Concepts that qualify a request (how, what, when, how much) rather than name a topic. */
 const QUALIFIERS = new Set([
@@ -146,7 +146,7 @@ export function clausesOf(
     const normalized = normalizeClause(piece);
     if (!normalized) continue;
     const parts = splitJapanese(normalized);
-    // A piece ending in a marker (「…じゃなくて、」) gives its role to the whole piece.
+    // Each marker ends a clause, which takes the marker's role; English is then cut at but/not/just.
     for (const part of parts) segments.push(...splitEnglish(part));
   }
   const clauses: Clause[] = [];

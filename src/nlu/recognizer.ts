@@ -12,6 +12,7 @@ import {
 } from './intentsKnowledge.js';
 import { normalize } from './normalize.js';
 import { readRomaji } from './romaji.js';
+import { type CompiledVariants, loadVariants } from './variants.js';
 
 const LATIN_TOKEN = /[a-z']+/g;
 
@@ -88,12 +89,20 @@ export class TopicRecognizer implements BotRecognizer {
     readonly settings: RecognizerSettings,
     private readonly concepts: CompiledConcepts,
     private readonly latin: ReadonlySet<string>,
+    private readonly variants: CompiledVariants,
   ) {}
 
   /** Loads and validates knowledge/intents, then trains the model in process. */
   static fromKnowledge(dir?: string): TopicRecognizer {
     const { examples, settings, ambiguous } = loadIntents(dir);
-    return TopicRecognizer.fromExamples(examples, settings, undefined, loadConcepts(dir), ambiguous);
+    return TopicRecognizer.fromExamples(
+      examples,
+      settings,
+      undefined,
+      loadConcepts(dir),
+      ambiguous,
+      loadVariants(dir),
+    );
   }
 
   static fromExamples(
@@ -102,10 +111,12 @@ export class TopicRecognizer implements BotRecognizer {
     options?: Partial<TrainOptions>,
     concepts: CompiledConcepts = loadConcepts(),
     ambiguous: ReadonlyArray<AmbiguousExample> = [],
+    variants: CompiledVariants = loadVariants(),
   ): TopicRecognizer {
-    const normalizedTexts = examples.map((e) => normalize(e.text));
+    const normalizePiece = (raw: string) => normalize(raw, variants);
+    const normalizedTexts = examples.map((e) => normalizePiece(e.text));
     const samples: Sample[] = examples.map((e) => ({
-      features: messageFeatures(e.text, concepts).features,
+      features: messageFeatures(e.text, concepts, normalizePiece).features,
       label: LABELS.indexOf(e.topic),
     }));
     // A bare keyword competes with every example that contains it; a few copies of its soft
@@ -113,24 +124,25 @@ export class TopicRecognizer implements BotRecognizer {
     for (const a of ambiguous) {
       const labels = a.topics.map((t) => LABELS.indexOf(t));
       const sample: Sample = {
-        features: messageFeatures(a.text, concepts).features,
+        features: messageFeatures(a.text, concepts, normalizePiece).features,
         label: labels[0]!,
         soft: labels.map((k) => [k, 1 / labels.length] as const),
       };
       for (let copy = 0; copy < AMBIGUOUS_COPIES; copy++) samples.push(sample);
     }
-    const latin = latinVocabulary([...normalizedTexts, ...ambiguous.map((a) => normalize(a.text))]);
+    const latin = latinVocabulary([...normalizedTexts, ...ambiguous.map((a) => normalizePiece(a.text))]);
     return new TopicRecognizer(
       LinearClassifier.train(samples, LABELS.length, options),
       settings,
       concepts,
       latin,
+      variants,
     );
   }
 
   /** Same model, other decision settings (used by calibration). */
   withSettings(settings: RecognizerSettings): TopicRecognizer {
-    return new TopicRecognizer(this.model, settings, this.concepts, this.latin);
+    return new TopicRecognizer(this.model, settings, this.concepts, this.latin, this.variants);
   }
 
   /** Raw model output, before the out-of-scope decision. */
@@ -143,9 +155,9 @@ export class TopicRecognizer implements BotRecognizer {
     // Japanese typed in romaji ("pasuwaado wasureta") is read as kana, then canonicalised again.
     const known = { words: this.latin, concepts: this.concepts };
     const normalizePiece = (raw: string) => {
-      const normalized = normalize(raw);
+      const normalized = normalize(raw, this.variants);
       const kana = readRomaji(normalized, known);
-      return kana === null ? normalized : normalize(kana);
+      return kana === null ? normalized : normalize(kana, this.variants);
     };
     const { normalized, features } = messageFeatures(text, this.concepts, normalizePiece);
     const { probabilities, coverage } = this.model.predict(features);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KnowledgeError } from '../../src/knowledge/loader.js';
 import { normalize } from '../../src/nlu/normalize.js';
+import { TopicRecognizer } from '../../src/nlu/recognizer.js';
 import { loadVariants, VARIANTS_FILE } from '../../src/nlu/variants.js';
 import { KNOWLEDGE_DIR } from '../../src/paths.js';
 import { useTempDirs } from '../support/tempDir.js';
@@ -83,6 +84,11 @@ describe('knowledge/nlu-variants.json', () => {
     const dir = await knowledgeWithVariants(terms);
     expect(() => loadVariants(dir)).toThrow(KnowledgeError);
     expect(() => loadVariants(dir)).toThrow(message);
+  });
+
+  it('stops the recognizer from starting with a broken variants file', async () => {
+    const dir = await knowledgeWithVariants([{ canonical: 'webid', means: 'Web-ID', patterns: ['[a-'] }]);
+    expect(() => TopicRecognizer.fromKnowledge(dir)).toThrow(/nlu-variants\.json: terms\[0\]\.patterns\[0\]/);
   });
 
   it('rejects a file that is not JSON, naming it', async () => {
