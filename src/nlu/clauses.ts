@@ -159,7 +159,12 @@ export function clausesOf(
     const text = opener ? trimmed.slice(opener[0].length).trim() : trimmed;
     if (text) clauses.push({ text, role: s.role });
   }
-  for (const c of clauses) if (c.role === 'background' && FINE.test(c.text)) c.role = 'ruledOut';
+  // A clause saying a topic is fine (「暗証番号はわかります。」) rules it out when a later clause names a topic.
+  clauses.forEach((c, i) => {
+    if (c.role === 'ruledOut' || !FINE.test(c.text)) return;
+    if (clauses.slice(i + 1).some((o) => o.role === 'main' && firesAny(o.text, concepts, true)))
+      c.role = 'ruledOut';
+  });
   for (let i = 0; i < clauses.length; i++) {
     const c = clauses[i]!;
     if (
