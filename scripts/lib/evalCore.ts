@@ -155,6 +155,13 @@ export function accuracyOf(
 
 const f3 = (x: number) => x.toFixed(3);
 
+/** A wrong answer at or above this score is given with high confidence (worse than asking). */
+export const CONFIDENT = 0.9;
+
+export function confidentErrors(r: EvalReport): number {
+  return r.errors.filter((e) => e.score >= CONFIDENT).length;
+}
+
 /** Human-readable report; the last line is `accuracy=… n=…`, preceded by the baseline line when present. */
 export function formatReport(r: EvalReport, maxConfusions = 10): string {
   const out: string[] = [];
@@ -178,6 +185,8 @@ export function formatReport(r: EvalReport, maxConfusions = 10): string {
       `  line ${e.line}: ${JSON.stringify(e.text)} expected ${e.expected.join('|')} got ${e.predicted} ${f3(e.score)}${runner}`,
     );
   }
+  out.push('');
+  out.push(`confident errors (score >= ${f3(CONFIDENT)}): ${confidentErrors(r)} of ${r.errors.length}`);
   if (r.baseline) out.push(`baseline accuracy=${f3(r.baseline.accuracy)} n=${r.baseline.n}`);
   out.push(`accuracy=${f3(r.accuracy)} n=${r.n}`);
   return out.join('\n');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { loadJsonFile } from '../knowledge/loader.js';
 import { KNOWLEDGE_DIR } from '../paths.js';
+import { type ClauseRole, clausesOf, mayContrast } from './clauses.js';
 import { normalize } from './normalize.js';
 
 /** knowledge/nlu-concepts.json: concept name → regular-expression alternatives (normalised text). */
@@ -30,7 +31,11 @@ export const conceptLexiconSchema = z
                 }
               },
               { message: 'not a valid regular expression' },
-            ),
+            )
+            // Patterns match folded text (normalize.ts): katakana and long-vowel marks never occur there.
+            .refine((p) => !/[\u30a1-\u30fc]/.test(p), {
+              message: 'write kana as hiragana without long-vowel marks (the text is folded before matching)',
+            }),
         )
         .min(1),
     ),
@@ -103,6 +108,7 @@ function stem(word: string): string {
 /** Relative weights of the feature families (tuned by cross-validation on the knowledge examples). */
 export const FEATURE_WEIGHTS = {
   concept: 3,
+  outOfScopeConcept: 6,
   pair: 2,
   word: 1,
   bigram: 1,
@@ -111,6 +117,30 @@ export const FEATURE_WEIGHTS = {
   j2: 1,
   j3: 1,
 };
+
+/**
+ * Concepts that name something this chat does not handle (another company's card, a bank's app,
+ * shop points, a payment app, other bills, other loans, small talk). They weigh more than the
+ * in-scope word next to them: 「Pontaカードなくした」 is about Ponta, not about losing a card.
+ */
+const OUT_OF_SCOPE_CONCEPTS = new Set([
+  'OTHERCO',
+  'OTHERCARD',
+  'OTHERPOINT',
+  'OTHERPAY',
+  'OTHERBILL',
+  'OTHERBANK',
+  'OTHERLOAN',
+  'OFFTOPIC',
+]);
+
+/**
+ * How much a clause counts, by its role: the clause that carries the request fully, context (the
+ * part before けど / but) less, a topic the member rules out (じゃなくて / not) hardly at all.
+ */
+export const CLAUSE_WEIGHTS: Record<ClauseRole, number> = { main: 1, background: 0.6, ruledOut: 0.1 };
+/** A ruled-out concept also fires as its own feature, so the model can learn "not this topic". */
+const RULED_OUT_CONCEPT_WEIGHT = 1;
 
 const TOKEN = /[a-z0-9']+|[^\sa-z0-9']+/g;
 
@@ -129,7 +159,10 @@ export function featuresOfNormalized(
   for (const name of matched) {
     if (matched.has(`NOT_${name}`)) continue;
     fired.push(name);
-    add(`c:${name}`, FEATURE_WEIGHTS.concept);
+    add(
+      `c:${name}`,
+      OUT_OF_SCOPE_CONCEPTS.has(name) ? FEATURE_WEIGHTS.outOfScopeConcept : FEATURE_WEIGHTS.concept,
+    );
   }
   // Pairs let a linear model tell FORGET+PIN from FORGET+WEBID from LOSE+CARD.
   for (let i = 0; i < fired.length; i++) {
@@ -169,8 +202,47 @@ export function featuresOfNormalized(
   return out;
 }
 
+export interface MessageFeatures {
+  /** Normalised text of the whole message. */
+  normalized: string;
+  features: Map<string, number>;
+}
+
+/**
+ * Features of a message, clause by clause: when it contrasts or rules something out, each clause's
+ * features are weighed by its role; otherwise they are the features of the whole normalised text.
+ * `normalizePiece` normalises raw text (the recognizer also reads romaji there).
+ */
+export function messageFeatures(
+  text: string,
+  concepts: CompiledConcepts = loadConcepts(),
+  normalizePiece: (raw: string) => string = (raw) => normalize(raw),
+): MessageFeatures {
+  const normalized = normalizePiece(text);
+  if (!mayContrast(normalized)) return { normalized, features: featuresOfNormalized(normalized, concepts) };
+  const clauses = clausesOf(text, normalizePiece, concepts);
+  if (clauses.every((c) => c.role === 'main'))
+    return { normalized, features: featuresOfNormalized(normalized, concepts) };
+  const features = new Map<string, number>();
+  for (const role of ['main', 'background', 'ruledOut'] as const) {
+    const joined = clauses
+      .filter((c) => c.role === role)
+      .map((c) => c.text)
+      .join(' ');
+    if (!joined) continue;
+    const weight = CLAUSE_WEIGHTS[role];
+    for (const [name, value] of featuresOfNormalized(joined, concepts)) {
+      if (role !== 'main' && name === 'c:NONE') continue;
+      features.set(name, (features.get(name) ?? 0) + weight * value);
+      if (role === 'ruledOut' && name.startsWith('c:'))
+        features.set(`x${name}`, (features.get(`x${name}`) ?? 0) + RULED_OUT_CONCEPT_WEIGHT);
+    }
+  }
+  return { normalized, features };
+}
+
 export function featuresOf(text: string, concepts: CompiledConcepts = loadConcepts()): Map<string, number> {
-  return featuresOfNormalized(normalize(text), concepts);
+  return messageFeatures(text, concepts).features;
 }
 
 export function conceptsOf(text: string, concepts: CompiledConcepts = loadConcepts()): string[] {

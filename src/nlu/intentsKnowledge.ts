@@ -5,6 +5,7 @@ import { KnowledgeError, loadJsonFile } from '../knowledge/loader.js';
 import { KNOWLEDGE_DIR } from '../paths.js';
 import { TOPIC_IDS, type TopicId } from '../topics.js';
 import { normalize } from './normalize.js';
+import { loadVariants } from './variants.js';
 
 const utterances = z.array(z.string().trim().min(1)).min(1);
 
@@ -78,6 +79,7 @@ export const AMBIGUOUS_FILE = '_ambiguous.json';
 /** Loads every topic's examples; each topic id must have its file, and no text may teach two topics. */
 export function loadIntents(dir: string = KNOWLEDGE_DIR): IntentsKnowledge {
   const intentsDir = join(dir, 'intents');
+  const variants = loadVariants(dir);
   const files = readdirSync(intentsDir)
     .filter((f) => f.endsWith('.json') && !f.startsWith('_'))
     .sort();
@@ -95,7 +97,7 @@ export function loadIntents(dir: string = KNOWLEDGE_DIR): IntentsKnowledge {
     for (const lang of ['ja', 'en'] as const) {
       for (const text of file.examples[lang]) {
         const example: IntentExample = { text, topic: file.topic, lang, file: shown };
-        const key = normalize(text);
+        const key = normalize(text, variants);
         const clash = seenTexts.get(key);
         if (clash && clash.topic !== file.topic) {
           throw new KnowledgeError(shown, [
@@ -117,7 +119,7 @@ export function loadIntents(dir: string = KNOWLEDGE_DIR): IntentsKnowledge {
     ? loadJsonFile(ambiguousPath, ambiguousFileSchema).examples
     : [];
   for (const a of ambiguous) {
-    const clash = seenTexts.get(normalize(a.text));
+    const clash = seenTexts.get(normalize(a.text, variants));
     if (clash) {
       throw new KnowledgeError(`knowledge/intents/${AMBIGUOUS_FILE}`, [
         `knowledge/intents/${AMBIGUOUS_FILE}: "${a.text}" is also an example of ${clash.topic} (${clash.file})`,

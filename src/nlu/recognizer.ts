@@ -3,7 +3,7 @@ import { detectLang } from '../language.js';
 import { TOPIC_IDS, type TopicId } from '../topics.js';
 import { LinearClassifier, type Sample, type TrainOptions } from './classifier.js';
 import { extractEntities } from './entities.js';
-import { type CompiledConcepts, featuresOfNormalized, loadConcepts } from './features.js';
+import { type CompiledConcepts, loadConcepts, messageFeatures } from './features.js';
 import {
   type AmbiguousExample,
   type IntentExample,
@@ -12,6 +12,7 @@ import {
 } from './intentsKnowledge.js';
 import { normalize } from './normalize.js';
 import { readRomaji } from './romaji.js';
+import { type CompiledVariants, loadVariants } from './variants.js';
 
 const LATIN_TOKEN = /[a-z']+/g;
 
@@ -57,6 +58,20 @@ export interface TopicRecognizerResult extends RecognizerResult {
 
 /** The none class must win by this much probability for a miss to count as out of scope. */
 const OUT_OF_SCOPE_MIN = 0.5;
+/**
+ * A message in which no concept fires and most features are unknown (ぬぽぺ, asdfghjk) is noise:
+ * "unclear", not a subject we decline.
+ */
+const GIBBERISH_COVERAGE = 0.7;
+const EITHER_MARGIN_FACTOR = 2;
+
+/** What the features say beyond the probabilities. */
+export interface DecisionSignals {
+  /** Some concept fired (else the message may be noise). */
+  anyConcept: boolean;
+  /** The member names alternatives ("or", 「どっち」). */
+  either: boolean;
+}
 
 const LABELS: readonly TopicId[] = TOPIC_IDS;
 const AMBIGUOUS_COPIES = 4;
@@ -74,12 +89,20 @@ export class TopicRecognizer implements BotRecognizer {
     readonly settings: RecognizerSettings,
     private readonly concepts: CompiledConcepts,
     private readonly latin: ReadonlySet<string>,
+    private readonly variants: CompiledVariants,
   ) {}
 
   /** Loads and validates knowledge/intents, then trains the model in process. */
   static fromKnowledge(dir?: string): TopicRecognizer {
     const { examples, settings, ambiguous } = loadIntents(dir);
-    return TopicRecognizer.fromExamples(examples, settings, undefined, loadConcepts(dir), ambiguous);
+    return TopicRecognizer.fromExamples(
+      examples,
+      settings,
+      undefined,
+      loadConcepts(dir),
+      ambiguous,
+      loadVariants(dir),
+    );
   }
 
   static fromExamples(
@@ -88,10 +111,12 @@ export class TopicRecognizer implements BotRecognizer {
     options?: Partial<TrainOptions>,
     concepts: CompiledConcepts = loadConcepts(),
     ambiguous: ReadonlyArray<AmbiguousExample> = [],
+    variants: CompiledVariants = loadVariants(),
   ): TopicRecognizer {
-    const normalizedTexts = examples.map((e) => normalize(e.text));
-    const samples: Sample[] = examples.map((e, i) => ({
-      features: featuresOfNormalized(normalizedTexts[i]!, concepts),
+    const normalizePiece = (raw: string) => normalize(raw, variants);
+    const normalizedTexts = examples.map((e) => normalizePiece(e.text));
+    const samples: Sample[] = examples.map((e) => ({
+      features: messageFeatures(e.text, concepts, normalizePiece).features,
       label: LABELS.indexOf(e.topic),
     }));
     // A bare keyword competes with every example that contains it; a few copies of its soft
@@ -99,39 +124,54 @@ export class TopicRecognizer implements BotRecognizer {
     for (const a of ambiguous) {
       const labels = a.topics.map((t) => LABELS.indexOf(t));
       const sample: Sample = {
-        features: featuresOfNormalized(normalize(a.text), concepts),
+        features: messageFeatures(a.text, concepts, normalizePiece).features,
         label: labels[0]!,
         soft: labels.map((k) => [k, 1 / labels.length] as const),
       };
       for (let copy = 0; copy < AMBIGUOUS_COPIES; copy++) samples.push(sample);
     }
-    const latin = latinVocabulary([...normalizedTexts, ...ambiguous.map((a) => normalize(a.text))]);
+    const latin = latinVocabulary([...normalizedTexts, ...ambiguous.map((a) => normalizePiece(a.text))]);
     return new TopicRecognizer(
       LinearClassifier.train(samples, LABELS.length, options),
       settings,
       concepts,
       latin,
+      variants,
     );
   }
 
   /** Same model, other decision settings (used by calibration). */
   withSettings(settings: RecognizerSettings): TopicRecognizer {
-    return new TopicRecognizer(this.model, settings, this.concepts, this.latin);
+    return new TopicRecognizer(this.model, settings, this.concepts, this.latin, this.variants);
   }
 
   /** Raw model output, before the out-of-scope decision. */
-  rawScores(text: string): { normalized: string; probabilities: Float64Array; coverage: number } {
-    let normalized = normalize(text);
+  rawScores(text: string): {
+    normalized: string;
+    probabilities: Float64Array;
+    coverage: number;
+    signals: DecisionSignals;
+  } {
     // Japanese typed in romaji ("pasuwaado wasureta") is read as kana, then canonicalised again.
-    const kana = readRomaji(normalized, { words: this.latin, concepts: this.concepts });
-    if (kana !== null) normalized = normalize(kana);
-    const { probabilities, coverage } = this.model.predict(featuresOfNormalized(normalized, this.concepts));
-    return { normalized, probabilities, coverage };
+    const known = { words: this.latin, concepts: this.concepts };
+    const normalizePiece = (raw: string) => {
+      const normalized = normalize(raw, this.variants);
+      const kana = readRomaji(normalized, known);
+      return kana === null ? normalized : normalize(kana, this.variants);
+    };
+    const { normalized, features } = messageFeatures(text, this.concepts, normalizePiece);
+    const { probabilities, coverage } = this.model.predict(features);
+    return {
+      normalized,
+      probabilities,
+      coverage,
+      signals: { anyConcept: !features.has('c:NONE'), either: features.has('c:EITHER') },
+    };
   }
 
   recognizeText(text: string): TopicRecognition {
-    const { normalized, probabilities, coverage } = this.rawScores(text);
-    return decide(text, normalized, probabilities, coverage, this.settings);
+    const { normalized, probabilities, coverage, signals } = this.rawScores(text);
+    return decide(text, normalized, probabilities, coverage, this.settings, signals);
   }
 
   async recognize(context: TurnContext): Promise<TopicRecognizerResult> {
@@ -168,6 +208,7 @@ export function decide(
   probabilities: Float64Array,
   coverage: number,
   settings: RecognizerSettings,
+  signals: DecisionSignals = { anyConcept: true, either: false },
 ): TopicRecognition {
   const scores: TopicScore[] = LABELS.map((topic, i) => ({ topic, score: probabilities[i] ?? 0 }));
   scores.sort((a, b) => b.score - a.score);
@@ -183,7 +224,8 @@ export function decide(
     return {
       text,
       normalized,
-      top: { topic: 'none', score: Math.max(pNone, 1 - best.score) },
+      // The probability of none itself: "unclear" misses are not reported as confident.
+      top: { topic: 'none', score: normalized.length === 0 ? 1 : pNone },
       runnerUp: normalized.length === 0 ? null : best,
       ambiguous: false,
       scores,
@@ -191,12 +233,15 @@ export function decide(
         normalized.length > 0 &&
         pNone >= best.score &&
         pNone >= OUT_OF_SCOPE_MIN &&
-        coverage >= settings.minCoverage
+        coverage >= settings.minCoverage &&
+        (signals.anyConcept || coverage >= GIBBERISH_COVERAGE)
           ? 'out_of_scope'
           : 'unclear',
     };
   }
   const runnerUp = inScope[1] ?? null;
-  const ambiguous = runnerUp !== null && best.score - runnerUp.score < settings.ambiguityMargin;
+  // "my PIN or my password, not sure which": a member who says they are torn gets asked sooner.
+  const margin = settings.ambiguityMargin * (signals.either ? EITHER_MARGIN_FACTOR : 1);
+  const ambiguous = runnerUp !== null && best.score - runnerUp.score < margin;
   return { text, normalized, top: best, runnerUp, ambiguous, scores, noneKind: null };
 }

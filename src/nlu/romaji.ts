@@ -119,6 +119,12 @@ const ENGLISH = new Set(
   abuse amuse pause cause refuse reuse muse fuse ruse tenure`.split(/\s+/),
 );
 
+// English function words; romanised Japanese particles (no, to, de, ni, wo, ga, wa) are not among them.
+const FUNCTION_WORDS = new Set(
+  `the a an can could my your is are was in on at for of and or with i you it this that how what
+  when where why do does did not be will would please me from about have has`.split(/\s+/),
+);
+
 /** Whether a Latin token should be read as romaji: unknown to the model, not common English, parseable. */
 function reading(token: string, known: KnownLatin): string | null {
   if (token.length < 2 || ENGLISH.has(token) || known.words.has(token)) return null;
@@ -137,7 +143,8 @@ export interface KnownLatin {
 /**
  * Reads the romaji words of a normalised message as hiragana, or returns null when the message has
  * no romaji. At least one token of four letters or more must read as romaji (a message of short
- * tokens such as "no i do" is English); then every unknown syllable-token is read.
+ * tokens such as "no i do" is English) and at most a third of the tokens may be English function words; then every
+ * unknown syllable-token is read.
  */
 export function readRomaji(normalized: string, known: KnownLatin): string | null {
   const tokens = normalized.match(/[a-z']+/g);
@@ -150,5 +157,9 @@ export function readRomaji(normalized: string, known: KnownLatin): string | null
     }
   }
   if (!anchored) return null;
+  // A message with many English function words ("can the money arrive in my account") is English
+  // with a word the model has not seen, not romaji.
+  const functionWords = tokens.filter((t) => FUNCTION_WORDS.has(t)).length;
+  if (functionWords * 3 > tokens.length) return null;
   return normalized.replace(/[a-z']+/g, (t) => reading(t, known) ?? t);
 }

@@ -73,6 +73,9 @@ describe('normalize', () => {
     expect(normalize('logging in')).toBe('login');
     expect(normalize('signing')).toBe('signing');
     expect(normalize('pasword')).toBe('password');
-    expect(normalize('kuchi-furi')).toBe('kuchifuri');
+    expect(normalize('kuchi-furi')).toBe('口ふり');
+    expect(normalize('ｺｳｻﾞﾌﾘｶｴ')).toBe('口座振替');
+    expect(normalize('旬フリ')).toBe('瞬ふり');
+    expect(normalize('hiiii pls')).toBe('hi please');
   });
 });
