@@ -1,16 +1,21 @@
-import { ActivityHandler, type ConversationState, MessageFactory, type TurnContext } from 'botbuilder';
+import { ActivityHandler, MessageFactory, type TurnContext } from 'botbuilder';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { menuActions } from '../dialogs/replies.js';
 import type { Knowledge } from './knowledge/index.js';
 import { detectLang } from './language.js';
+import type { JsonConversationState } from './storage/conversationState.js';
 
 export interface MemberHelpBotDeps {
-  conversationState: ConversationState;
+  conversationState: JsonConversationState;
   dialog: MainDialog;
   knowledge: Knowledge;
 }
 
-/** Greets new members and hands every message to the main dialog; state is saved after each turn. */
+/**
+ * Greets new members and hands every message to the main dialog; state is saved after each turn.
+ * A turn that fails on stored state (a dialog stack botbuilder cannot continue) runs once more on a
+ * fresh state, the stored one moved aside: the member is answered, not locked out until the TTL.
+ */
 export class MemberHelpBot extends ActivityHandler {
   constructor(private readonly deps: MemberHelpBotDeps) {
     super();
@@ -30,7 +35,12 @@ export class MemberHelpBot extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
-    await super.run(context);
+    try {
+      await super.run(context);
+    } catch (err) {
+      if (!(await this.deps.conversationState.resetDamaged(context, err))) throw err;
+      await super.run(context);
+    }
     await this.deps.conversationState.saveChanges(context, false);
   }
 

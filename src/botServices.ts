@@ -13,7 +13,9 @@ import { formatJst, formatJstFrom, instantOf } from './policy/index.js';
 import { createSecretGuardMiddleware } from './privacy/secretGuardMiddleware.js';
 import { JsonConversationState } from './storage/conversationState.js';
 import { LowdbStorage } from './storage/lowdbStorage.js';
+import { conversationDocumentSchema } from './storage/stateSchema.js';
 import { createPendingReplyMiddleware } from './triage/delivery.js';
+import { limitInquiries } from './triage/inquiryLimit.js';
 import { LowdbInquiryStore } from './triage/inquiryStore.js';
 import { inquiryRulesFromPolicy } from './triage/rules.js';
 import { LowdbUnansweredLog } from './triage/unansweredLog.js';
@@ -41,7 +43,10 @@ export interface BotServicesOptions {
 }
 
 export async function createBotServices(
-  config: Pick<Config, 'dataDir' | 'stateTtlHours'>,
+  config: Pick<Config, 'dataDir' | 'stateTtlHours'> & {
+    /** Inquiries per member (and client address) per hour; absent: no limit. */
+    rateLimit?: Pick<Config['rateLimit'], 'inquiriesPerHour'>;
+  },
   logger: Logger,
   options: BotServicesOptions = {},
 ): Promise<BotServices> {
@@ -53,6 +58,7 @@ export async function createBotServices(
   const storage = new LowdbStorage({
     dir: join(config.dataDir, 'state'),
     ttlMs: config.stateTtlHours * 60 * 60 * 1000,
+    logger,
   });
   const inquiries = await LowdbInquiryStore.open(
     join(config.dataDir, 'inquiries'),
@@ -61,7 +67,10 @@ export async function createBotServices(
   );
   const unanswered = await LowdbUnansweredLog.open(join(config.dataDir, 'unanswered.json'), { logger });
 
-  const conversationState = new JsonConversationState(storage);
+  const conversationState = new JsonConversationState(storage, {
+    schema: conversationDocumentSchema,
+    logger,
+  });
   const dialog = new MainDialog(
     {
       knowledge,
@@ -79,7 +88,7 @@ export async function createBotServices(
       formatTime: (at, lang, from) => (from ? formatJstFrom(at, from, lang) : formatJst(at, lang)),
       supportFacts: createSupportFacts(knowledge.supportHours),
       instantOf: (activity) => instantOf(activity, now()),
-      inquiries,
+      inquiries: limitInquiries(inquiries, config.rateLimit?.inquiriesPerHour ?? 0, logger),
       unanswered,
       logger,
     },

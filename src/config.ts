@@ -29,6 +29,8 @@ const envSchema = z.object({
   RATE_LIMIT_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   RATE_LIMIT_CONVERSATION_MESSAGES: z.coerce.number().int().min(0).default(20),
   RATE_LIMIT_CONVERSATION_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RATE_LIMIT_DIRECTLINE_STARTS_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+  RATE_LIMIT_INQUIRIES_PER_HOUR: z.coerce.number().int().min(0).default(5),
 });
 
 export interface Config {
@@ -46,12 +48,17 @@ export interface Config {
   stateTtlHours: number;
   /** Signs Web Chat's Direct Line tokens. */
   directLineTokenSecret: string;
-  /** HTTP requests per client address and message turns per conversation; a count of 0: off. */
+  /**
+   * HTTP requests per client address, activities per conversation, new Direct Line conversations per
+   * address per minute, inquiries per member (and address) per hour; a count of 0: off.
+   */
   rateLimit: {
     ipRequests: number;
     ipWindowSeconds: number;
     conversationMessages: number;
     conversationWindowSeconds: number;
+    directLineStartsPerMinute: number;
+    inquiriesPerHour: number;
   };
 }
 
@@ -96,6 +103,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ipWindowSeconds: e.RATE_LIMIT_IP_WINDOW_SECONDS,
       conversationMessages: e.RATE_LIMIT_CONVERSATION_MESSAGES,
       conversationWindowSeconds: e.RATE_LIMIT_CONVERSATION_WINDOW_SECONDS,
+      directLineStartsPerMinute: e.RATE_LIMIT_DIRECTLINE_STARTS_PER_MINUTE,
+      inquiriesPerHour: e.RATE_LIMIT_INQUIRIES_PER_HOUR,
     },
   };
 }

@@ -3,10 +3,11 @@ import type { Activity, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { MAX_MESSAGE_CHARS } from '../activityGuard.js';
+import { idSchema, MAX_MESSAGE_CHARS, oversizedField } from '../activityGuard.js';
 import { exceedsDepth } from '../httpErrors.js';
 import { clientAddress } from '../httpRequest.js';
 import { maskDeep } from '../privacy/secretGuard.js';
+import { type ConversationRateLimitMiddleware, createStartLimit } from '../rateLimit.js';
 import {
   ConversationNotFoundError,
   type ConversationRecord,
@@ -55,6 +56,11 @@ export interface DirectLineRouteOptions {
    */
   startsPerMinute?: number;
   /**
+   * The per-conversation limit the adapter's middleware applies: a conversation over it whose member
+   * was already told gets 429 here, before its activity is masked, stored or handed to the bot.
+   */
+  conversationLimit?: Pick<ConversationRateLimitMiddleware, 'blocked' | 'counts'>;
+  /**
    * The WebSocket stream (limits, keep-alive); `false` turns it off (no `streamUrl`, clients poll).
    * Its sockets must be closed on shutdown: `adapter.streams.closeAll()`.
    */
@@ -66,17 +72,20 @@ class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
 }
 
-const accountSchema = z.object({ id: z.string().max(256).optional(), name: z.string().max(256).optional() });
+const accountSchema = z.object({ id: idSchema.optional(), name: z.string().max(256).optional() });
 
 // What a client may say in an activity. Everything identifying (from, conversation, recipient, ids,
 // timestamps, channel, serviceUrl) is set by the server; unknown fields are dropped.
 const incomingActivitySchema = z.object({
   type: z.enum(['message', 'typing', 'event']),
+  // The client's own id is replaced by the server's; a malformed one is still refused, as on /api/messages.
+  id: idSchema.optional(),
   // The same limit as /api/messages (MAX_MESSAGE_CHARS), with the same clear message.
   text: z.string().max(MAX_MESSAGE_CHARS, `text is longer than ${MAX_MESSAGE_CHARS} characters`).optional(),
   textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
@@ -99,7 +108,7 @@ const incomingActivitySchema = z.object({
     )
     .max(10)
     .optional(),
-  replyToId: z.string().max(256).optional(),
+  replyToId: idSchema.optional(),
   from: accountSchema.optional(),
 });
 
@@ -121,22 +130,6 @@ function sendJson(res: Response, status: number, body: unknown): void {
 
 function sendError(res: Response, status: number, code: string, message: string): void {
   sendJson(res, status, { error: { code, message } });
-}
-
-/** Small fixed-window counter per client address: starting conversations is free, flooding is not. */
-class StartLimiter {
-  private windowStart = 0;
-  private counts = new Map<string, number>();
-  constructor(private readonly perMinute: number) {}
-  allow(key: string, now = Date.now()): boolean {
-    if (now - this.windowStart >= 60_000) {
-      this.windowStart = now;
-      this.counts = new Map();
-    }
-    const count = (this.counts.get(key) ?? 0) + 1;
-    this.counts.set(key, count);
-    return this.perMinute <= 0 || count <= this.perMinute;
-  }
 }
 
 /** The parsed JSON body, whether or not the server uses restify's bodyParser. */
@@ -181,7 +174,8 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   const log = adapter.conversations;
   const ttl = opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   const turnTimeoutMs = opts.turnTimeoutMs ?? 15_000;
-  const limiter = new StartLimiter(opts.startsPerMinute ?? 120);
+  // Starting conversations is free, flooding is not.
+  const startLimit = createStartLimit(opts.startsPerMinute ?? 120, opts.logger);
   const logger = opts.logger;
   const base = DIRECTLINE_BASE_PATH;
   // Signing fails on a too-short secret: better at start-up than on the first member's request.
@@ -290,8 +284,11 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   async function authorise(
     req: Request,
   ): Promise<{ claims: DirectLineTokenClaims; record: ConversationRecord }> {
-    const claims = await authenticate(req);
     const conversationId = String(req.params?.conversationId ?? '');
+    const id = idSchema.safeParse(conversationId);
+    if (!id.success)
+      throw new HttpError(400, 'BadArgument', `conversationId: ${id.error.issues[0]?.message}`);
+    const claims = await authenticate(req);
     if (conversationId !== claims.conversationId) {
       throw new HttpError(403, 'Forbidden', 'The token does not grant access to this conversation.');
     }
@@ -306,6 +303,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
         await fn(req, res);
       } catch (err) {
         if (err instanceof HttpError) {
+          if (err.retryAfterSeconds !== undefined) res.header('Retry-After', String(err.retryAfterSeconds));
           sendError(res, err.status, err.code, err.message);
         } else if (err instanceof ConversationNotFoundError) {
           sendError(res, 404, 'ConversationNotFound', 'The conversation has ended or expired.');
@@ -320,11 +318,13 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   }
 
   async function createConversation(req: Request): Promise<ConversationRecord> {
-    if (!limiter.allow(clientAddress(req))) {
+    const retryAfter = await startLimit?.(clientAddress(req));
+    if (retryAfter !== undefined) {
       throw new HttpError(
         429,
         'TooManyRequests',
-        'Too many new conversations from this address; try again later.',
+        `Too many new conversations from this address; try again in ${retryAfter} seconds.`,
+        retryAfter,
       );
     }
     // Identity comes from the server: a client-chosen user id would let one member impersonate another.
@@ -405,9 +405,22 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
       if (JSON.stringify(body).length > MAX_ACTIVITY_BYTES) {
         throw new HttpError(413, 'PayloadTooLarge', 'The activity is too large.');
       }
+      const tooLarge = oversizedField(body);
+      if (tooLarge) throw new HttpError(413, 'PayloadTooLarge', tooLarge.message);
       const parsed = incomingActivitySchema.safeParse(body);
       if (!parsed.success) throw new HttpError(400, 'BadArgument', describeZodError(parsed.error));
-      const { from: _clientFrom, locale, ...fields } = parsed.data;
+      const { from: _clientFrom, id: _clientId, locale, ...fields } = parsed.data;
+      const wait = opts.conversationLimit?.counts(fields.type)
+        ? await opts.conversationLimit.blocked(DIRECTLINE_CHANNEL_ID, record.id)
+        : undefined;
+      if (wait !== undefined) {
+        throw new HttpError(
+          429,
+          'TooManyRequests',
+          `Too many messages in this conversation; try again in ${wait} seconds.`,
+          wait,
+        );
+      }
       await ensureStarted(record, cleanLocale(locale));
 
       const now = new Date();

@@ -177,6 +177,7 @@ export const handoffFlowSchema = z
       'notSent',
       'refusedPayment',
       'failed',
+      'limitReached',
       'recentInquiry',
       'askAnother',
     ]),

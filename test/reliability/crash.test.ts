@@ -44,6 +44,7 @@ async function startServer(dataDir: string) {
       STAFF_TOKEN,
       RATE_LIMIT_IP_REQUESTS: '0',
       RATE_LIMIT_CONVERSATION_MESSAGES: '0',
+      RATE_LIMIT_INQUIRIES_PER_HOUR: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

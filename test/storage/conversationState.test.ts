@@ -5,9 +5,14 @@ import { JsonConversationState } from '../../src/storage/conversationState.js';
 /** MemoryStorage that counts writes, so "saved only when changed" is observable. */
 class CountingStorage extends MemoryStorage {
   writes = 0;
+  readonly quarantined: string[] = [];
   override async write(changes: StoreItems): Promise<void> {
     this.writes += 1;
     await super.write(changes);
+  }
+  async quarantine(key: string): Promise<void> {
+    this.quarantined.push(key);
+    await this.delete([key]);
   }
 }
 

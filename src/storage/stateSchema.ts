@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { SessionState } from '../../dialogs/session.js';
+import { TOPIC_IDS } from '../topics.js';
+
+// The bot's own part of a conversation's stored state, checked when it is loaded: a document that
+// parses but has the wrong shape would otherwise fail every turn (even 最初から) until its TTL.
+// botbuilder's dialog stack (`dialogState`) stays botbuilder's: a stack it cannot continue is
+// caught on the turn (src/bot.ts). Unknown fields pass: a newer release may add some.
+
+const excerptLineSchema = z.object({
+  from: z.enum(['member', 'bot']),
+  text: z.string(),
+  at: z.string(),
+});
+
+export const sessionStateSchema = z
+  .object({
+    misses: z.number().int().min(0),
+    lastTopic: z.enum(TOPIC_IDS).optional(),
+    offeredHuman: z.boolean().optional(),
+    lastInquiry: z.object({ id: z.string(), expectedAt: z.string() }).optional(),
+    transcript: z.array(excerptLineSchema),
+  })
+  .passthrough() satisfies z.ZodType<SessionState>;
+
+/** A stored conversation-state document (the eTag aside). */
+export const conversationDocumentSchema = z
+  .object({
+    session: sessionStateSchema.optional(),
+    dialogState: z.record(z.string(), z.unknown()).optional(),
+  })
+  .passthrough();
