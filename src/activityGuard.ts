@@ -61,6 +61,18 @@ export function oversizedField(activity: unknown): FieldTooLarge | undefined {
 
 const account = z.object({ id: idSchema }).passthrough();
 
+// botbuilder sends the conversation id in a header too (x-ms-conversation-id), where Node accepts
+// printable Latin-1 only: anything else would make every reply fail.
+const HEADER_SAFE = /^[\u0020-\u007e\u00a0-\u00ff]*$/;
+const conversationAccount = z
+  .object({
+    id: idSchema.refine(
+      (id) => HEADER_SAFE.test(id),
+      'conversation id may hold printable ASCII and Latin-1 characters only',
+    ),
+  })
+  .passthrough();
+
 // The fields the bot and botbuilder rely on; everything else passes through untouched. Checked
 // before the adapter sees the request so a malformed activity gets a 400, not a crash or a 500.
 const incomingActivity = z
@@ -70,7 +82,7 @@ const incomingActivity = z
     replyToId: idSchema.optional(),
     channelId: z.string().min(1).max(128),
     serviceUrl: z.url({ protocol: /^https?$/ }),
-    conversation: account,
+    conversation: conversationAccount,
     from: account,
     recipient: account.optional(),
     text: z.string().max(MAX_MESSAGE_CHARS, `text is longer than ${MAX_MESSAGE_CHARS} characters`).optional(),

@@ -5,7 +5,8 @@ import { TOPIC_IDS } from '../topics.js';
 // The bot's own part of a conversation's stored state, checked when it is loaded: a document that
 // parses but has the wrong shape would otherwise fail every turn (even 最初から) until its TTL.
 // botbuilder's dialog stack (`dialogState`) stays botbuilder's: a stack it cannot continue is
-// caught on the turn (src/bot.ts). Unknown fields pass: a newer release may add some.
+// caught on the turn (src/bot.ts). Only its outline is checked here, because botbuilder does not
+// fail on a stack entry that is not an object: it loops forever ending it. Unknown fields pass.
 
 const excerptLineSchema = z.object({
   from: z.enum(['member', 'bot']),
@@ -27,6 +28,9 @@ export const sessionStateSchema = z
 export const conversationDocumentSchema = z
   .object({
     session: sessionStateSchema.optional(),
-    dialogState: z.record(z.string(), z.unknown()).optional(),
+    dialogState: z
+      .object({ dialogStack: z.array(z.object({ id: z.string() }).passthrough()).optional() })
+      .passthrough()
+      .optional(),
   })
   .passthrough();

@@ -96,12 +96,22 @@ describe('ids at the edge', () => {
     expect(app.connector.calls).toHaveLength(0);
   });
 
-  it('accepts the ids real channels use (GUIDs, Teams-style, Japanese)', async () => {
+  it('accepts the ids real channels use (GUIDs, Teams-style; a Japanese user id), and the replies arrive', async () => {
     const app = await startApp(await tempDir());
-    for (const id of ['a:1Xy_-Zq3@thread.skype;messageid=1', '29:1abc-DEF_ghi', '会話-１']) {
-      const res = await app.say(id, 'こんにちは');
+    for (const id of ['a:1Xy_-Zq3@thread.skype;messageid=1', '29:1abc-DEF_ghi', crypto.randomUUID()]) {
+      const before = app.connector.calls.length;
+      const res = await app.say(id, 'こんにちは', { from: { id: `利用者-${id}`, role: 'user' } });
       expect(res.status, id).toBe(200);
+      expect(app.connector.calls.length, id).toBeGreaterThan(before);
     }
+  });
+
+  it('refuses a conversation id a reply header cannot carry (outside Latin-1) with 400', async () => {
+    const app = await startApp(await tempDir());
+    const res = await app.say('会話-１', 'こんにちは');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('conversation');
+    expect(app.connector.calls).toHaveLength(0);
   });
 
   it('Direct Line: a path conversation id or a from.id with a control character or lone surrogate gets 400', async () => {
