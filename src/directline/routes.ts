@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { idSchema, MAX_MESSAGE_CHARS, oversizedField } from '../activityGuard.js';
+import { runForClient } from '../clientScope.js';
 import { exceedsDepth } from '../httpErrors.js';
 import { clientAddress } from '../httpRequest.js';
 import { maskDeep } from '../privacy/secretGuard.js';
@@ -443,7 +444,11 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
         fields.type === 'message' ? {} : { ephemeralMs: NON_MESSAGE_ECHO_TTL_MS },
       );
       try {
-        await deliver(toBotActivity({ ...echo, text: fields.text, value: fields.value }, now));
+        // Direct Line ids are the server's, one per conversation: limits per member count the address too.
+        const client = { address: clientAddress(req), memberIdTrusted: false };
+        await runForClient(client, () =>
+          deliver(toBotActivity({ ...echo, text: fields.text, value: fields.value }, now)),
+        );
       } catch (err) {
         // Only reached when onTurnError itself throws: the message was stored, the bot failed.
         logger?.error({ err, conversationId: record.id }, 'bot failed to handle a Direct Line activity');
