@@ -17,6 +17,9 @@ import { detectLang } from './language.js';
 
 export type RateLimitConfig = Config['rateLimit'];
 
+/** How long the per-address limit holds a refused request before its 429. */
+const REJECTION_PAUSE_MS = 1000;
+
 /** Paths never limited: the liveness probe must not get 429 while someone floods the server. */
 const EXEMPT_PATHS = new Set(['/healthz']);
 
@@ -95,15 +98,22 @@ export function createIpRateLimit(
         next();
         return;
       }
-      res.header('Retry-After', String(retryAfter));
-      res.header('Cache-Control', 'no-store');
-      res.send(429, {
-        error: {
-          code: 'TooManyRequests',
-          message: `Too many requests from this address; try again in ${retryAfter} seconds.`,
+      // Answered after a pause: a client that sends again as soon as it is answered (a flood on a
+      // few connections) then costs a held socket per connection, not a request handled per turn.
+      setTimeout(
+        () => {
+          res.header('Retry-After', String(retryAfter));
+          res.header('Cache-Control', 'no-store');
+          res.send(429, {
+            error: {
+              code: 'TooManyRequests',
+              message: `Too many requests from this address; try again in ${retryAfter} seconds.`,
+            },
+          });
+          next(false);
         },
-      });
-      next(false);
+        Math.min(REJECTION_PAUSE_MS, retryAfter * 1000),
+      );
     });
   };
   return Object.assign(ipRateLimit, { check });
