@@ -5,7 +5,7 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { idSchema, MAX_MESSAGE_CHARS, oversizedField } from '../activityGuard.js';
 import { runForClient } from '../clientScope.js';
-import { exceedsDepth } from '../httpErrors.js';
+import { exceedsDepth, HttpError } from '../httpErrors.js';
 import { clientAddress } from '../httpRequest.js';
 import { maskDeep } from '../privacy/secretGuard.js';
 import { type ConversationRateLimitMiddleware, createStartLimit } from '../rateLimit.js';
@@ -66,17 +66,6 @@ export interface DirectLineRouteOptions {
    * Its sockets must be closed on shutdown: `adapter.streams.closeAll()`.
    */
   stream?: DirectLineStreamOptions | false;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
 }
 
 const accountSchema = z.object({ id: idSchema.optional(), name: z.string().max(256).optional() });
@@ -304,8 +293,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
         await fn(req, res);
       } catch (err) {
         if (err instanceof HttpError) {
-          if (err.retryAfterSeconds !== undefined) res.header('Retry-After', String(err.retryAfterSeconds));
-          sendError(res, err.status, err.code, err.message);
+          err.send(res);
         } else if (err instanceof ConversationNotFoundError) {
           sendError(res, 404, 'ConversationNotFound', 'The conversation has ended or expired.');
         } else if (err instanceof InvalidWatermarkError) {
@@ -325,7 +313,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
         429,
         'TooManyRequests',
         `Too many new conversations from this address; try again in ${retryAfter} seconds.`,
-        retryAfter,
+        { retryAfterSeconds: retryAfter },
       );
     }
     // Identity comes from the server: a client-chosen user id would let one member impersonate another.
@@ -419,7 +407,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
           429,
           'TooManyRequests',
           `Too many messages in this conversation; try again in ${wait} seconds.`,
-          wait,
+          { retryAfterSeconds: wait },
         );
       }
       await ensureStarted(record, cleanLocale(locale));

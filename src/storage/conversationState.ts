@@ -1,5 +1,6 @@
 import { ConversationState, type Storage, type TurnContext } from 'botbuilder';
 import type { z } from 'zod';
+import { isStorageFailure } from './storageErrors.js';
 
 interface Cached {
   state: Record<string, unknown>;
@@ -25,12 +26,6 @@ export interface ConversationStateOptions {
   /** The bot's part of a stored document; one that fails it is quarantined and the conversation starts fresh. */
   schema?: z.ZodType;
   logger?: LogLike;
-}
-
-/** System errors of the disk or network (EACCES, ENOSPC, EIO …): storage trouble, not damaged state. */
-function isSystemError(err: unknown): boolean {
-  const e = err as { code?: unknown; syscall?: unknown } | undefined;
-  return typeof e?.code === 'string' && typeof e.syscall === 'string';
 }
 
 /**
@@ -78,7 +73,7 @@ export class JsonConversationState extends ConversationState {
    */
   async resetDamaged(context: TurnContext, err: unknown): Promise<boolean> {
     const cached = context.turnState.get(this.cacheKey) as Cached | undefined;
-    if (!cached?.stored || isSystemError(err)) return false;
+    if (!cached?.stored || isStorageFailure(err)) return false;
     const key = await this.storageKey(context);
     await this.moveAside(context, key, 'turn failed on the stored conversation state', { err });
     context.turnState.set(this.cacheKey, { state: {}, json: '', stored: false } satisfies Cached);

@@ -1,7 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { HttpError } from '../httpErrors.js';
 import { bearerToken } from '../httpRequest.js';
+import { isStorageFailure } from '../storage/storageErrors.js';
 import { TOPIC_IDS } from '../topics.js';
 import type { DeliverReply } from './delivery.js';
 import {
@@ -28,15 +30,6 @@ export interface StaffApiDeps {
   deliver: DeliverReply;
   logger?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   now?: () => Date;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: Record<string, unknown>,
-  ) {
-    super(String(body.message ?? status));
-  }
 }
 
 function digest(value: string): Buffer {
@@ -93,10 +86,8 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | '
     }
     add(key, issue.message);
   }
-  throw new HttpError(400, {
-    code: 'BadRequest',
-    message: `Invalid ${where}: ${Object.keys(fields).join(', ')}`,
-    fields,
+  throw new HttpError(400, 'BadRequest', `Invalid ${where}: ${Object.keys(fields).join(', ')}`, {
+    details: { fields },
   });
 }
 
@@ -142,25 +133,27 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
       res.header('Cache-Control', 'no-store');
       try {
         if (!expected) {
-          throw new HttpError(503, {
-            code: 'StaffApiDisabled',
-            message: 'The staff API is off: set STAFF_TOKEN (at least 16 characters) to enable it.',
-          });
+          throw new HttpError(
+            503,
+            'StaffApiDisabled',
+            'The staff API is off: set STAFF_TOKEN (at least 16 characters) to enable it.',
+          );
         }
         const presented = bearerToken(req.header('authorization'));
         if (presented === undefined || !tokenMatches(presented, expected)) {
           res.header('WWW-Authenticate', 'Bearer realm="staff"');
-          throw new HttpError(401, {
-            code: 'Unauthorized',
-            message: 'A valid staff token is required: Authorization: Bearer <STAFF_TOKEN>.',
-          });
+          throw new HttpError(
+            401,
+            'Unauthorized',
+            'A valid staff token is required: Authorization: Bearer <STAFF_TOKEN>.',
+          );
         }
         const result = await handler(req);
         if (result.body === undefined) res.send(result.status);
         else res.send(result.status, result.body);
       } catch (err) {
         if (err instanceof HttpError) {
-          res.send(err.status, { error: err.body });
+          err.send(res);
         } else if (err instanceof InquiryNotFoundError) {
           res.send(404, { error: { code: 'NotFound', message: `No inquiry ${err.id}` } });
         } else if (err instanceof InvalidTransitionError) {
@@ -175,6 +168,19 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
           });
         } else if (err instanceof InquiryClosedError) {
           res.send(409, { error: { code: 'InquiryResolved', message: err.message } });
+        } else if (isStorageFailure(err)) {
+          deps.logger?.warn(
+            { err: (err as Error).message, path: req.path() },
+            'staff API: storage unavailable',
+          );
+          new HttpError(
+            503,
+            'StorageUnavailable',
+            'The inquiry storage is not available right now; try again shortly.',
+            {
+              retryAfterSeconds: 30,
+            },
+          ).send(res);
         } else {
           deps.logger?.warn({ err: (err as Error).message, path: req.path() }, 'staff API failed');
           res.send(500, { error: { code: 'InternalError', message: 'Something went wrong; try again.' } });
@@ -184,7 +190,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
 
   const inquiryId = (req: Request): string => {
     const parsed = idParam.safeParse(req.params?.id);
-    if (!parsed.success) throw new HttpError(404, { code: 'NotFound', message: 'No such inquiry' });
+    if (!parsed.success) throw new HttpError(404, 'NotFound', 'No such inquiry');
     return parsed.data;
   };
   const audit = (action: string, id: string, extra: object = {}) =>
@@ -318,7 +324,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     route(async (req) => {
       const id = String(req.params?.id ?? '');
       if (!(await deps.unanswered.dismiss(id))) {
-        throw new HttpError(404, { code: 'NotFound', message: 'No such unanswered group' });
+        throw new HttpError(404, 'NotFound', 'No such unanswered group');
       }
       return { status: 204 };
     }),

@@ -1,0 +1,8 @@
+/**
+ * True for an operating-system error of the disk or the network (EACCES, EROFS, ENOSPC, EIO,
+ * ECONNREFUSED …): storage is unavailable, which says nothing about the data or the request.
+ */
+export function isStorageFailure(err: unknown): boolean {
+  const e = err as { code?: unknown; syscall?: unknown } | undefined;
+  return typeof e?.code === 'string' && typeof e.syscall === 'string';
+}
