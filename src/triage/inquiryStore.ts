@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -119,7 +119,7 @@ export function isOverdue(inquiry: Pick<Inquiry, 'status' | 'dueAt'>, now: Date)
 
 export interface StoreOptions {
   now?: () => Date;
-  logger?: { warn(obj: object, msg: string): void };
+  logger?: { warn(obj: object, msg: string): void; error?(obj: object, msg: string): void };
 }
 
 /** Where a member's message came from: all three must match an inquiry's stored reference. */
@@ -197,6 +197,7 @@ export class LowdbInquiryStore implements InquiryIntake {
   private readonly retries = new Map<string, NodeJS.Timeout>();
   private readonly now: () => Date;
   private readonly logger: StoreOptions['logger'];
+  private unreadableFiles = 0;
 
   private constructor(
     private readonly dir: string,
@@ -231,18 +232,38 @@ export class LowdbInquiryStore implements InquiryIntake {
         await db.read();
         const parsed = inquirySchema.safeParse(db.data);
         if (!parsed.success) {
-          options.logger?.warn(
-            { file, issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
-            'skipping invalid inquiry file',
-          );
+          await store.setAside(file, {
+            issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+          });
           continue;
         }
         store.remember(parsed.data as Inquiry);
       } catch (err) {
-        options.logger?.warn({ file, err: (err as Error).message }, 'skipping unreadable inquiry file');
+        await store.setAside(file, { err: (err as Error).message });
       }
     }
     return store;
+  }
+
+  /** Inquiry files that could not be read at start-up (set aside as `<file>.corrupt-<time>`). */
+  get unreadable(): number {
+    return this.unreadableFiles;
+  }
+
+  /**
+   * A member was told this inquiry was received: never dropped quietly. The file is kept for a look
+   * under another name (not read again), counted for staff (GET /api/staff/health), logged at error.
+   */
+  private async setAside(file: string, detail: object): Promise<void> {
+    this.unreadableFiles += 1;
+    const aside = `${file}.corrupt-${this.now().getTime()}`;
+    const moved = await rename(file, aside).then(
+      () => true,
+      () => false,
+    );
+    const log = { file: moved ? aside : file, ...detail };
+    if (this.logger?.error) this.logger.error(log, 'inquiry file could not be read; set aside');
+    else this.logger?.warn(log, 'inquiry file could not be read; set aside');
   }
 
   get size(): number {

@@ -209,6 +209,26 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     })),
   );
 
+  // What staff must know about the data itself; the public /healthz stays minimal.
+  server.get(
+    '/api/staff/health',
+    route(async () => {
+      const unreadable = deps.inquiries.unreadable;
+      const problems =
+        unreadable === 0
+          ? []
+          : [`${unreadable} ${unreadable === 1 ? 'inquiry' : 'inquiries'} could not be read`];
+      return {
+        status: 200,
+        body: {
+          status: problems.length === 0 ? 'ok' : 'degraded',
+          unreadableInquiries: unreadable,
+          problems,
+        },
+      };
+    }),
+  );
+
   server.get(
     '/api/staff/inquiries',
     route(async (req) => {
