@@ -1,3 +1,5 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import {
   type Activity,
@@ -194,9 +196,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }
     }),
   );
-  server.get('/healthz', (_req, res, next) => {
-    res.send(200, { status: 'ok' });
-    return next();
+  // Minimal on purpose (public): ok, or 503 when DATA_DIR cannot be written (gone, read-only disk).
+  server.get('/healthz', async (_req, res) => {
+    const writable = await access(config.dataDir, constants.W_OK).then(
+      () => true,
+      () => false,
+    );
+    res.send(writable ? 200 : 503, { status: writable ? 'ok' : 'unavailable' });
   });
 
   const directLine = registerDirectLine(server, {

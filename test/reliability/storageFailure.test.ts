@@ -48,3 +48,17 @@ describe('storage failures', () => {
     expect(create).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('/healthz', () => {
+  it('stays minimal: ok, or 503 while DATA_DIR cannot be written, ok again after', async () => {
+    const { rename } = await import('node:fs/promises');
+    const app = await startApp(await tempDir());
+    expect(await (await fetch(`${app.base}/healthz`)).json()).toEqual({ status: 'ok' });
+    await rename(app.dataDir, `${app.dataDir}-away`);
+    const down = await fetch(`${app.base}/healthz`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({ status: 'unavailable' });
+    await rename(`${app.dataDir}-away`, app.dataDir);
+    expect((await fetch(`${app.base}/healthz`)).status).toBe(200);
+  });
+});
