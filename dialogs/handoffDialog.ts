@@ -2,6 +2,7 @@ import { TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { hasJapaneseScript } from '../src/language.js';
 import type { TopicId } from '../src/topics.js';
+import { InquiryLimitReachedError } from '../src/triage/inquiryLimit.js';
 import type { FlowKit } from './flowKit.js';
 import { foldForMatch } from './matchText.js';
 import { FREE_TEXT, type QuestionAnswer, QuestionPrompt, UNRECOGNIZED } from './questionPrompt.js';
@@ -203,7 +204,10 @@ export class HandoffDialog extends ComponentDialog {
         return step.endDialog();
       }
       return kit.finish(step, text);
-    } catch {
+    } catch (err) {
+      if (err instanceof InquiryLimitReachedError) {
+        return kit.finish(step, kit.text(step.context, k.texts.limitReached, phone));
+      }
       // The member must never be told an inquiry exists that was not stored.
       return kit.finish(step, kit.text(step.context, k.texts.failed, phone));
     }

@@ -3,16 +3,86 @@ import { z } from 'zod';
 /** Longest message text the bot accepts; longer ones are refused with a clear 400/413 before any work. */
 export const MAX_MESSAGE_CHARS = 4000;
 
-const account = z.object({ id: z.string().min(1).max(512) }).passthrough();
+/** Longest id (conversation, user, activity) accepted at the edge. */
+export const MAX_ID_CHARS = 512;
+
+// C0/C1 control characters and DEL: an id carrying one breaks the reply (botbuilder puts ids in URLs
+// and headers: ERR_INVALID_CHAR), so it is refused before any work. Lone surrogates likewise
+// (encodeURIComponent throws on them); with the u flag, this class matches unpaired halves only.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+
+/** A conversation, user or activity id as both edges (/api/messages, Direct Line) accept it. */
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(MAX_ID_CHARS, `id is longer than ${MAX_ID_CHARS} characters`)
+  .refine((id) => !CONTROL_CHARS.test(id), 'id contains a control character')
+  .refine((id) => !LONE_SURROGATE.test(id), 'id contains a lone surrogate');
+
+/**
+ * Largest serialised size (UTF-8 bytes) of the fields a member's client may fill besides `text`.
+ * Checked before masking or any dialog work: the secret guard's cost
+ * grows with what it scans, so a field over its cap is answered 413 instead of being scanned.
+ */
+export const FIELD_CAPS = {
+  value: 4 * 1024,
+  channelData: 4 * 1024,
+  entities: 4 * 1024,
+  attachments: 16 * 1024,
+} as const;
+
+export type CappedField = keyof typeof FIELD_CAPS;
+
+export interface FieldTooLarge {
+  field: CappedField;
+  bytes: number;
+  limit: number;
+  message: string;
+}
+
+/** The first field of `activity` over its cap, or undefined when every field fits. */
+export function oversizedField(activity: unknown): FieldTooLarge | undefined {
+  if (activity === null || typeof activity !== 'object') return undefined;
+  const fields = activity as Record<string, unknown>;
+  for (const [field, limit] of Object.entries(FIELD_CAPS) as Array<[CappedField, number]>) {
+    const value = fields[field];
+    if (value === undefined || value === null) continue;
+    const json = JSON.stringify(value);
+    // A UTF-8 byte is at most 3 per UTF-16 unit: most values are decided without counting bytes.
+    if (json === undefined || json.length * 3 <= limit) continue;
+    const bytes = Buffer.byteLength(json);
+    if (bytes > limit) {
+      return { field, bytes, limit, message: `${field} is too large: at most ${limit} bytes of JSON` };
+    }
+  }
+  return undefined;
+}
+
+const account = z.object({ id: idSchema }).passthrough();
+
+// botbuilder sends the conversation id in a header too (x-ms-conversation-id), where Node accepts
+// printable Latin-1 only: anything else would make every reply fail.
+const HEADER_SAFE = /^[\u0020-\u007e\u00a0-\u00ff]*$/;
+const conversationAccount = z
+  .object({
+    id: idSchema.refine(
+      (id) => HEADER_SAFE.test(id),
+      'conversation id may hold printable ASCII and Latin-1 characters only',
+    ),
+  })
+  .passthrough();
 
 // The fields the bot and botbuilder rely on; everything else passes through untouched. Checked
 // before the adapter sees the request so a malformed activity gets a 400, not a crash or a 500.
 const incomingActivity = z
   .object({
     type: z.string().min(1).max(64),
+    id: idSchema.optional(),
+    replyToId: idSchema.optional(),
     channelId: z.string().min(1).max(128),
     serviceUrl: z.url({ protocol: /^https?$/ }),
-    conversation: account,
+    conversation: conversationAccount,
     from: account,
     recipient: account.optional(),
     text: z.string().max(MAX_MESSAGE_CHARS, `text is longer than ${MAX_MESSAGE_CHARS} characters`).optional(),
@@ -21,9 +91,12 @@ const incomingActivity = z
   })
   .passthrough();
 
-export type ActivityCheck = { ok: true } | { ok: false; message: string };
+export type ActivityCheck = { ok: true } | { ok: false; message: string; status?: 400 | 413 };
 
+/** Shape, ids and field sizes of an /api/messages activity: 400 or 413 (`status`) when refused. */
 export function checkIncomingActivity(body: unknown): ActivityCheck {
+  const tooLarge = oversizedField(body);
+  if (tooLarge) return { ok: false, status: 413, message: `Invalid activity: ${tooLarge.message}` };
   const parsed = incomingActivity.safeParse(body);
   if (parsed.success) return { ok: true };
   const problems = parsed.error.issues

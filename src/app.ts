@@ -1,8 +1,15 @@
 import type { AddressInfo } from 'node:net';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import {
+  type Activity,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type TurnContext,
+} from 'botbuilder';
 import restify from 'restify';
 import { checkIncomingActivity, checkServiceUrl } from './activityGuard.js';
 import { type BotServices, createBotServices } from './botServices.js';
+import { createChannelAuth } from './channelAuth.js';
+import { runForClient } from './clientScope.js';
 import type { Config } from './config.js';
 import { DIRECTLINE_SERVICE_URL, type DirectLineAdapter } from './directline/directLineAdapter.js';
 import { registerDirectLine } from './directline/routes.js';
@@ -15,7 +22,7 @@ import {
   requireReadableContentType,
   safeHandler,
 } from './httpErrors.js';
-import { ProxyTrust } from './httpRequest.js';
+import { clientAddress, ProxyTrust } from './httpRequest.js';
 import type { Knowledge } from './knowledge/index.js';
 import { fill } from './knowledge/template.js';
 import { detectLang } from './language.js';
@@ -25,6 +32,7 @@ import {
   type Logger,
   registerRequestLogging,
   requestContext,
+  routeConsoleToLogger,
 } from './logger.js';
 import type { Persistence } from './persistence/types.js';
 import { createConversationRateLimit, createIpRateLimit } from './rateLimit.js';
@@ -52,7 +60,25 @@ export interface AppOptions {
   persistence?: Persistence;
   /** Replaces the bot that runs turns (same server, adapters, middleware); the benchmark's echo bot. */
   turnBot?: (services: BotServices) => { run(context: TurnContext): Promise<void> };
+  /** HTTP timeouts (tests use tiny ones); defaults: DEFAULT_HTTP_TIMEOUTS. */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
+
+export interface HttpTimeouts {
+  /** Until a request's headers are in. */
+  headersMs: number;
+  /** Until the whole request, body included, is in: a trickled body is cut (408) after this. */
+  requestMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveMs: number;
+}
+
+// Keep-alive below the header timeout: Node counts an idle keep-alive wait against the next headers.
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = {
+  headersMs: 15_000,
+  requestMs: 30_000,
+  keepAliveMs: 10_000,
+};
 
 const MAX_BODY_BYTES = 256 * 1024;
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -60,6 +86,8 @@ const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** The whole bot on one restify server: Emulator/channel endpoint, Web Chat, staff console. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config);
+  // botbuilder writes stack traces with console.error: they become log lines like any other.
+  const restoreConsole = routeConsoleToLogger(logger);
   const services = await createBotServices(config, logger, options);
   const { knowledge, persistence } = services;
   // Unset: generated once and kept by the backend, so tokens outlive a restart (and every instance agrees).
@@ -83,21 +111,27 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     MicrosoftAppType: config.microsoftAppType,
     MicrosoftAppTenantId: config.microsoftAppTenantId,
   });
-  // After services.middleware (secret guard first): a log line per turn, then the per-conversation
-  // rate limit, whose polite reply names the phone number like the error message does.
+  const authenticate = createChannelAuth(auth, { appId: config.microsoftAppId, logger });
+  // A log line per turn, then the per-conversation rate limit (whose polite reply names the phone
+  // number like the error message does), then services.middleware (secret guard first): a dropped
+  // activity is never scanned.
   const conversationLimit = createConversationRateLimit(
     config.rateLimit,
     (lang) => fill(knowledge.conversation.rateLimited[lang], { phone }),
     logger,
     persistence.rateLimits,
   );
-  const turnMiddleware = [createTurnLogMiddleware(logger), ...(conversationLimit ? [conversationLimit] : [])];
+  const turnMiddleware = [
+    createTurnLogMiddleware(logger),
+    ...(conversationLimit ? [conversationLimit] : []),
+    ...services.middleware,
+  ];
   // First of all: one turn per conversation at a time, across instances (state is read and saved per turn).
   const turnLock = createTurnLockMiddleware(persistence.turnLock);
 
-  const adapter = new CloudAdapter(auth);
+  const adapter = new ChannelAdapter(auth);
   adapter.onTurnError = onTurnError;
-  for (const m of [turnLock, ...services.middleware, ...turnMiddleware]) adapter.use(m);
+  for (const m of [turnLock, ...turnMiddleware]) adapter.use(m);
 
   const server = restify.createServer({
     name: 'member-help-bot',
@@ -105,6 +139,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log: logger as unknown as restify.ServerOptions['log'],
     formatters: { 'application/json': jsonFormatter(MAX_BODY_BYTES) },
   });
+  applyHttpTimeouts(server, { ...DEFAULT_HTTP_TIMEOUTS, ...options.httpTimeouts });
   // Request id + access log, then the per-address limit, before routing and body parsing.
   registerRequestLogging(server, logger);
   const ipLimit = createIpRateLimit(config.rateLimit, logger, persistence.rateLimits, trust);
@@ -121,7 +156,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     safeHandler('api/messages', logger, async (req, res) => {
       const check = checkIncomingActivity(req.body);
       if (!check.ok) {
-        res.send(400, { error: { code: 'BadArgument', message: check.message } });
+        const status = check.status ?? 400;
+        const code = status === 413 ? 'PayloadTooLarge' : 'BadArgument';
+        res.send(status, { error: { code, message: check.message } });
         return;
       }
       // No app id: no authentication, so replies may only go to a serviceUrl on this machine.
@@ -130,12 +167,50 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         res.send(403, { error: { code: 'Forbidden', message: local.message } });
         return;
       }
-      await adapter.process(req, res, (context) => bot.run(context));
+      const activity = withDates(req.body as Record<string, unknown>);
+      const authenticated = await authenticate(activity, req.headers.authorization);
+      if (!authenticated.ok) {
+        res.header('Cache-Control', 'no-store');
+        if (authenticated.status === 401) res.header('WWW-Authenticate', 'Bearer');
+        if (authenticated.retryAfterSeconds)
+          res.header('Retry-After', String(authenticated.retryAfterSeconds));
+        res.send(authenticated.status, {
+          error: { code: authenticated.code, message: authenticated.message },
+        });
+        return;
+      }
+      // Over its limit and already told: dropped before any turn work (a message still gets its 200,
+      // so the channel does not retry; an invoke, which waits for an answer, gets 429).
+      const wait = conversationLimit?.counts(activity.type)
+        ? await conversationLimit.blocked(activity.channelId, activity.conversation.id)
+        : undefined;
+      if (wait !== undefined) {
+        if (activity.type === 'invoke') {
+          res.header('Retry-After', String(wait));
+          res.send(429, {
+            error: { code: 'TooManyRequests', message: 'Too many activities in this conversation.' },
+          });
+        } else {
+          res.send(200);
+        }
+        return;
+      }
+      const client = { address: clientAddress(req, trust), memberIdTrusted: config.microsoftAppId !== '' };
+      const invokeResponse = await runForClient(client, () =>
+        adapter.runAuthenticated(authenticated.result, activity, (context) => bot.run(context)),
+      );
+      if (invokeResponse?.body === undefined) {
+        res.status(invokeResponse?.status ?? 200);
+        res.end();
+      } else {
+        res.send(invokeResponse.status, invokeResponse.body);
+      }
     }),
   );
-  server.get('/healthz', (_req, res, next) => {
-    res.send(200, { status: 'ok' });
-    return next();
+  // Minimal on purpose (public): ok, or 503 when DATA_DIR cannot be written (gone, read-only disk).
+  server.get('/healthz', async (_req, res) => {
+    const healthy = await persistence.healthy();
+    res.send(healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable' });
   });
 
   const directLine = registerDirectLine(server, {
@@ -144,11 +219,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     tokenSecret,
     logger,
     trustProxy: trust,
+    startsPerMinute: config.rateLimit.directLineStartsPerMinute,
+    rateLimitStores: persistence.rateLimits,
+    conversationLimit,
     // WebSocket upgrades bypass restify's handlers: the stream applies the same per-address limit.
     stream: { usedTokens: persistence.keys, ...(ipLimit ? { ipLimit: ipLimit.check } : {}) },
   });
   directLine.onTurnError = onTurnError;
-  for (const m of [turnLock, ...services.middleware, ...turnMiddleware]) directLine.use(m);
+  for (const m of [turnLock, ...turnMiddleware]) directLine.use(m);
   registerWebChatPage(server);
 
   registerStaffApi(server, {
@@ -199,6 +277,46 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await streamsClosed;
       await services.flush();
       if (!options.persistence) await persistence.close();
+      restoreConsole();
     },
   };
+}
+
+/** CloudAdapter, given a request this server authenticated itself (src/channelAuth.ts). */
+class ChannelAdapter extends CloudAdapter {
+  runAuthenticated(...args: Parameters<CloudAdapter['processActivity']>) {
+    return this.processActivity(...args);
+  }
+}
+
+/** What CloudAdapter.process does to a posted activity: timestamps as Dates, the raw strings kept. */
+function withDates(body: Record<string, unknown>): Activity {
+  const activity = body as Record<string, unknown>;
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['expiration', 'rawExpiration'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+  ] as const) {
+    const value = activity[field];
+    if (typeof value === 'string') {
+      activity[raw] = value;
+      activity[field] = new Date(value);
+    }
+  }
+  return activity as unknown as Activity;
+}
+
+/**
+ * Node's header and request (body) timeouts are checked every `connectionsCheckingInterval`, 30 s by
+ * default: checked more often, a trickled request is cut close to its deadline. Set before listen.
+ */
+function applyHttpTimeouts(server: restify.Server, timeouts: HttpTimeouts): void {
+  const http = server.server as typeof server.server & { connectionsCheckingInterval: number };
+  http.headersTimeout = timeouts.headersMs;
+  http.requestTimeout = timeouts.requestMs;
+  http.keepAliveTimeout = timeouts.keepAliveMs;
+  http.connectionsCheckingInterval = Math.max(
+    10,
+    Math.min(1000, timeouts.headersMs / 4, timeouts.requestMs / 4),
+  );
 }

@@ -1,20 +1,25 @@
-import { ActivityHandler, type ConversationState, MessageFactory, type TurnContext } from 'botbuilder';
+import { ActivityHandler, MessageFactory, type TurnContext } from 'botbuilder';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { menuActions } from '../dialogs/replies.js';
 import { DIRECTLINE_CHANNEL_ID } from './directline/directLineAdapter.js';
 import type { Knowledge } from './knowledge/index.js';
 import { detectLang } from './language.js';
+import type { JsonConversationState } from './storage/conversationState.js';
 
 /** Sent by the Web Chat page when the member switches its language (value or locale: 'en-US' / 'ja-JP'). */
 export const LANGUAGE_EVENT = 'setLanguage';
 
 export interface MemberHelpBotDeps {
-  conversationState: ConversationState;
+  conversationState: JsonConversationState;
   dialog: MainDialog;
   knowledge: Knowledge;
 }
 
-/** Greets new members and hands every message to the main dialog; state is saved after each turn. */
+/**
+ * Greets new members and hands every message to the main dialog; state is saved after each turn.
+ * A turn that fails on stored state (a dialog stack botbuilder cannot continue) runs once more on a
+ * fresh state, the stored one moved aside: the member is answered, not locked out until the TTL.
+ */
 export class MemberHelpBot extends ActivityHandler {
   constructor(private readonly deps: MemberHelpBotDeps) {
     super();
@@ -46,7 +51,12 @@ export class MemberHelpBot extends ActivityHandler {
       for (const a of activities) if (a.type === 'message' && a.text && !a.textFormat) a.textFormat = 'plain';
       return next();
     });
-    await super.run(context);
+    try {
+      await super.run(context);
+    } catch (err) {
+      if (!(await this.deps.conversationState.resetDamaged(context, err))) throw err;
+      await super.run(context);
+    }
     await this.deps.conversationState.saveChanges(context, false);
   }
 

@@ -13,7 +13,9 @@ import type { Persistence, StateStorage } from './persistence/types.js';
 import { formatJst, formatJstFrom, instantOf } from './policy/index.js';
 import { createSecretGuardMiddleware } from './privacy/secretGuardMiddleware.js';
 import { JsonConversationState } from './storage/conversationState.js';
+import { conversationDocumentSchema } from './storage/stateSchema.js';
 import { createPendingReplyMiddleware } from './triage/delivery.js';
+import { limitInquiries } from './triage/inquiryLimit.js';
 import { InquiryService } from './triage/inquiryStore.js';
 import { inquiryRulesFromPolicy } from './triage/rules.js';
 import { UnansweredLogService } from './triage/unansweredLog.js';
@@ -45,7 +47,11 @@ export interface BotServicesOptions {
 }
 
 export async function createBotServices(
-  config: Pick<Config, 'dataDir' | 'stateTtlHours'> & Partial<PersistenceConfig>,
+  config: Pick<Config, 'dataDir' | 'stateTtlHours'> &
+    Partial<PersistenceConfig> & {
+      /** Inquiries per member (and client address) per hour; absent: no limit. */
+      rateLimit?: Pick<Config['rateLimit'], 'inquiriesPerHour'>;
+    },
   logger: Logger,
   options: BotServicesOptions = {},
 ): Promise<BotServices> {
@@ -76,7 +82,10 @@ export async function createBotServices(
   );
   const unanswered = new UnansweredLogService(persistence.unanswered);
 
-  const conversationState = new JsonConversationState(storage);
+  const conversationState = new JsonConversationState(storage, {
+    schema: conversationDocumentSchema,
+    logger,
+  });
   const dialog = new MainDialog(
     {
       knowledge,
@@ -96,7 +105,12 @@ export async function createBotServices(
       formatTime: (at, lang, from) => (from ? formatJstFrom(at, from, lang) : formatJst(at, lang)),
       supportFacts: createSupportFacts(knowledge.supportHours),
       instantOf: (activity) => instantOf(activity, now()),
-      inquiries,
+      inquiries: limitInquiries(
+        inquiries,
+        config.rateLimit?.inquiriesPerHour ?? 0,
+        logger,
+        persistence.rateLimits,
+      ),
       unanswered,
       logger,
     },

@@ -49,6 +49,8 @@ const envSchema = z.object({
   RATE_LIMIT_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   RATE_LIMIT_CONVERSATION_MESSAGES: z.coerce.number().int().min(0).default(20),
   RATE_LIMIT_CONVERSATION_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RATE_LIMIT_DIRECTLINE_STARTS_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+  RATE_LIMIT_INQUIRIES_PER_HOUR: z.coerce.number().int().min(0).default(5),
 });
 
 export interface Config {
@@ -75,12 +77,17 @@ export interface Config {
   databasePoolMax: number;
   /** Proxy addresses / CIDRs whose X-Forwarded-For, -Proto and -Host are believed (empty: none). */
   trustProxy: string[];
-  /** HTTP requests per client address and message turns per conversation; a count of 0: off. */
+  /**
+   * HTTP requests per client address, activities per conversation, new Direct Line conversations per
+   * address per minute, inquiries per member (and address) per hour; a count of 0: off.
+   */
   rateLimit: {
     ipRequests: number;
     ipWindowSeconds: number;
     conversationMessages: number;
     conversationWindowSeconds: number;
+    directLineStartsPerMinute: number;
+    inquiriesPerHour: number;
   };
 }
 
@@ -132,6 +139,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ipWindowSeconds: e.RATE_LIMIT_IP_WINDOW_SECONDS,
       conversationMessages: e.RATE_LIMIT_CONVERSATION_MESSAGES,
       conversationWindowSeconds: e.RATE_LIMIT_CONVERSATION_WINDOW_SECONDS,
+      directLineStartsPerMinute: e.RATE_LIMIT_DIRECTLINE_STARTS_PER_MINUTE,
+      inquiriesPerHour: e.RATE_LIMIT_INQUIRIES_PER_HOUR,
     },
   };
 }

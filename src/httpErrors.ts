@@ -6,6 +6,34 @@ import type { Logger } from './logger.js';
 // 405 …), no internals in a 5xx, only the content types the bot reads, and no absurdly nested JSON
 // (zod, the secret guard and JSON.stringify all recurse).
 
+/**
+ * An error a route throws to answer with it: { error: { code, message, ...details } }, plus a
+ * Retry-After header when given. The one such type of every route (Direct Line, staff API).
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { retryAfterSeconds?: number; details?: Record<string, unknown> } = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+
+  get retryAfterSeconds(): number | undefined {
+    return this.extra.retryAfterSeconds;
+  }
+
+  /** Sends it (no-store, Retry-After when set). */
+  send(res: Response): void {
+    if (this.extra.retryAfterSeconds !== undefined)
+      res.header('Retry-After', String(this.extra.retryAfterSeconds));
+    res.header('Cache-Control', 'no-store');
+    res.send(this.status, { error: { code: this.code, message: this.message, ...this.extra.details } });
+  }
+}
+
 /** Deepest JSON nesting accepted in a request body; activities and staff requests need < 10. */
 export const MAX_JSON_DEPTH = 64;
 

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { format } from 'node:util';
 import type { Middleware, TurnContext } from 'botbuilder';
 import { pino } from 'pino';
 import type { Request, Response, Route, Server } from 'restify';
@@ -148,5 +149,59 @@ export function createTurnLogMiddleware(logger: Logger): Middleware {
         }
       });
     },
+  };
+}
+
+const CONSOLE_LEVELS = {
+  error: 'error',
+  warn: 'warn',
+  info: 'info',
+  log: 'info',
+  debug: 'debug',
+  trace: 'debug',
+} as const;
+type ConsoleMethod = keyof typeof CONSOLE_LEVELS;
+
+const consoleSinks: Logger[] = [];
+let consoleOriginals: Partial<Record<ConsoleMethod, (...args: unknown[]) => void>> | undefined;
+let inConsoleSink = false;
+
+/**
+ * Routes console.* into `logger` (libraries such as botbuilder write raw stack traces with
+ * console.error): a JSON line with the redaction every log line gets, an Error as `err`. Returns the
+ * function that undoes it; while several are active, the latest logger gets the lines.
+ */
+export function routeConsoleToLogger(logger: Logger): () => void {
+  consoleSinks.push(logger);
+  if (!consoleOriginals) {
+    const originals: Partial<Record<ConsoleMethod, (...args: unknown[]) => void>> = {};
+    for (const method of Object.keys(CONSOLE_LEVELS) as ConsoleMethod[]) {
+      const original = console[method] as (...args: unknown[]) => void;
+      originals[method] = original;
+      console[method] = (...args: unknown[]) => {
+        const sink = consoleSinks.at(-1);
+        if (!sink || inConsoleSink) return original.apply(console, args);
+        inConsoleSink = true;
+        try {
+          const err = args.find((a) => a instanceof Error);
+          const rest = err ? args.filter((a) => a !== err) : args;
+          const message = rest.length > 0 ? format(...rest) : ((err as Error | undefined)?.message ?? '');
+          sink[CONSOLE_LEVELS[method]]({ source: 'console', ...(err ? { err } : {}) }, message);
+        } finally {
+          inConsoleSink = false;
+        }
+      };
+    }
+    consoleOriginals = originals;
+  }
+  return () => {
+    const at = consoleSinks.lastIndexOf(logger);
+    if (at >= 0) consoleSinks.splice(at, 1);
+    if (consoleSinks.length === 0 && consoleOriginals) {
+      for (const [method, original] of Object.entries(consoleOriginals)) {
+        console[method as ConsoleMethod] = original;
+      }
+      consoleOriginals = undefined;
+    }
   };
 }

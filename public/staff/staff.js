@@ -150,6 +150,9 @@
 
   async function start() {
     const meta = await api('/api/staff/meta');
+    // Problems with the data itself (e.g. "1 inquiry could not be read") stay on screen.
+    const health = await api('/api/staff/health');
+    $('health').textContent = health.problems.join(' ');
     const topic = $('f-topic');
     if (topic.options.length <= 1) {
       for (const id of meta.topics) topic.append(el('option', { value: id, text: id }));

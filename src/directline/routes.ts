@@ -3,11 +3,13 @@ import type { Activity, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { MAX_MESSAGE_CHARS } from '../activityGuard.js';
-import { exceedsDepth } from '../httpErrors.js';
+import { idSchema, MAX_MESSAGE_CHARS, oversizedField } from '../activityGuard.js';
+import { runForClient } from '../clientScope.js';
+import { exceedsDepth, HttpError } from '../httpErrors.js';
 import { clientAddress, ProxyTrust } from '../httpRequest.js';
-import { StoreUnavailableError } from '../persistence/types.js';
+import { type RateLimitStores, StoreUnavailableError } from '../persistence/types.js';
 import { maskDeep } from '../privacy/secretGuard.js';
+import { type ConversationRateLimitMiddleware, createStartLimit } from '../rateLimit.js';
 import {
   ConversationNotFoundError,
   clone,
@@ -60,6 +62,13 @@ export interface DirectLineRouteOptions {
    * 0 turns the limit off (e.g. behind a proxy that already limits, where every member shares one address).
    */
   startsPerMinute?: number;
+  /** Where the start limit counts (shared by the instances on PostgreSQL); memory when absent. */
+  rateLimitStores?: RateLimitStores;
+  /**
+   * The per-conversation limit the adapter's middleware applies: a conversation over it whose member
+   * was already told gets 429 here, before its activity is masked, stored or handed to the bot.
+   */
+  conversationLimit?: Pick<ConversationRateLimitMiddleware, 'blocked' | 'counts'>;
   /**
    * The WebSocket stream (limits, keep-alive); `false` turns it off (no `streamUrl`, clients poll).
    * Its sockets must be closed on shutdown: `adapter.streams.closeAll()`.
@@ -67,22 +76,14 @@ export interface DirectLineRouteOptions {
   stream?: DirectLineStreamOptions | false;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const accountSchema = z.object({ id: z.string().max(256).optional(), name: z.string().max(256).optional() });
+const accountSchema = z.object({ id: idSchema.optional(), name: z.string().max(256).optional() });
 
 // What a client may say in an activity. Everything identifying (from, conversation, recipient, ids,
 // timestamps, channel, serviceUrl) is set by the server; unknown fields are dropped.
 const incomingActivitySchema = z.object({
   type: z.enum(['message', 'typing', 'event']),
+  // The client's own id is replaced by the server's; a malformed one is still refused, as on /api/messages.
+  id: idSchema.optional(),
   // The same limit as /api/messages (MAX_MESSAGE_CHARS), with the same clear message.
   text: z.string().max(MAX_MESSAGE_CHARS, `text is longer than ${MAX_MESSAGE_CHARS} characters`).optional(),
   textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
@@ -105,7 +106,7 @@ const incomingActivitySchema = z.object({
     )
     .max(10)
     .optional(),
-  replyToId: z.string().max(256).optional(),
+  replyToId: idSchema.optional(),
   from: accountSchema.optional(),
 });
 
@@ -127,22 +128,6 @@ function sendJson(res: Response, status: number, body: unknown): void {
 
 function sendError(res: Response, status: number, code: string, message: string): void {
   sendJson(res, status, { error: { code, message } });
-}
-
-/** Small fixed-window counter per client address: starting conversations is free, flooding is not. */
-class StartLimiter {
-  private windowStart = 0;
-  private counts = new Map<string, number>();
-  constructor(private readonly perMinute: number) {}
-  allow(key: string, now = Date.now()): boolean {
-    if (now - this.windowStart >= 60_000) {
-      this.windowStart = now;
-      this.counts = new Map();
-    }
-    const count = (this.counts.get(key) ?? 0) + 1;
-    this.counts.set(key, count);
-    return this.perMinute <= 0 || count <= this.perMinute;
-  }
 }
 
 /** The parsed JSON body, whether or not the server uses restify's bodyParser. */
@@ -192,7 +177,8 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   const log = adapter.conversations;
   const ttl = opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   const turnTimeoutMs = opts.turnTimeoutMs ?? 15_000;
-  const limiter = new StartLimiter(opts.startsPerMinute ?? 120);
+  // Starting conversations is free, flooding is not.
+  const startLimit = createStartLimit(opts.startsPerMinute ?? 120, opts.logger, opts.rateLimitStores);
   const logger = opts.logger;
   const base = DIRECTLINE_BASE_PATH;
   // Signing fails on a too-short secret: better at start-up than on the first member's request.
@@ -303,8 +289,11 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   async function authorise(
     req: Request,
   ): Promise<{ claims: DirectLineTokenClaims; record: DirectLineConversation }> {
-    const claims = await authenticate(req);
     const conversationId = String(req.params?.conversationId ?? '');
+    const id = idSchema.safeParse(conversationId);
+    if (!id.success)
+      throw new HttpError(400, 'BadArgument', `conversationId: ${id.error.issues[0]?.message}`);
+    const claims = await authenticate(req);
     if (conversationId !== claims.conversationId) {
       throw new HttpError(403, 'Forbidden', 'The token does not grant access to this conversation.');
     }
@@ -319,7 +308,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
         await fn(req, res);
       } catch (err) {
         if (err instanceof HttpError) {
-          sendError(res, err.status, err.code, err.message);
+          err.send(res);
         } else if (err instanceof ConversationNotFoundError) {
           sendError(res, 404, 'ConversationNotFound', 'The conversation has ended or expired.');
         } else if (err instanceof InvalidWatermarkError) {
@@ -342,11 +331,13 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   }
 
   async function createConversation(req: Request): Promise<DirectLineConversation> {
-    if (!limiter.allow(clientAddress(req, trust))) {
+    const retryAfter = await startLimit?.(clientAddress(req, trust));
+    if (retryAfter !== undefined) {
       throw new HttpError(
         429,
         'TooManyRequests',
-        'Too many new conversations from this address; try again later.',
+        `Too many new conversations from this address; try again in ${retryAfter} seconds.`,
+        { retryAfterSeconds: retryAfter },
       );
     }
     // Identity comes from the server: a client-chosen user id would let one member impersonate another.
@@ -427,9 +418,22 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
       if (JSON.stringify(body).length > MAX_ACTIVITY_BYTES) {
         throw new HttpError(413, 'PayloadTooLarge', 'The activity is too large.');
       }
+      const tooLarge = oversizedField(body);
+      if (tooLarge) throw new HttpError(413, 'PayloadTooLarge', tooLarge.message);
       const parsed = incomingActivitySchema.safeParse(body);
       if (!parsed.success) throw new HttpError(400, 'BadArgument', describeZodError(parsed.error));
-      const { from: _clientFrom, locale, ...fields } = parsed.data;
+      const { from: _clientFrom, id: _clientId, locale, ...fields } = parsed.data;
+      const wait = opts.conversationLimit?.counts(fields.type)
+        ? await opts.conversationLimit.blocked(DIRECTLINE_CHANNEL_ID, record.id)
+        : undefined;
+      if (wait !== undefined) {
+        throw new HttpError(
+          429,
+          'TooManyRequests',
+          `Too many messages in this conversation; try again in ${wait} seconds.`,
+          { retryAfterSeconds: wait },
+        );
+      }
       await ensureStarted(record, cleanLocale(locale));
 
       const now = new Date();
@@ -452,7 +456,11 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
         fields.type === 'message' ? {} : { ephemeralMs: NON_MESSAGE_ECHO_TTL_MS },
       );
       try {
-        await deliver(toBotActivity({ ...echo, text: fields.text, value: fields.value }, now));
+        // Direct Line ids are the server's, one per conversation: limits per member count the address too.
+        const client = { address: clientAddress(req, trust), memberIdTrusted: false };
+        await runForClient(client, () =>
+          deliver(toBotActivity({ ...echo, text: fields.text, value: fields.value }, now)),
+        );
       } catch (err) {
         // Only reached when onTurnError itself throws: the message was stored, the bot failed.
         logger?.error({ err, conversationId: record.id }, 'bot failed to handle a Direct Line activity');

@@ -187,6 +187,7 @@ export const handoffFlowSchema = z
       'notSent',
       'refusedPayment',
       'failed',
+      'limitReached',
       'recentInquiry',
       'askAnother',
       'askDescriptionAgain',

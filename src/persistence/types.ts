@@ -34,6 +34,11 @@ export class ETagConflictError extends Error {
 export interface StateStorage extends Storage {
   /** Removes items idle longer than the TTL; returns how many. */
   sweepExpired(): Promise<number>;
+  /**
+   * Sets a damaged item aside: kept for a look (a `.corrupt-*` file on lowdb, the state_quarantine
+   * table on PostgreSQL), no longer read; the key then reads as absent.
+   */
+  quarantine(key: string): Promise<void>;
 }
 
 /** What the staff queue filters on; every field optional, lists are "any of". */
@@ -50,6 +55,8 @@ export interface InquiryQuery {
 
 /** Inquiries as records. The rules (ids, transitions, due times) live in src/triage, not here. */
 export interface InquiryRepository {
+  /** Stored inquiries that could not be read (set aside, never dropped quietly): shown to staff. */
+  readonly unreadable: number;
   /** Stores a new inquiry durably; rejects with DuplicateInquiryError when the id exists. */
   insert(inquiry: Inquiry): Promise<void>;
   get(id: string): Promise<Inquiry | undefined>;
@@ -244,6 +251,8 @@ export interface Persistence {
   readonly secrets: SecretStore;
   /** Removes what outlived its retention (state, transcripts, expired keys). */
   sweep(): Promise<void>;
+  /** True when the backend can take writes now (DATA_DIR writable; the database answers). */
+  healthy(): Promise<boolean>;
   /** Waits for pending writes. */
   flush(): Promise<void>;
   /** Flushes, then releases files, connections and listeners. */

@@ -1,9 +1,24 @@
 import { ConversationState, type TurnContext } from 'botbuilder';
+import type { z } from 'zod';
+import type { StateStorage } from '../persistence/types.js';
+import { isStorageFailure } from './storageErrors.js';
 
 interface Cached {
   state: Record<string, unknown>;
   /** The state as last read or written, as JSON (eTag left out). */
   json: string;
+  /** The state was read from storage with content (so there is something to move aside). */
+  stored?: boolean;
+}
+
+interface LogLike {
+  warn(obj: object, msg: string): void;
+}
+
+export interface ConversationStateOptions {
+  /** The bot's part of a stored document; one that fails it is quarantined and the conversation starts fresh. */
+  schema?: z.ZodType;
+  logger?: LogLike;
 }
 
 /**
@@ -17,14 +32,53 @@ interface Cached {
 export class JsonConversationState extends ConversationState {
   private readonly cacheKey = Symbol('conversation state');
 
+  constructor(
+    private readonly store: Pick<StateStorage, 'read' | 'write' | 'delete' | 'quarantine'>,
+    private readonly options: ConversationStateOptions = {},
+  ) {
+    super(store);
+  }
+
   override async load(context: TurnContext, force = false): Promise<Record<string, unknown>> {
     const cached = context.turnState.get(this.cacheKey) as Cached | undefined;
     if (!force && cached?.state) return cached.state;
     const key = await this.storageKey(context);
-    const items = await this.storage.read([key]);
-    const state = (items[key] ?? {}) as Record<string, unknown>;
-    context.turnState.set(this.cacheKey, { state, json: snapshot(state) } satisfies Cached);
+    const items = await this.store.read([key]);
+    let state = (items[key] ?? {}) as Record<string, unknown>;
+    let stored = items[key] !== undefined;
+    const { eTag: _eTag, ...document } = state;
+    const check = stored ? this.options.schema?.safeParse(document) : undefined;
+    if (check && !check.success) {
+      // Only where the problem is, never the values: they may hold what a member typed.
+      const fields = [...new Set(check.error.issues.map((issue) => issue.path.join('.')))].slice(0, 5);
+      await this.moveAside(context, key, 'stored conversation state failed validation', { fields });
+      state = {};
+      stored = false;
+    }
+    context.turnState.set(this.cacheKey, { state, json: snapshot(state), stored } satisfies Cached);
     return state;
+  }
+
+  /**
+   * After a turn failed on state read from storage (for example a dialog stack botbuilder cannot
+   * continue): quarantines the stored document and gives the turn a fresh state. False when there is
+   * nothing to blame on stored state (fresh state, already reset this turn, or a disk/network error).
+   */
+  async resetDamaged(context: TurnContext, err: unknown): Promise<boolean> {
+    const cached = context.turnState.get(this.cacheKey) as Cached | undefined;
+    if (!cached?.stored || isStorageFailure(err)) return false;
+    const key = await this.storageKey(context);
+    await this.moveAside(context, key, 'turn failed on the stored conversation state', { err });
+    context.turnState.set(this.cacheKey, { state: {}, json: '', stored: false } satisfies Cached);
+    return true;
+  }
+
+  private async moveAside(context: TurnContext, key: string, reason: string, detail: object) {
+    await this.store.quarantine(key);
+    this.options.logger?.warn(
+      { ...detail, conversationId: context.activity.conversation?.id },
+      `${reason}; moved aside, the conversation starts fresh`,
+    );
   }
 
   override async saveChanges(context: TurnContext, force = false): Promise<void> {
@@ -35,7 +89,7 @@ export class JsonConversationState extends ConversationState {
     cached ??= { state: {}, json: '' };
     // The eTag read at load (none for a new conversation): a write on top of someone else's is refused
     // (the turn lock makes that rare; a refusal fails the turn instead of losing the other's change).
-    await this.storage.write({ [key]: cached.state });
+    await this.store.write({ [key]: cached.state });
     cached.json = json ?? snapshot(cached.state);
     context.turnState.set(this.cacheKey, cached);
   }
@@ -49,7 +103,7 @@ export class JsonConversationState extends ConversationState {
   override async delete(context: TurnContext): Promise<void> {
     context.turnState.delete(this.cacheKey);
     const key = await this.storageKey(context);
-    await this.storage.delete([key]);
+    await this.store.delete([key]);
   }
 
   override get(context: TurnContext): Record<string, unknown> | undefined {

@@ -4,17 +4,19 @@ import { dirname, join } from 'node:path';
 import type { StoreItem, StoreItems } from 'botbuilder';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
+import { z } from 'zod';
 import { KeyedQueue } from '../keyedQueue.js';
 import { ETagConflictError, type StateStorage } from '../persistence/types.js';
 import { fileForKey } from './keyedFile.js';
 
-/** What one state file holds. */
-interface StateRecord {
-  key: string;
-  eTag: string;
-  updatedAt: number;
-  document: Record<string, unknown>;
-}
+/** What one state file holds; a file that parses as something else is damaged. */
+const stateRecordSchema = z.object({
+  key: z.string(),
+  eTag: z.string(),
+  updatedAt: z.number(),
+  document: z.record(z.string(), z.unknown()),
+});
+type StateRecord = z.infer<typeof stateRecordSchema>;
 
 /**
  * A record as the cache keeps it: the document as JSON text. Serialising once per write is both the
@@ -37,6 +39,8 @@ export interface LowdbStorageOptions {
   now?: () => number;
   /** Most records kept in memory (recently used first); 0 turns the cache off. */
   cacheSize?: number;
+  /** Told about each file set aside (damaged, or quarantined by the state layer). */
+  logger?: { warn(obj: object, msg: string): void };
 }
 
 export { ETagConflictError };
@@ -133,6 +137,14 @@ export class LowdbStorage implements StateStorage {
     );
   }
 
+  /** Moves the key's file aside as `<file>.corrupt-<time>` (removed by the sweep after the TTL). */
+  async quarantine(key: string): Promise<void> {
+    await this.queue.run(key, async () => {
+      await this.moveAside(key);
+      this.remember(key, null);
+    });
+  }
+
   /** Waits for every queued read, write and delete: called before the process exits. */
   flush(): Promise<void> {
     return this.queue.idle();
@@ -223,10 +235,28 @@ export class LowdbStorage implements StateStorage {
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
       // Writes are atomic, so this is damage from outside: keep the file for a look, start afresh.
-      await rename(file, `${file}.corrupt-${this.now()}`);
+      await this.moveAside(key);
       return null;
     }
-    return db.data ? toCached(db.data) : null;
+    if (db.data === null) return null;
+    const record = stateRecordSchema.safeParse(db.data);
+    if (!record.success) {
+      await this.moveAside(key);
+      return null;
+    }
+    return toCached(record.data);
+  }
+
+  private async moveAside(key: string): Promise<void> {
+    const file = this.file(key);
+    const aside = `${file}.corrupt-${this.now()}`;
+    try {
+      await rename(file, aside);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // nothing on disk to keep
+      throw err;
+    }
+    this.options.logger?.warn({ file: aside }, 'state file set aside');
   }
 
   private async save(key: string, record: CachedRecord): Promise<void> {

@@ -58,7 +58,7 @@ export class InquiryClosedError extends Error {
 
 export interface StoreOptions {
   now?: () => Date;
-  logger?: { warn(obj: object, msg: string): void };
+  logger?: { warn(obj: object, msg: string): void; error?(obj: object, msg: string): void };
   /** How long a claimed reply stays hidden from other claims if its claimer never reports back. */
   claimMs?: number;
 }
@@ -134,6 +134,11 @@ export class InquiryService implements InquiryIntake {
     this.now = options.now ?? (() => new Date());
     this.logger = options.logger;
     this.claimMs = options.claimMs ?? DEFAULT_CLAIM_MS;
+  }
+
+  /** Inquiries that could not be read back from storage (set aside): shown to staff. */
+  get unreadable(): number {
+    return this.repository.unreadable;
   }
 
   /** Resolves once the inquiry is stored durably; rejects if it could not be (tell the member so). */

@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { HttpError } from '../httpErrors.js';
 import { bearerToken } from '../httpRequest.js';
-import { StoreUnavailableError } from '../persistence/types.js';
 import { staffTextRefusal } from '../privacy/staffTextCheck.js';
+import { isStorageFailure } from '../storage/storageErrors.js';
 import { TOPIC_IDS } from '../topics.js';
 import type { DeliverReply } from './delivery.js';
 import {
@@ -30,15 +31,6 @@ export interface StaffApiDeps {
   deliver: DeliverReply;
   logger?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   now?: () => Date;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: Record<string, unknown>,
-  ) {
-    super(String(body.message ?? status));
-  }
 }
 
 function digest(value: string): Buffer {
@@ -81,7 +73,7 @@ const idParam = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 /** Staff never ask a member for, nor write, a card number, PIN or password: 422 with the reason. */
 function refuseSecrets(text: string): void {
   const refusal = staffTextRefusal(text);
-  if (refusal) throw new HttpError(422, { code: refusal.code, message: refusal.message, kind: refusal.kind });
+  if (refusal) throw new HttpError(422, refusal.code, refusal.message, { details: { kind: refusal.kind } });
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> {
@@ -101,10 +93,8 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | '
     }
     add(key, issue.message);
   }
-  throw new HttpError(400, {
-    code: 'BadRequest',
-    message: `Invalid ${where}: ${Object.keys(fields).join(', ')}`,
-    fields,
+  throw new HttpError(400, 'BadRequest', `Invalid ${where}: ${Object.keys(fields).join(', ')}`, {
+    details: { fields },
   });
 }
 
@@ -150,25 +140,27 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
       res.header('Cache-Control', 'no-store');
       try {
         if (!expected) {
-          throw new HttpError(503, {
-            code: 'StaffApiDisabled',
-            message: 'The staff API is off: set STAFF_TOKEN (at least 16 characters) to enable it.',
-          });
+          throw new HttpError(
+            503,
+            'StaffApiDisabled',
+            'The staff API is off: set STAFF_TOKEN (at least 16 characters) to enable it.',
+          );
         }
         const presented = bearerToken(req.header('authorization'));
         if (presented === undefined || !tokenMatches(presented, expected)) {
           res.header('WWW-Authenticate', 'Bearer realm="staff"');
-          throw new HttpError(401, {
-            code: 'Unauthorized',
-            message: 'A valid staff token is required: Authorization: Bearer <STAFF_TOKEN>.',
-          });
+          throw new HttpError(
+            401,
+            'Unauthorized',
+            'A valid staff token is required: Authorization: Bearer <STAFF_TOKEN>.',
+          );
         }
         const result = await handler(req);
         if (result.body === undefined) res.send(result.status);
         else res.send(result.status, result.body);
       } catch (err) {
         if (err instanceof HttpError) {
-          res.send(err.status, { error: err.body });
+          err.send(res);
         } else if (err instanceof InquiryNotFoundError) {
           res.send(404, { error: { code: 'NotFound', message: `No inquiry ${err.id}` } });
         } else if (err instanceof InvalidTransitionError) {
@@ -183,15 +175,17 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
           });
         } else if (err instanceof InquiryClosedError) {
           res.send(409, { error: { code: 'InquiryResolved', message: err.message } });
-        } else if (err instanceof StoreUnavailableError) {
-          deps.logger?.warn({ err: err.message, path: req.path() }, 'staff API: store unavailable');
-          res.header('Retry-After', '5');
-          res.send(503, {
-            error: {
-              code: 'StoreUnavailable',
-              message: 'Inquiries are briefly unavailable; try again shortly.',
-            },
-          });
+        } else if (isStorageFailure(err)) {
+          deps.logger?.warn(
+            { err: (err as Error).message, path: req.path() },
+            'staff API: storage unavailable',
+          );
+          new HttpError(
+            503,
+            'StorageUnavailable',
+            'The inquiry storage is not available right now; try again shortly.',
+            { retryAfterSeconds: 5 },
+          ).send(res);
         } else {
           deps.logger?.warn({ err: (err as Error).message, path: req.path() }, 'staff API failed');
           res.send(500, { error: { code: 'InternalError', message: 'Something went wrong; try again.' } });
@@ -201,7 +195,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
 
   const inquiryId = (req: Request): string => {
     const parsed = idParam.safeParse(req.params?.id);
-    if (!parsed.success) throw new HttpError(404, { code: 'NotFound', message: 'No such inquiry' });
+    if (!parsed.success) throw new HttpError(404, 'NotFound', 'No such inquiry');
     return parsed.data;
   };
   const audit = (action: string, id: string, extra: object = {}) =>
@@ -218,6 +212,26 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
         transitions: STATUS_TRANSITIONS,
       },
     })),
+  );
+
+  // What staff must know about the data itself; the public /healthz stays minimal.
+  server.get(
+    '/api/staff/health',
+    route(async () => {
+      const unreadable = deps.inquiries.unreadable;
+      const problems =
+        unreadable === 0
+          ? []
+          : [`${unreadable} ${unreadable === 1 ? 'inquiry' : 'inquiries'} could not be read`];
+      return {
+        status: 200,
+        body: {
+          status: problems.length === 0 ? 'ok' : 'degraded',
+          unreadableInquiries: unreadable,
+          problems,
+        },
+      };
+    }),
   );
 
   server.get(
@@ -340,7 +354,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     route(async (req) => {
       const id = String(req.params?.id ?? '');
       if (!(await deps.unanswered.dismiss(id))) {
-        throw new HttpError(404, { code: 'NotFound', message: 'No such unanswered group' });
+        throw new HttpError(404, 'NotFound', 'No such unanswered group');
       }
       return { status: 204 };
     }),

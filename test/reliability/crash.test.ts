@@ -24,6 +24,7 @@ const startServer = (dataDir: string) =>
     STAFF_TOKEN,
     RATE_LIMIT_IP_REQUESTS: '0',
     RATE_LIMIT_CONVERSATION_MESSAGES: '0',
+    RATE_LIMIT_INQUIRIES_PER_HOUR: '0',
   });
 
 async function filesUnder(dir: string): Promise<string[]> {

@@ -1,13 +1,19 @@
 import { type Activity, MemoryStorage, type StoreItems, TestAdapter, TurnContext } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { JsonConversationState } from '../../src/storage/conversationState.js';
+import { conversationDocumentSchema } from '../../src/storage/stateSchema.js';
 
 /** MemoryStorage that counts writes, so "saved only when changed" is observable. */
 class CountingStorage extends MemoryStorage {
   writes = 0;
+  readonly quarantined: string[] = [];
   override async write(changes: StoreItems): Promise<void> {
     this.writes += 1;
     await super.write(changes);
+  }
+  async quarantine(key: string): Promise<void> {
+    this.quarantined.push(key);
+    await this.delete([key]);
   }
 }
 
@@ -91,5 +97,54 @@ describe('JsonConversationState', () => {
     await state.delete(third);
     expect(await storage.read([KEY])).toEqual({});
     expect(state.get(third)).toBeUndefined();
+  });
+
+  it('validates a stored document on load: a wrong shape is quarantined and the turn starts fresh', async () => {
+    const storage = new CountingStorage();
+    const warnings: Array<{ obj: object; msg: string }> = [];
+    const logger = { warn: (obj: object, msg: string) => warnings.push({ obj, msg }) };
+    const state = new JsonConversationState(storage, { schema: conversationDocumentSchema, logger });
+    const session = state.createProperty<{ misses: number }>('session');
+    await storage.write({ [KEY]: { session: { misses: 'many', transcript: { secret: 'member words' } } } });
+
+    const first = turn();
+    expect(await session.get(first)).toBeUndefined();
+    expect(storage.quarantined).toEqual([KEY]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.msg).toMatch(/failed validation; moved aside/);
+    // Where the problem is, never what the member wrote.
+    expect(JSON.stringify(warnings[0]!.obj)).toContain('session.misses');
+    expect(JSON.stringify(warnings[0]!.obj)).not.toContain('member words');
+
+    // A valid document loads untouched.
+    const valid = {
+      session: { misses: 1, transcript: [], futureField: true },
+      dialogState: { dialogStack: [] },
+    };
+    await storage.write({ [KEY]: valid });
+    const second = turn();
+    expect(await session.get(second)).toMatchObject({ misses: 1, futureField: true });
+    expect(storage.quarantined).toHaveLength(1);
+  });
+
+  it('resetDamaged quarantines stored state once per turn, never fresh state or a disk error', async () => {
+    const storage = new CountingStorage();
+    const state = new JsonConversationState(storage, { schema: conversationDocumentSchema });
+    const fresh = turn();
+    await state.load(fresh);
+    expect(await state.resetDamaged(fresh, new Error('x'))).toBe(false);
+
+    await storage.write({ [KEY]: { session: { misses: 0, transcript: [] } } });
+    const diskTrouble = turn();
+    await state.load(diskTrouble);
+    const eacces = Object.assign(new Error('EACCES'), { code: 'EACCES', syscall: 'open' });
+    expect(await state.resetDamaged(diskTrouble, eacces)).toBe(false);
+
+    const damaged = turn();
+    await state.load(damaged);
+    expect(await state.resetDamaged(damaged, new TypeError('stack'))).toBe(true);
+    expect(state.get(damaged)).toEqual({});
+    expect(await state.resetDamaged(damaged, new TypeError('again'))).toBe(false);
+    expect(storage.quarantined).toEqual([KEY]);
   });
 });

@@ -211,3 +211,32 @@ describe('LowdbStorage (botbuilder Storage contract)', () => {
     expect((await storage.read(['k', 'keep'])).keep?.v).toBe(2);
   });
 });
+
+describe('LowdbStorage quarantine', () => {
+  it('quarantine(key) sets the file aside as .corrupt-*; the key then reads as absent', async () => {
+    const dir = await tempDir();
+    const storage = new LowdbStorage({ dir, now: () => 1_700_000_000_000 });
+    await storage.write({ k: { v: 1 } });
+    await storage.quarantine('k');
+    expect(await storage.read(['k'])).toEqual({});
+    const file = fileForKey(dir, 'k');
+    const aside = await readdir(dirname(file));
+    expect(aside).toContain(`${file.split('/').pop()}.corrupt-1700000000000`);
+    // Quarantining a key that has no file is not an error.
+    await expect(storage.quarantine('never-written')).resolves.toBeUndefined();
+  });
+
+  it('sets aside a file that parses but is not a state record (a hand edit, another program)', async () => {
+    const dir = await tempDir();
+    const warnings: object[] = [];
+    const storage = new LowdbStorage({ dir, cacheSize: 0, logger: { warn: (o) => warnings.push(o) } });
+    for (const content of ['[1,2]', '"text"', '{"key":"k","eTag":"e","updatedAt":1,"document":"oops"}']) {
+      await storage.write({ k: { v: 1 } });
+      await writeFile(fileForKey(dir, 'k'), content);
+      expect(await storage.read(['k']), content).toEqual({});
+    }
+    expect(warnings).toHaveLength(3);
+    const names = await readdir(dirname(fileForKey(dir, 'k')));
+    expect(names.filter((n) => n.includes('.corrupt-')).length).toBeGreaterThanOrEqual(1);
+  });
+});

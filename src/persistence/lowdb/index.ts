@@ -1,3 +1,5 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LowdbStorage } from '../../storage/lowdbStorage.js';
 import type { Inquiry } from '../../triage/types.js';
@@ -24,7 +26,7 @@ export interface LowdbPersistenceOptions {
 export async function openLowdbPersistence(options: LowdbPersistenceOptions): Promise<Persistence> {
   const { dataDir, logger } = options;
   const now = options.now ?? Date.now;
-  const state = new LowdbStorage({ dir: join(dataDir, 'state'), ttlMs: options.stateTtlMs, now });
+  const state = new LowdbStorage({ dir: join(dataDir, 'state'), ttlMs: options.stateTtlMs, now, logger });
   const inquiries = await LowdbInquiryRepository.open(join(dataDir, 'inquiries'), logger);
   // The outbox is what the inquiry files say is pending: nothing else to keep on disk.
   const outbox = new MemoryOutbox(pendingReplies(inquiries.all()), now);
@@ -53,6 +55,12 @@ export async function openLowdbPersistence(options: LowdbPersistenceOptions): Pr
       await state.sweepExpired();
       await directLine.sweepExpired();
       keys.sweep();
+    },
+    healthy() {
+      return access(dataDir, constants.W_OK).then(
+        () => true,
+        () => false,
+      );
     },
     flush,
     close: flush,

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -19,6 +19,7 @@ import {
 
 interface Logger {
   warn(obj: object, msg: string): void;
+  error?(obj: object, msg: string): void;
 }
 
 /** Flushes a file and its folder entry to disk: a power cut must not lose a promised inquiry. */
@@ -47,12 +48,16 @@ export function matchesQuery(q: Inquiry, query: InquiryQuery): boolean {
 export class LowdbInquiryRepository implements InquiryRepository {
   private readonly index = new Map<string, Inquiry>();
   private readonly queue = new KeyedQueue();
+  private unreadableFiles = 0;
 
-  private constructor(private readonly dir: string) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly logger?: Logger,
+  ) {}
 
   /** Opens the repository in `dir` (DATA_DIR/inquiries), loading every readable inquiry file. */
   static async open(dir: string, logger?: Logger): Promise<LowdbInquiryRepository> {
-    const repo = new LowdbInquiryRepository(dir);
+    const repo = new LowdbInquiryRepository(dir, logger);
     await mkdir(dir, { recursive: true });
     const entries = await readdir(dir);
     // A crash mid-write leaves the writer's temp file (.<id>.json.tmp); the inquiry itself is either
@@ -69,15 +74,14 @@ export class LowdbInquiryRepository implements InquiryRepository {
         await db.read();
         const parsed = inquirySchema.safeParse(db.data);
         if (!parsed.success) {
-          logger?.warn(
-            { file, issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
-            'skipping invalid inquiry file',
-          );
+          await repo.setAside(file, {
+            issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+          });
           continue;
         }
         repo.index.set(parsed.data.id, parsed.data as Inquiry);
       } catch (err) {
-        logger?.warn({ file, err: (err as Error).message }, 'skipping unreadable inquiry file');
+        await repo.setAside(file, { err: (err as Error).message });
       }
     }
     return repo;
@@ -85,6 +89,26 @@ export class LowdbInquiryRepository implements InquiryRepository {
 
   get size(): number {
     return this.index.size;
+  }
+
+  get unreadable(): number {
+    return this.unreadableFiles;
+  }
+
+  /**
+   * A member was told this inquiry was received: never dropped quietly. The file is kept for a look
+   * under another name (not read again), counted for staff (GET /api/staff/health), logged at error.
+   */
+  private async setAside(file: string, detail: object): Promise<void> {
+    this.unreadableFiles += 1;
+    const aside = `${file}.corrupt-${Date.now()}`;
+    const moved = await rename(file, aside).then(
+      () => true,
+      () => false,
+    );
+    const log = { file: moved ? aside : file, ...detail };
+    if (this.logger?.error) this.logger.error(log, 'inquiry file could not be read; set aside');
+    else this.logger?.warn(log, 'inquiry file could not be read; set aside');
   }
 
   insert(inquiry: Inquiry): Promise<void> {

@@ -123,6 +123,12 @@ export async function openPostgresPersistence(options: PostgresPersistenceOption
       await unanswered.trim();
       await db.query('DELETE FROM rate_limits WHERE expire < $1', [now()]);
     },
+    healthy() {
+      return db.query('SELECT 1').then(
+        () => true,
+        () => false,
+      );
+    },
     // Every write is committed before its promise resolves: nothing is pending.
     async flush() {},
     close() {

@@ -73,6 +73,14 @@ export class PgStateStorage implements StateStorage {
     await this.db.query('DELETE FROM conversation_state WHERE key = ANY($1)', [keys]);
   }
 
+  async quarantine(key: string): Promise<void> {
+    await this.db.query(
+      `WITH moved AS (DELETE FROM conversation_state WHERE key = $1 RETURNING key, document)
+       INSERT INTO state_quarantine (key, document, quarantined_at) SELECT key, document, $2 FROM moved`,
+      [key, at(this.now())],
+    );
+  }
+
   async sweepExpired(): Promise<number> {
     if (this.ttlMs <= 0) return 0;
     const { rowCount } = await this.db.query('DELETE FROM conversation_state WHERE updated_at <= $1', [
@@ -84,6 +92,9 @@ export class PgStateStorage implements StateStorage {
 
 /** Inquiries as rows: the queue's filters and order are SQL; the record itself is JSONB. */
 export class PgInquiryRepository implements InquiryRepository {
+  /** Rows are validated before they are written and the table's columns hold their shape. */
+  readonly unreadable = 0;
+
   constructor(private readonly db: Db) {}
 
   async insert(inquiry: Inquiry): Promise<void> {
