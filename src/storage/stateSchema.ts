@@ -21,7 +21,8 @@ export const sessionStateSchema = z
     offeredHuman: z.boolean().optional(),
     lastInquiry: z.object({ id: z.string(), expectedAt: z.string() }).optional(),
     lang: z.enum(LOCALES).optional(),
-    trail: z.array(excerptLineSchema),
+    // Absent in states written before the trail replaced the transcript: the dialog starts one.
+    trail: z.array(excerptLineSchema).default([]),
   })
   .passthrough() satisfies z.ZodType<SessionState>;
 

@@ -133,7 +133,7 @@ describe('two instances on one PostgreSQL database', { timeout: 120_000 }, () =>
   it('Emulator turns alternating between A and B keep the dialog; the inquiry filed on B is in A’s queue', async () => {
     const conversation = 'two-instances-emulator';
     expect(await say(a, conversation, 'オペレーターにつないでください')).toContain(
-      '1つのメッセージで入力してください',
+      '1つのメッセージで具体的に入力してください',
     );
     expect(await say(b, conversation, 'Web-IDの登録メールが届きません')).toContain('よろしいですか');
     const told = await say(b, conversation, 'はい');
@@ -149,8 +149,8 @@ describe('two instances on one PostgreSQL database', { timeout: 120_000 }, () =>
     const conversation = 'two-instances-simultaneous';
     // Two misses in a row offer a person; were one turn's state lost, both would say "not understood".
     const replies = await Promise.all([
-      say(a, conversation, 'おすすめのラーメン屋は？'),
-      say(b, conversation, '明日の天気はどう'),
+      say(a, conversation, 'あれ'),
+      say(b, conversation, 'うーん'),
     ]);
     const offers = replies.filter((r) =>
       r.includes('担当者へのお問い合わせとして内容をお預かりすることもできます'),
@@ -164,7 +164,7 @@ describe('two instances on one PostgreSQL database', { timeout: 120_000 }, () =>
     const onA = openStream(started.body.streamUrl as string);
     await onA.opened;
     await post(b, conversationId, token, '担当者と話したい');
-    await onA.waitFor('1つのメッセージで入力してください');
+    await onA.waitFor('1つのメッセージで具体的に入力してください');
     await post(a, conversationId, token, 'カードが届きません');
     await onA.waitFor('よろしいですか');
     await post(b, conversationId, token, 'はい');
@@ -215,7 +215,7 @@ describe('two instances on one PostgreSQL database', { timeout: 120_000 }, () =>
       expect(await say(a, 'two-instances-db-lost', 'ログインの方法は？')).toBe(apology);
       const queue = await staff(b, '/inquiries');
       expect(queue.status).toBe(503);
-      expect(queue.body).toMatchObject({ error: { code: 'StoreUnavailable' } });
+      expect(queue.body).toMatchObject({ error: { code: 'StorageUnavailable' } });
     } finally {
       await postgres.start();
     }

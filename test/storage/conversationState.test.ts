@@ -105,7 +105,7 @@ describe('JsonConversationState', () => {
     const logger = { warn: (obj: object, msg: string) => warnings.push({ obj, msg }) };
     const state = new JsonConversationState(storage, { schema: conversationDocumentSchema, logger });
     const session = state.createProperty<{ misses: number }>('session');
-    await storage.write({ [KEY]: { session: { misses: 'many', transcript: { secret: 'member words' } } } });
+    await storage.write({ [KEY]: { session: { misses: 'many', trail: { secret: 'member words' } } } });
 
     const first = turn();
     expect(await session.get(first)).toBeUndefined();
@@ -118,7 +118,7 @@ describe('JsonConversationState', () => {
 
     // A valid document loads untouched.
     const valid = {
-      session: { misses: 1, transcript: [], futureField: true },
+      session: { misses: 1, trail: [], futureField: true },
       dialogState: { dialogStack: [] },
     };
     await storage.write({ [KEY]: valid });
@@ -134,7 +134,7 @@ describe('JsonConversationState', () => {
     await state.load(fresh);
     expect(await state.resetDamaged(fresh, new Error('x'))).toBe(false);
 
-    await storage.write({ [KEY]: { session: { misses: 0, transcript: [] } } });
+    await storage.write({ [KEY]: { session: { misses: 0, trail: [] } } });
     const diskTrouble = turn();
     await state.load(diskTrouble);
     const eacces = Object.assign(new Error('EACCES'), { code: 'EACCES', syscall: 'open' });
