@@ -9,6 +9,7 @@ import { loadJsonFile } from '../knowledge/loader.js';
 import { KNOWLEDGE_DIR } from '../paths.js';
 import { type ClauseRole, clausesOf, mayContrast } from './clauses.js';
 import { normalize } from './normalize.js';
+import { regexSource } from './variants.js';
 
 /** knowledge/nlu-concepts.json: concept name → regular-expression alternatives (normalised text). */
 export const conceptLexiconSchema = z
@@ -18,20 +19,7 @@ export const conceptLexiconSchema = z
       z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'concept names are UPPER_SNAKE'),
       z
         .array(
-          z
-            .string()
-            .min(1)
-            .refine(
-              (p) => {
-                try {
-                  new RegExp(p);
-                  return true;
-                } catch {
-                  return false;
-                }
-              },
-              { message: 'not a valid regular expression' },
-            )
+          regexSource
             // Patterns match folded text (normalize.ts): katakana and long-vowel marks never occur there.
             .refine((p) => !/[\u30a1-\u30fc]/.test(p), {
               message: 'write kana as hiragana without long-vowel marks (the text is folded before matching)',

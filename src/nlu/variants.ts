@@ -8,7 +8,8 @@ import { foldText } from './fold.js';
 
 export const VARIANTS_FILE = 'nlu-variants.json';
 
-const regexSource = z
+/** A pattern of a knowledge file: a non-empty string that compiles as a regular expression. */
+export const regexSource = z
   .string()
   .min(1)
   .refine(

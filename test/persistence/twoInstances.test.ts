@@ -148,10 +148,7 @@ describe('two instances on one PostgreSQL database', { timeout: 120_000 }, () =>
   it('two simultaneous turns of one conversation on A and B are both applied (no lost update)', async () => {
     const conversation = 'two-instances-simultaneous';
     // Two misses in a row offer a person; were one turn's state lost, both would say "not understood".
-    const replies = await Promise.all([
-      say(a, conversation, 'あれ'),
-      say(b, conversation, 'うーん'),
-    ]);
+    const replies = await Promise.all([say(a, conversation, 'あれ'), say(b, conversation, 'うーん')]);
     const offers = replies.filter((r) =>
       r.includes('担当者へのお問い合わせとして内容をお預かりすることもできます'),
     );

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { DataFile } from 'lowdb/node';
 import { clone, parseWatermark } from '../../directline/conversationLog.js';
 import { fileForKey } from '../../storage/keyedFile.js';
+import { ConversationListeners } from '../conversationListeners.js';
 import {
   type ActivitySet,
   type ConversationEvent,
@@ -83,7 +84,7 @@ export class FileDirectLineLog implements DirectLineLog {
   private readonly conversations = new Map<string, Conversation>();
   private readonly persistedActiveAt = new Map<string, number>();
   private readonly writers = new Map<string, CoalescingWriter>();
-  private readonly listeners = new Map<string, Set<ConversationListener>>();
+  private readonly listeners = new ConversationListeners();
   private readonly maxActivities: number;
   private readonly now: () => number;
 
@@ -216,18 +217,7 @@ export class FileDirectLineLog implements DirectLineLog {
   }
 
   subscribe(conversationId: string, listener: ConversationListener): () => void {
-    let set = this.listeners.get(conversationId);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(conversationId, set);
-    }
-    set.add(listener);
-    return () => {
-      const current = this.listeners.get(conversationId);
-      if (!current) return;
-      current.delete(listener);
-      if (current.size === 0) this.listeners.delete(conversationId);
-    };
+    return this.listeners.add(conversationId, listener);
   }
 
   async sweepExpired(): Promise<number> {
@@ -280,22 +270,14 @@ export class FileDirectLineLog implements DirectLineLog {
     this.conversations.delete(conversationId);
     this.persistedActiveAt.delete(conversationId);
     this.emit(conversationId, { type: 'ended' });
-    this.listeners.delete(conversationId);
+    this.listeners.forget(conversationId);
     const writer = this.writerFor(conversationId);
     await writer.request(() => rm(this.file(conversationId), { force: true }));
     this.writers.delete(conversationId);
   }
 
   private emit(conversationId: string, event: ConversationEvent): void {
-    const set = this.listeners.get(conversationId);
-    if (!set) return;
-    for (const listener of [...set]) {
-      try {
-        listener(event);
-      } catch {
-        // A reader's failure (e.g. a socket that just closed) must never fail the writer.
-      }
-    }
+    this.listeners.emit(conversationId, event);
   }
 
   private file(conversationId: string): string {

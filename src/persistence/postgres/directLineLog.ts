@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { clone, parseWatermark } from '../../directline/conversationLog.js';
 import { KeyedQueue } from '../../keyedQueue.js';
+import { ConversationListeners } from '../conversationListeners.js';
 import {
   type ActivitySet,
   type ConversationEvent,
@@ -49,7 +50,7 @@ export interface PgDirectLineLogOptions {
 }
 
 export class PgDirectLineLog implements DirectLineLog {
-  private readonly listeners = new Map<string, Set<ConversationListener>>();
+  private readonly listeners = new ConversationListeners();
   /** Fetches of notified activities, in notification order per conversation. */
   private readonly fetches = new KeyedQueue();
   private readonly now: () => number;
@@ -194,18 +195,7 @@ export class PgDirectLineLog implements DirectLineLog {
   }
 
   subscribe(conversationId: string, listener: ConversationListener): () => void {
-    let set = this.listeners.get(conversationId);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(conversationId, set);
-    }
-    set.add(listener);
-    return () => {
-      const current = this.listeners.get(conversationId);
-      if (!current) return;
-      current.delete(listener);
-      if (current.size === 0) this.listeners.delete(conversationId);
-    };
+    return this.listeners.add(conversationId, listener);
   }
 
   async sweepExpired(): Promise<number> {
@@ -250,7 +240,7 @@ export class PgDirectLineLog implements DirectLineLog {
     if (this.closed) return;
     this.options.logger?.warn({ err: err?.message }, 'Direct Line LISTEN connection lost; reconnecting');
     // Readers may have missed activities meanwhile: they reconnect with their watermark.
-    for (const id of [...this.listeners.keys()]) this.emit(id, { type: 'interrupted' });
+    for (const id of this.listeners.conversations()) this.emit(id, { type: 'interrupted' });
     const retry = () => {
       this.reconnect = undefined;
       if (this.closed) return;
@@ -264,14 +254,6 @@ export class PgDirectLineLog implements DirectLineLog {
   }
 
   private emit(conversationId: string, event: ConversationEvent): void {
-    const set = this.listeners.get(conversationId);
-    if (!set) return;
-    for (const listener of [...set]) {
-      try {
-        listener(event);
-      } catch {
-        // A reader's failure (e.g. a socket that just closed) must never fail the writer.
-      }
-    }
+    this.listeners.emit(conversationId, event);
   }
 }
