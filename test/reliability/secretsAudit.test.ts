@@ -1,6 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { useTempDirs } from '../support/tempDir.js';
 import { memoryLogger, startApp } from './helpers.js';
 
@@ -8,10 +10,38 @@ import { memoryLogger, startApp } from './helpers.js';
 // Line (Web Chat) types card numbers in several spellings, PINs and passwords — also inside the
 // description of an inquiry left for staff. Afterwards no secret may be anywhere: not in any file
 // under DATA_DIR (state, inquiries, unanswered log), not in the logs captured at trace level, not in
-// a reply the bot sent, not in the Direct Line transcript, not in what the staff API shows. (The
-// PostgreSQL backend joins this audit once the persistence seam has one.)
+// a reply the bot sent, not in the Direct Line transcript, not in what the staff API shows; on
+// PostgreSQL, not in any row of any table either.
 
 const tempDir = useTempDirs();
+
+let postgres: TestPostgres | undefined;
+async function testPostgres(): Promise<TestPostgres> {
+  postgres ??= await startTestPostgres();
+  return postgres;
+}
+afterAll(async () => {
+  await postgres?.stop();
+});
+
+/** Every row of every table of the database, as text. */
+async function databaseRows(databaseUrl: string): Promise<Array<{ table: string; text: string }>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows: tables } = await client.query<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",
+    );
+    const out: Array<{ table: string; text: string }> = [];
+    for (const { name } of tables) {
+      const { rows } = await client.query<{ row: string }>(`SELECT t::text AS row FROM "${name}" t`);
+      for (const r of rows) out.push({ table: name, text: r.row });
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}
 
 const CARDS = ['4111111111111111', '5500000000000004', '3530111333300000'];
 const PINS = [
@@ -195,67 +225,89 @@ describe('secrets audit', () => {
     expect(logs.text()).toContain('"msg":"turn"');
   });
 
-  it('the new kinds (kanji, misspelt labels, ATM context, joined digits, kana passphrases, split values) leave no trace', async () => {
-    for (const line of NEW_KIND_SCRIPT) {
-      if (/担当者と話したい|^はい$|^最初から$/.test(line)) continue;
-      expect(newKindLeaks(line), line).not.toEqual([]);
-    }
-    const logs = memoryLogger('trace');
-    const dataDir = await tempDir();
-    const app = await startApp(dataDir, {}, { logger: logs.logger });
-    for (const text of NEW_KIND_SCRIPT) {
-      const res = await app.say('audit-new-kinds', text);
-      expect(res.status, text).toBeLessThan(300);
-    }
-    const dl = await app.directLine('ja-JP');
-    for (const text of [...NEW_KIND_SCRIPT.slice(0, 14), UNLABELLED, 'カードをなくした', UNLABELLED]) {
-      expect((await dl.send(text)).status, text).toBe(200);
-    }
-    await app.app.flush();
-
-    const replies = app.connector.calls.map((c) => JSON.stringify(c.body));
-    const dlTranscript = await (
-      await fetch(`${app.base}/v3/directline/conversations/${dl.conversationId}/activities`, {
-        headers: { authorization: `Bearer ${dl.token}` },
-      })
-    ).text();
-    const list = (await (await app.staff('/api/staff/inquiries')).json()) as {
-      inquiries: Array<{ id: string }>;
-    };
-    expect(list.inquiries).toHaveLength(1);
-    const id = list.inquiries[0]!.id;
-    // A staff reply that carries one of them is refused, so it reaches neither the member nor a store.
-    const refused = await app.staff(`/api/staff/inquiries/${id}/replies`, {
-      method: 'POST',
-      body: { text: '暗所番号は0739でお間違いないですか', author: 'audit' },
-    });
-    expect(refused.status).toBe(422);
-    const detail = await (await app.staff(`/api/staff/inquiries/${id}`)).text();
-    const unanswered = await (await app.staff('/api/staff/unanswered')).text();
-    expect(detail).toContain('ログインできません');
-
-    const findings: string[] = [];
-    const scan = (where: string, text: string) => {
-      for (const secret of newKindLeaks(text)) findings.push(`${secret} in ${where}`);
-    };
-    const files = await filesUnder(dataDir);
-    for (const file of files) {
-      const text = await readFile(file, 'utf8');
-      scan(file, text);
-      // What the guard cannot know is a secret is at rest only in what was sent to staff and in the
-      // member's own chat transcript (kept for the Direct Line retention).
-      const allowed = [join(dataDir, 'inquiries'), join(dataDir, 'directline')];
-      if (!allowed.some((dir) => file.includes(dir)) && text.includes(UNLABELLED_PROBE)) {
-        findings.push(`${UNLABELLED_PROBE} in ${file}`);
+  it.each(['lowdb', 'postgres'] as const)(
+    'the new kinds (kanji, misspelt labels, ATM context, joined digits, kana passphrases, split values) leave no trace (%s)',
+    async (backend) => {
+      for (const line of NEW_KIND_SCRIPT) {
+        if (/担当者と話したい|^はい$|^最初から$/.test(line)) continue;
+        expect(newKindLeaks(line), line).not.toEqual([]);
       }
-    }
-    scan('logs', logs.text());
-    for (const [i, body] of replies.entries()) scan(`reply ${i}`, body);
-    scan('Direct Line transcript', dlTranscript);
-    scan('staff API inquiry', detail);
-    scan('staff API unanswered', unanswered);
-    if (unanswered.includes(UNLABELLED_PROBE)) findings.push(`${UNLABELLED_PROBE} in the unanswered log`);
-    expect(findings).toEqual([]);
-    expect(logs.lines().length).toBeGreaterThan(20);
-  });
+      const logs = memoryLogger('trace');
+      const dataDir = await tempDir();
+      const databaseUrl = backend === 'postgres' ? await (await testPostgres()).createDatabase() : '';
+      const env: Record<string, string> = databaseUrl
+        ? { STORAGE: 'postgres', DATABASE_URL: databaseUrl }
+        : {};
+      const app = await startApp(dataDir, env, { logger: logs.logger });
+      for (const text of NEW_KIND_SCRIPT) {
+        const res = await app.say('audit-new-kinds', text);
+        expect(res.status, text).toBeLessThan(300);
+      }
+      const dl = await app.directLine('ja-JP');
+      for (const text of [...NEW_KIND_SCRIPT.slice(0, 14), UNLABELLED, 'カードをなくした', UNLABELLED]) {
+        expect((await dl.send(text)).status, text).toBe(200);
+      }
+      await app.app.flush();
+
+      const replies = app.connector.calls.map((c) => JSON.stringify(c.body));
+      const dlTranscript = await (
+        await fetch(`${app.base}/v3/directline/conversations/${dl.conversationId}/activities`, {
+          headers: { authorization: `Bearer ${dl.token}` },
+        })
+      ).text();
+      const list = (await (await app.staff('/api/staff/inquiries')).json()) as {
+        inquiries: Array<{ id: string }>;
+      };
+      expect(list.inquiries).toHaveLength(1);
+      const id = list.inquiries[0]!.id;
+      // A staff reply that carries one of them is refused, so it reaches neither the member nor a store.
+      const refused = await app.staff(`/api/staff/inquiries/${id}/replies`, {
+        method: 'POST',
+        body: { text: '暗所番号は0739でお間違いないですか', author: 'audit' },
+      });
+      expect(refused.status).toBe(422);
+      const detail = await (await app.staff(`/api/staff/inquiries/${id}`)).text();
+      const unanswered = await (await app.staff('/api/staff/unanswered')).text();
+      expect(detail).toContain('ログインできません');
+
+      const findings: string[] = [];
+      const scan = (where: string, text: string) => {
+        for (const secret of newKindLeaks(text)) findings.push(`${secret} in ${where}`);
+      };
+      const files = await filesUnder(dataDir);
+      for (const file of files) {
+        const text = await readFile(file, 'utf8');
+        scan(file, text);
+        // What the guard cannot know is a secret is at rest only in what was sent to staff and in the
+        // member's own chat transcript (kept for the Direct Line retention).
+        const allowed = [join(dataDir, 'inquiries'), join(dataDir, 'directline')];
+        if (!allowed.some((dir) => file.includes(dir)) && text.includes(UNLABELLED_PROBE)) {
+          findings.push(`${UNLABELLED_PROBE} in ${file}`);
+        }
+      }
+      if (databaseUrl) {
+        const rows = await databaseRows(databaseUrl);
+        expect(rows.some((r) => r.table === 'inquiries')).toBe(true);
+        expect(rows.some((r) => r.table === 'conversation_state')).toBe(true);
+        // The scan reads real text: the member's own chat transcript holds what no guard can know.
+        expect(rows.some((r) => r.table === 'dl_activities' && r.text.includes(UNLABELLED_PROBE))).toBe(true);
+        for (const { table, text } of rows) {
+          scan(`table ${table}`, text);
+          // Only what was sent to staff and the member's own chat transcript may hold it.
+          if (!['inquiries', 'dl_activities'].includes(table) && text.includes(UNLABELLED_PROBE)) {
+            findings.push(`${UNLABELLED_PROBE} in table ${table}`);
+          }
+        }
+      }
+      scan('logs', logs.text());
+      for (const [i, body] of replies.entries()) scan(`reply ${i}`, body);
+      scan('Direct Line transcript', dlTranscript);
+      scan('staff API inquiry', detail);
+      scan('staff API unanswered', unanswered);
+      if (unanswered.includes(UNLABELLED_PROBE)) findings.push(`${UNLABELLED_PROBE} in the unanswered log`);
+      await app.stop();
+      expect(findings).toEqual([]);
+      expect(logs.lines().length).toBeGreaterThan(20);
+    },
+  );
 });
