@@ -126,10 +126,6 @@ function sendJson(res: Response, status: number, body: unknown): void {
   res.send(status, body);
 }
 
-function sendError(res: Response, status: number, code: string, message: string): void {
-  sendJson(res, status, { error: { code, message } });
-}
-
 /** The parsed JSON body, whether or not the server uses restify's bodyParser. */
 async function readJsonBody(req: Request): Promise<unknown> {
   let raw: unknown = req.body;
@@ -310,21 +306,20 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
         if (err instanceof HttpError) {
           err.send(res);
         } else if (err instanceof ConversationNotFoundError) {
-          sendError(res, 404, 'ConversationNotFound', 'The conversation has ended or expired.');
+          new HttpError(404, 'ConversationNotFound', 'The conversation has ended or expired.').send(res);
         } else if (err instanceof InvalidWatermarkError) {
-          sendError(res, 400, 'BadArgument', err.message);
+          new HttpError(400, 'BadArgument', err.message).send(res);
         } else if (err instanceof StoreUnavailableError) {
           logger?.warn({ err: err.message, route: name }, 'Direct Line store unavailable');
-          res.header('Retry-After', '5');
-          sendError(
-            res,
+          new HttpError(
             503,
             'ServiceUnavailable',
             'The chat is briefly unavailable. Please try again in a moment.',
-          );
+            { retryAfterSeconds: 5 },
+          ).send(res);
         } else {
           logger?.error({ err, route: name }, 'Direct Line request failed');
-          sendError(res, 500, 'ServiceError', 'Something went wrong. Please try again.');
+          new HttpError(500, 'ServiceError', 'Something went wrong. Please try again.').send(res);
         }
       }
     };
@@ -475,7 +470,7 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
     `${base}/conversations/:conversationId/upload`,
     handle('upload', async (req, res) => {
       await authorise(req);
-      sendError(res, 501, 'NotSupported', 'File upload is not supported.');
+      new HttpError(501, 'NotSupported', 'File upload is not supported.').send(res);
     }),
   );
 

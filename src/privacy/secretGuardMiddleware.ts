@@ -52,17 +52,15 @@ export interface PendingLabelOptions extends ShortLivedOptions {
  */
 export class PendingLabels extends ShortLivedMap<PendingSecret> {
   private readonly store: ExpiringKeys | undefined;
-  private readonly storeTtlMs: number;
 
   constructor(options: PendingLabelOptions = {}) {
     super(options);
     this.store = options.store;
-    this.storeTtlMs = options.ttlMs ?? 2 * 60_000;
   }
 
   /** Remembers the label for the conversation's next message. */
   async remember(conversationId: string, kind: PendingSecret): Promise<void> {
-    if (this.store) await this.store.set(`secret-label:${conversationId}`, kind, this.storeTtlMs);
+    if (this.store) await this.store.set(`secret-label:${conversationId}`, kind, this.ttlMs);
     else this.set(conversationId, kind);
   }
 

@@ -12,7 +12,7 @@ export interface ShortLivedOptions {
 
 export class ShortLivedMap<V> {
   private readonly entries = new Map<string, { value: V; expires: number }>();
-  private readonly ttlMs: number;
+  protected readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
 
