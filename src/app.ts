@@ -37,6 +37,7 @@ import {
 import type { Persistence } from './persistence/types.js';
 import { createConversationRateLimit, createIpRateLimit } from './rateLimit.js';
 import { createReplyDelivery } from './triage/delivery.js';
+import { createAuditLog, StaffAuth } from './staff/staffAuth.js';
 import { registerStaffApi } from './triage/staffApi.js';
 import { registerStaffPage } from './triage/staffPage.js';
 import { createTurnLockMiddleware } from './turnLock.js';
@@ -229,8 +230,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   for (const m of [turnLock, ...turnMiddleware]) directLine.use(m);
   registerWebChatPage(server);
 
+  const now = options.now ?? (() => new Date());
+  const audit = createAuditLog(persistence.staff, now);
+  const staffAuth = new StaffAuth({
+    store: persistence.staff,
+    rateLimits: persistence.rateLimits,
+    audit,
+    settings: { serviceToken: config.staffToken, ...config.staffAuth },
+    now,
+  });
   registerStaffApi(server, {
-    staffToken: config.staffToken,
+    auth: staffAuth,
+    audit,
+    accounts: persistence.staff,
+    trust,
     inquiries: services.inquiries,
     unanswered: services.unanswered,
     deliver: createReplyDelivery({
@@ -246,6 +259,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const sweep = setInterval(() => {
     persistence.sweep().catch((err: unknown) => logger.warn({ err }, 'retention sweep failed'));
+    staffAuth.sweep().catch((err: unknown) => logger.warn({ err }, 'staff session sweep failed'));
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 

@@ -15,6 +15,12 @@ const envSchema = z.object({
     .string()
     .default('')
     .refine((v) => v === '' || v.length >= 16, 'must be empty (staff API off) or at least 16 characters'),
+  // Staff sign-in (src/staff/staffAuth.ts).
+  STAFF_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  STAFF_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+  STAFF_LOGIN_FAILURES_PER_LOGIN: z.coerce.number().int().min(1).default(5),
+  STAFF_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  STAFF_LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STATE_TTL_HOURS: z.coerce
     .number()
@@ -61,8 +67,15 @@ export interface Config {
   microsoftAppTenantId: string;
   /** Absolute path of the folder that holds everything the bot persists. */
   dataDir: string;
-  /** Empty: the staff API is off. */
+  /** The service bearer token ('' none). The staff API is on when it is set or an account exists. */
   staffToken: string;
+  staffAuth: {
+    sessionIdleMinutes: number;
+    sessionMaxHours: number;
+    loginFailuresPerLogin: number;
+    loginFailuresPerAddress: number;
+    lockoutMinutes: number;
+  };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Idle conversation and user state is removed after this many hours (0: never). */
   stateTtlHours: number;
@@ -126,6 +139,13 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     microsoftAppTenantId: e.MicrosoftAppTenantId,
     dataDir: resolve(e.DATA_DIR),
     staffToken: e.STAFF_TOKEN,
+    staffAuth: {
+      sessionIdleMinutes: e.STAFF_SESSION_IDLE_MINUTES,
+      sessionMaxHours: e.STAFF_SESSION_MAX_HOURS,
+      loginFailuresPerLogin: e.STAFF_LOGIN_FAILURES_PER_LOGIN,
+      loginFailuresPerAddress: e.STAFF_LOGIN_FAILURES_PER_ADDRESS,
+      lockoutMinutes: e.STAFF_LOGIN_LOCKOUT_MINUTES,
+    },
     logLevel: e.LOG_LEVEL,
     stateTtlHours: e.STATE_TTL_HOURS,
     directLineTokenSecret: e.DIRECTLINE_TOKEN_SECRET,

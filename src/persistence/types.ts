@@ -1,6 +1,7 @@
 import type { Storage } from 'botbuilder';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Lang } from '../topics.js';
+import type { AuditDetail, StaffRole } from '../triage/staffActor.js';
 import type { Inquiry, InquiryStatus, Priority } from '../triage/types.js';
 
 // The persistence seam: everything the bot keeps goes through these interfaces. Consumers (dialogs,
@@ -238,6 +239,81 @@ export interface SecretStore {
   getOrCreate(name: string, make: () => string): Promise<string>;
 }
 
+/** A staff account. The password is kept only as a scrypt hash (src/staff/passwords.ts). */
+export interface StaffAccount {
+  login: string;
+  name: string;
+  role: StaffRole;
+  passwordHash: string;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export class DuplicateAccountError extends Error {
+  constructor(readonly login: string) {
+    super(`A staff account "${login}" exists already`);
+    this.name = 'DuplicateAccountError';
+  }
+}
+
+/** A signed-in staff session; the id is kept only as its SHA-256 (a leaked store signs nobody in). */
+export interface StaffSession {
+  idHash: string;
+  login: string;
+  csrfToken: string;
+  /** Epoch ms. */
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+/** One audit entry; `seq` orders them (and pages the list). */
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  inquiryId?: string;
+  detail: AuditDetail;
+}
+
+export interface AuditQuery {
+  inquiryId?: string;
+  actor?: string;
+  /** ISO instants, inclusive from, exclusive to. */
+  from?: string;
+  to?: string;
+  /** Only entries older than this seq (the next page). */
+  before?: number;
+  limit: number;
+}
+
+/**
+ * Staff accounts, sessions and the append-only audit log. Accounts are read from the store on every
+ * sign-in and session check, so `npm run staff` changes (another process) apply at once.
+ */
+export interface StaffStore {
+  addAccount(account: StaffAccount): Promise<void>;
+  getAccount(login: string): Promise<StaffAccount | undefined>;
+  listAccounts(): Promise<StaffAccount[]>;
+  /** Rejects with Error when there is no such account. */
+  updateAccount(
+    login: string,
+    change: Partial<Pick<StaffAccount, 'name' | 'role' | 'passwordHash' | 'disabled'>>,
+  ): Promise<StaffAccount>;
+  countAccounts(): Promise<number>;
+  createSession(session: StaffSession): Promise<void>;
+  getSession(idHash: string): Promise<StaffSession | undefined>;
+  touchSession(idHash: string, lastSeenAt: number): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
+  deleteSessionsOf(login: string): Promise<void>;
+  /** Removes sessions idle since before `idleBefore` or created before `createdBefore` (epoch ms). */
+  sweepSessions(idleBefore: number, createdBefore: number): Promise<number>;
+  appendAudit(entry: Omit<AuditEntry, 'seq'>): Promise<void>;
+  /** Newest first. */
+  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+}
+
 export interface Persistence {
   readonly backend: BackendName;
   readonly state: StateStorage;
@@ -249,6 +325,7 @@ export interface Persistence {
   readonly turnLock: TurnLock;
   readonly rateLimits: RateLimitStores;
   readonly secrets: SecretStore;
+  readonly staff: StaffStore;
   /** Removes what outlived its retention (state, transcripts, expired keys). */
   sweep(): Promise<void>;
   /** True when the backend can take writes now (DATA_DIR writable; the database answers). */

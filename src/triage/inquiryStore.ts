@@ -17,7 +17,8 @@ import {
   priorityFor,
   STATUS_TRANSITIONS,
 } from './rules.js';
-import type { Inquiry, InquiryIntake, InquiryReply, InquiryStatus, NewInquiry } from './types.js';
+import type { Inquiry, InquiryIntake, InquiryReply, InquiryStatus, NewInquiry, Priority } from './types.js';
+import type { TopicId } from '../topics.js';
 
 // The inquiry rules over the persistence seam: ids, priority and due time on creation, status moves,
 // masking and clipping of every text, and the life of a staff reply (stored pending, claimed while it
@@ -201,6 +202,18 @@ export class InquiryService implements InquiryIntake {
   assign(id: string, assignee: string | null): Promise<Inquiry> {
     return this.update(id, (q) => {
       q.assignee = assignee === null ? null : clip(assignee).slice(0, 100);
+    });
+  }
+
+  /** Re-files an inquiry under another topic and priority; the due time follows the new priority. */
+  classify(id: string, change: { topic: TopicId; priority: Priority }): Promise<Inquiry> {
+    return this.update(id, (q) => {
+      q.topic = change.topic;
+      if (q.priority !== change.priority) {
+        q.priority = change.priority;
+        const dueAt = computeDueAt(change.topic, change.priority, new Date(q.createdAt), this.rules);
+        if (usableInstant(dueAt)) q.dueAt = dueAt.toISOString();
+      }
     });
   }
 

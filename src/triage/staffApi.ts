@@ -1,8 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { HttpError } from '../httpErrors.js';
-import { bearerToken } from '../httpRequest.js';
+import { bearerToken, clientAddress, forwarded, ProxyTrust } from '../httpRequest.js';
+import type { AuditEntry, AuditQuery, StaffStore } from '../persistence/types.js';
+import { csrfMatches, SESSION_COOKIE, type StaffAuth } from '../staff/staffAuth.js';
 import { staffTextRefusal } from '../privacy/staffTextCheck.js';
 import { isStorageFailure } from '../storage/storageErrors.js';
 import { TOPIC_IDS } from '../topics.js';
@@ -16,31 +17,39 @@ import {
   isOverdue,
   STATUS_TRANSITIONS,
 } from './inquiryStore.js';
+import type { AuditDetail, AuditRecorder, StaffActor, StaffRole } from './staffActor.js';
 import { INQUIRY_STATUSES, type Inquiry, PRIORITIES } from './types.js';
 import type { UnansweredLogService } from './unansweredLog.js';
 
 // The staff side of triage: a small JSON API under /api/staff, for the staff page and for scripts.
-// Every route needs `Authorization: Bearer $STAFF_TOKEN`; with no token configured the whole API
+// Every route but sign-in needs a signed-in session (cookie; changes also need X-CSRF-Token) or the
+// service bearer `Authorization: Bearer $STAFF_TOKEN`. With no account and no token the whole API
 // answers 503, so a missing setting never leaves it open.
 
 export interface StaffApiDeps {
-  /** '' turns the API off (503 on every route). */
-  staffToken: string;
+  auth: StaffAuth;
+  /** Records and (for supervisors) lists the audit log. */
+  audit: AuditRecorder & { list(query: AuditQuery): Promise<AuditEntry[]> };
+  accounts: Pick<StaffStore, 'listAccounts' | 'getAccount' | 'updateAccount' | 'deleteSessionsOf'>;
   inquiries: InquiryService;
   unanswered: Pick<UnansweredLogService, 'list' | 'dismiss'>;
   deliver: DeliverReply;
+  /** Whose X-Forwarded-* headers are believed (client address for lock-out, https for the cookie). */
+  trust?: ProxyTrust;
   logger?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   now?: () => Date;
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
 }
-
-/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
-export function tokenMatches(presented: string, expected: string): boolean {
-  return expected.length > 0 && timingSafeEqual(digest(presented), digest(expected));
-}
+export type StaffHandler = (req: Request, actor: StaffActor) => Promise<RouteResult>;
+export type StaffRoute = (
+  handler: StaffHandler,
+  options?: { role?: StaffRole },
+) => (req: Request, res: Response) => Promise<void>;
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -66,8 +75,33 @@ const listQuery = z
 
 const assignBody = z.object({ assignee: z.union([text(100), z.null()]) }).strict();
 const statusBody = z.object({ status: z.enum(INQUIRY_STATUSES) }).strict();
-const noteBody = z.object({ text: text(4000), author: text(100) }).strict();
-const replyBody = z.object({ text: text(2000), author: text(100) }).strict();
+// `author` is accepted for older scripts but ignored: the author is whoever is signed in.
+const noteBody = z.object({ text: text(4000), author: z.unknown().optional() }).strict();
+const replyBody = z.object({ text: text(2000), author: z.unknown().optional() }).strict();
+const classifyBody = z.object({ topic: z.enum(TOPIC_IDS), priority: z.enum(PRIORITIES) }).strict();
+const loginBody = z.object({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict();
+const isoInstantParam = z.iso.datetime({ offset: true });
+const auditQuery = z
+  .object({
+    inquiry: z.string().trim().max(64).optional(),
+    actor: z.string().trim().max(64).optional(),
+    from: isoInstantParam.optional(),
+    to: isoInstantParam.optional(),
+    before: z.coerce.number().int().positive().optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+const loginParam = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/);
+
+function cookie(req: Request, name: string): string | undefined {
+  for (const part of (req.header('cookie') ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=') || undefined;
+  }
+  return undefined;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const idParam = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 
 /** Staff never ask a member for, nor write, a card number, PIN or password: 422 with the reason. */
@@ -130,76 +164,172 @@ function detail(q: Inquiry, now: Date) {
   };
 }
 
-export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
+export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: StaffRoute } {
   const now = deps.now ?? (() => new Date());
-  const expected = deps.staffToken;
+  const trust = deps.trust ?? new ProxyTrust([]);
+  const { auth } = deps;
 
-  const route =
-    (handler: (req: Request) => Promise<{ status: number; body?: unknown }>) =>
-    async (req: Request, res: Response) => {
+  const fail = (req: Request, res: Response, err: unknown) => {
+    if (err instanceof HttpError) {
+      err.send(res);
+    } else if (err instanceof InquiryNotFoundError) {
+      res.send(404, { error: { code: 'NotFound', message: `No inquiry ${err.id}` } });
+    } else if (err instanceof InvalidTransitionError) {
+      res.send(409, {
+        error: {
+          code: 'InvalidTransition',
+          message: err.message,
+          from: err.from,
+          to: err.to,
+          allowed: err.allowed,
+        },
+      });
+    } else if (err instanceof InquiryClosedError) {
+      res.send(409, { error: { code: 'InquiryResolved', message: err.message } });
+    } else if (isStorageFailure(err)) {
+      deps.logger?.warn({ err: (err as Error).message, path: req.path() }, 'staff API: storage unavailable');
+      new HttpError(
+        503,
+        'StorageUnavailable',
+        'The inquiry storage is not available right now; try again shortly.',
+        { retryAfterSeconds: 5 },
+      ).send(res);
+    } else {
+      deps.logger?.warn({ err: (err as Error).message, path: req.path() }, 'staff API failed');
+      res.send(500, { error: { code: 'InternalError', message: 'Something went wrong; try again.' } });
+    }
+  };
+
+  const requireEnabled = async () => {
+    if (!(await auth.enabled())) {
+      throw new HttpError(
+        503,
+        'StaffApiDisabled',
+        'The staff API is off: add a staff account (npm run staff -- add LOGIN --role agent --password-stdin) or set STAFF_TOKEN (at least 16 characters).',
+      );
+    }
+  };
+
+  const send = (res: Response, result: RouteResult) => {
+    for (const [name, value] of Object.entries(result.headers ?? {})) res.header(name, value);
+    if (result.body === undefined) res.send(result.status);
+    else res.send(result.status, result.body);
+  };
+
+  /** Who is calling: 401 when nobody valid, 403 for a change without the session's CSRF token. */
+  const caller = async (req: Request) => {
+    const header = req.header('authorization');
+    const bearer = header === undefined ? undefined : (bearerToken(header) ?? '');
+    const found = await auth.authenticate(bearer, cookie(req, SESSION_COOKIE));
+    if (!found) {
+      throw new HttpError(
+        401,
+        'Unauthorized',
+        'Sign in at /staff (or send the service token: Authorization: Bearer <STAFF_TOKEN>).',
+      );
+    }
+    if (found.session && !SAFE_METHODS.has(req.method ?? 'GET')) {
+      if (!csrfMatches(req.header('x-csrf-token'), found.session)) {
+        throw new HttpError(403, 'CsrfTokenMissing', 'This change needs the X-CSRF-Token header of your session.');
+      }
+    }
+    return found;
+  };
+
+  const route: StaffRoute =
+    (handler, options = {}) =>
+    async (req, res) => {
       res.header('Cache-Control', 'no-store');
       try {
-        if (!expected) {
-          throw new HttpError(
-            503,
-            'StaffApiDisabled',
-            'The staff API is off: set STAFF_TOKEN (at least 16 characters) to enable it.',
-          );
+        await requireEnabled();
+        let actor: StaffActor;
+        try {
+          actor = (await caller(req)).actor;
+        } catch (err) {
+          if (err instanceof HttpError && err.status === 401) res.header('WWW-Authenticate', 'Bearer realm="staff"');
+          throw err;
         }
-        const presented = bearerToken(req.header('authorization'));
-        if (presented === undefined || !tokenMatches(presented, expected)) {
-          res.header('WWW-Authenticate', 'Bearer realm="staff"');
-          throw new HttpError(
-            401,
-            'Unauthorized',
-            'A valid staff token is required: Authorization: Bearer <STAFF_TOKEN>.',
-          );
+        if (options.role === 'supervisor' && actor.role !== 'supervisor') {
+          throw new HttpError(403, 'Forbidden', 'Only a supervisor can do this.');
         }
-        const result = await handler(req);
-        if (result.body === undefined) res.send(result.status);
-        else res.send(result.status, result.body);
+        send(res, await handler(req, actor));
       } catch (err) {
-        if (err instanceof HttpError) {
-          err.send(res);
-        } else if (err instanceof InquiryNotFoundError) {
-          res.send(404, { error: { code: 'NotFound', message: `No inquiry ${err.id}` } });
-        } else if (err instanceof InvalidTransitionError) {
-          res.send(409, {
-            error: {
-              code: 'InvalidTransition',
-              message: err.message,
-              from: err.from,
-              to: err.to,
-              allowed: err.allowed,
-            },
-          });
-        } else if (err instanceof InquiryClosedError) {
-          res.send(409, { error: { code: 'InquiryResolved', message: err.message } });
-        } else if (isStorageFailure(err)) {
-          deps.logger?.warn(
-            { err: (err as Error).message, path: req.path() },
-            'staff API: storage unavailable',
-          );
-          new HttpError(
-            503,
-            'StorageUnavailable',
-            'The inquiry storage is not available right now; try again shortly.',
-            { retryAfterSeconds: 5 },
-          ).send(res);
-        } else {
-          deps.logger?.warn({ err: (err as Error).message, path: req.path() }, 'staff API failed');
-          res.send(500, { error: { code: 'InternalError', message: 'Something went wrong; try again.' } });
-        }
+        fail(req, res, err);
       }
     };
+
+  const audit = (actor: StaffActor, action: string, inquiryId?: string, detail?: AuditDetail) =>
+    deps.audit.record({ actor, action, ...(inquiryId ? { inquiryId } : {}), ...(detail ? { detail } : {}) });
+
+  const secure = (req: Request) =>
+    (req as Request & { isSecure?: () => boolean }).isSecure?.() === true || forwarded(req, trust, 'proto') === 'https';
+
+  const sessionCookie = (req: Request, value: string, maxAgeSeconds: number) =>
+    [
+      `${SESSION_COOKIE}=${value}`,
+      'Path=/',
+      'HttpOnly',
+      'SameSite=Strict',
+      `Max-Age=${maxAgeSeconds}`,
+      ...(secure(req) ? ['Secure'] : []),
+    ].join('; ');
+
+  server.post('/api/staff/login', async (req: Request, res: Response) => {
+    res.header('Cache-Control', 'no-store');
+    try {
+      await requireEnabled();
+      const body = parse(loginBody, req.body, 'body');
+      const { sessionId, session, actor } = await auth.signIn(body.login, body.password, clientAddress(req, trust));
+      res.header('Set-Cookie', sessionCookie(req, sessionId, auth.maxAgeSeconds));
+      send(res, {
+        status: 200,
+        body: { login: actor.login, name: actor.name, role: actor.role, csrfToken: session.csrfToken },
+      });
+    } catch (err) {
+      fail(req, res, err);
+    }
+  });
+
+  server.get('/api/staff/session', async (req: Request, res: Response) => {
+    res.header('Cache-Control', 'no-store');
+    try {
+      await requireEnabled();
+      const { actor, session } = await caller(req);
+      send(res, {
+        status: 200,
+        body: {
+          login: actor.login,
+          name: actor.name,
+          role: actor.role,
+          csrfToken: session?.csrfToken ?? null,
+        },
+      });
+    } catch (err) {
+      fail(req, res, err);
+    }
+  });
+
+  server.post('/api/staff/logout', async (req: Request, res: Response) => {
+    res.header('Cache-Control', 'no-store');
+    try {
+      await requireEnabled();
+      const { actor, session } = await caller(req);
+      if (session) {
+        await auth.signOut(session);
+        await audit(actor, 'sign_out');
+      }
+      res.header('Set-Cookie', sessionCookie(req, '', 0));
+      send(res, { status: 204 });
+    } catch (err) {
+      fail(req, res, err);
+    }
+  });
 
   const inquiryId = (req: Request): string => {
     const parsed = idParam.safeParse(req.params?.id);
     if (!parsed.success) throw new HttpError(404, 'NotFound', 'No such inquiry');
     return parsed.data;
   };
-  const audit = (action: string, id: string, extra: object = {}) =>
-    deps.logger?.info({ staffAction: action, inquiryId: id, ...extra }, 'staff action');
 
   server.get(
     '/api/staff/meta',
@@ -258,56 +388,59 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
 
   server.get(
     '/api/staff/inquiries/:id',
-    route(async (req) => {
+    route(async (req, actor) => {
       const id = inquiryId(req);
       const found = await deps.inquiries.get(id);
       if (!found) throw new InquiryNotFoundError(id);
+      // Opening one inquiry is a view in the audit (the queue list is not).
+      await audit(actor, 'view', id);
       return { status: 200, body: { inquiry: detail(found, now()) } };
     }),
   );
 
   server.post(
     '/api/staff/inquiries/:id/assign',
-    route(async (req) => {
+    route(async (req, actor) => {
       const id = inquiryId(req);
       const body = parse(assignBody, req.body, 'body');
       const updated = await deps.inquiries.assign(id, body.assignee);
-      audit('assign', id);
+      await audit(actor, 'assign', id, { assignee: body.assignee });
       return { status: 200, body: { inquiry: detail(updated, now()) } };
     }),
   );
 
   server.post(
     '/api/staff/inquiries/:id/status',
-    route(async (req) => {
+    route(async (req, actor) => {
       const id = inquiryId(req);
       const body = parse(statusBody, req.body, 'body');
+      const before = (await deps.inquiries.get(id))?.status ?? null;
       const updated = await deps.inquiries.setStatus(id, body.status);
-      audit('status', id, { status: body.status });
+      await audit(actor, 'status', id, { from: before, to: body.status });
       return { status: 200, body: { inquiry: detail(updated, now()) } };
     }),
   );
 
   server.post(
     '/api/staff/inquiries/:id/notes',
-    route(async (req) => {
+    route(async (req, actor) => {
       const id = inquiryId(req);
       const body = parse(noteBody, req.body, 'body');
       refuseSecrets(body.text);
-      const updated = await deps.inquiries.addNote(id, body);
-      audit('note', id);
+      const updated = await deps.inquiries.addNote(id, { text: body.text, author: actor.name });
+      await audit(actor, 'note', id);
       return { status: 201, body: { inquiry: detail(updated, now()) } };
     }),
   );
 
   server.post(
     '/api/staff/inquiries/:id/replies',
-    route(async (req) => {
+    route(async (req, actor) => {
       const id = inquiryId(req);
       const body = parse(replyBody, req.body, 'body');
       refuseSecrets(body.text);
       // Stored (masked, pending) before sending: a crash mid-send leaves it for the next visit.
-      const { inquiry, reply } = await deps.inquiries.addReply(id, body);
+      const { inquiry, reply } = await deps.inquiries.addReply(id, { text: body.text, author: actor.name });
       let delivery: 'delivered' | 'pending' = 'pending';
       try {
         delivery = await deps.deliver(inquiry, reply.text);
@@ -330,7 +463,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
           );
         }
       } else await deps.inquiries.releaseReply(reply.id);
-      audit('reply', id, { delivery, recorded });
+      await audit(actor, 'reply', id, { delivery, recorded });
       const stored = updated.replies.find((r) => r.id === reply.id) ?? reply;
       return {
         status: 201,
@@ -343,6 +476,105 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
       };
     }),
   );
+
+  server.post(
+    '/api/staff/inquiries/:id/classify',
+    route(
+      async (req, actor) => {
+        const id = inquiryId(req);
+        const body = parse(classifyBody, req.body, 'body');
+        const before = await deps.inquiries.get(id);
+        if (!before) throw new InquiryNotFoundError(id);
+        const updated = await deps.inquiries.classify(id, body);
+        await audit(actor, 'classify', id, {
+          fromTopic: before.topic,
+          toTopic: updated.topic,
+          fromPriority: before.priority,
+          toPriority: updated.priority,
+        });
+        return { status: 200, body: { inquiry: detail(updated, now()) } };
+      },
+      { role: 'supervisor' },
+    ),
+  );
+
+  server.get(
+    '/api/staff/audit',
+    route(
+      async (req) => {
+        const q = parse(auditQuery, req.query, 'query');
+        if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) {
+          throw new HttpError(400, 'BadRequest', 'Invalid query: from is after to', {
+            details: { fields: { from: ['must not be after to'] } },
+          });
+        }
+        const limit = q.limit ?? 100;
+        const rows = await deps.audit.list({
+          inquiryId: q.inquiry || undefined,
+          actor: q.actor || undefined,
+          from: q.from,
+          to: q.to,
+          before: q.before,
+          limit: limit + 1,
+        });
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        return {
+          status: 200,
+          body: {
+            entries: page.map(({ seq: _seq, ...entry }) => entry),
+            ...(rows.length > limit && last ? { next: String(last.seq) } : {}),
+          },
+        };
+      },
+      { role: 'supervisor' },
+    ),
+  );
+
+  server.get(
+    '/api/staff/accounts',
+    route(
+      async () => ({
+        status: 200,
+        body: {
+          accounts: (await deps.accounts.listAccounts()).map((a) => ({
+            login: a.login,
+            name: a.name,
+            role: a.role,
+            disabled: a.disabled,
+          })),
+        },
+      }),
+      { role: 'supervisor' },
+    ),
+  );
+
+  for (const [action, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    server.post(
+      `/api/staff/accounts/:login/${action}`,
+      route(
+        async (req, actor) => {
+          const login = loginParam.safeParse(req.params?.login);
+          const found = login.success ? await deps.accounts.getAccount(login.data) : undefined;
+          if (!login.success || !found) throw new HttpError(404, 'NotFound', 'No such staff account');
+          if (disabled && found.login === actor.login) {
+            throw new HttpError(409, 'CannotDisableSelf', 'You cannot disable your own account.');
+          }
+          const updated = await deps.accounts.updateAccount(found.login, { disabled });
+          if (disabled) await deps.accounts.deleteSessionsOf(found.login);
+          await audit(actor, `account_${action}`, undefined, { login: found.login });
+          return {
+            status: 200,
+            body: { account: { login: updated.login, name: updated.name, role: updated.role, disabled } },
+          };
+        },
+        { role: 'supervisor' },
+      ),
+    );
+  }
 
   server.get(
     '/api/staff/unanswered',
@@ -359,4 +591,5 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
       return { status: 204 };
     }),
   );
+  return { route };
 }

@@ -2,7 +2,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import restify from 'restify';
+import { LowdbStaffStore } from '../../src/persistence/lowdb/staff.js';
 import { LowdbUnansweredStore } from '../../src/persistence/lowdb/unanswered.js';
+import { MemoryRateLimitStores } from '../../src/persistence/memory.js';
+import type { StaffStore } from '../../src/persistence/types.js';
+import { createAuditLog, StaffAuth, type StaffAuthSettings } from '../../src/staff/staffAuth.js';
 import {
   createPendingReplyMiddleware,
   createReplyDelivery,
@@ -23,6 +27,7 @@ export interface StaffServer {
   adapter: CloudAdapter;
   inquiries: InquiryService;
   unanswered: UnansweredLogService;
+  staff: StaffStore;
   api(path: string, init?: { method?: string; body?: unknown; token?: string | null }): Promise<Response>;
   close(): Promise<void>;
 }
@@ -32,6 +37,9 @@ export async function startStaffServer(
   dataDir: string,
   options: {
     staffToken?: string;
+    /** Another staff store (e.g. PostgreSQL's); by default lowdb files under dataDir/staff. */
+    staff?: StaffStore;
+    auth?: Partial<Omit<StaffAuthSettings, 'serviceToken'>>;
     deliver?: DeliverReply;
     rules?: InquiryRules;
     now?: () => Date;
@@ -48,8 +56,26 @@ export async function startStaffServer(
   const server = restify.createServer({ name: 'triage-test' });
   server.use(restify.plugins.queryParser());
   server.use(restify.plugins.bodyParser({ mapParams: false }));
+  const staff = options.staff ?? (await LowdbStaffStore.open(join(dataDir, 'staff')));
+  const audit = createAuditLog(staff, options.now);
   registerStaffApi(server, {
-    staffToken: options.staffToken ?? TOKEN,
+    auth: new StaffAuth({
+      store: staff,
+      rateLimits: new MemoryRateLimitStores(),
+      audit,
+      settings: {
+        serviceToken: options.staffToken ?? TOKEN,
+        sessionIdleMinutes: 30,
+        sessionMaxHours: 12,
+        loginFailuresPerLogin: 5,
+        loginFailuresPerAddress: 20,
+        lockoutMinutes: 15,
+        ...options.auth,
+      },
+      now: options.now,
+    }),
+    audit,
+    accounts: staff,
     inquiries,
     unanswered,
     deliver: options.deliver ?? createReplyDelivery({ cloudAdapter: adapter, botAppId: '' }),
@@ -72,6 +98,7 @@ export async function startStaffServer(
     adapter,
     inquiries,
     unanswered,
+    staff,
     api(path, init = {}) {
       const token = init.token === undefined ? TOKEN : init.token;
       const headers: Record<string, string> = {};

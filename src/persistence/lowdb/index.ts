@@ -8,12 +8,13 @@ import type { OutboxEntry, Persistence } from '../types.js';
 import { FileDirectLineLog } from './directLineLog.js';
 import { LowdbInquiryRepository } from './inquiries.js';
 import { FileSecretStore } from './secrets.js';
+import { LowdbStaffStore } from './staff.js';
 import { LowdbUnansweredStore } from './unanswered.js';
 
 // The embedded backend: lowdb files under DATA_DIR, for one process. Layout:
 //   state/         conversation state, a file per key      inquiries/   a file per inquiry
 //   directline/    a file per Web Chat conversation        unanswered.json
-//   secrets/       generated secrets (0600)
+//   secrets/       generated secrets (0600)                 staff/       accounts, sessions, audit
 
 export interface LowdbPersistenceOptions {
   dataDir: string;
@@ -37,6 +38,7 @@ export async function openLowdbPersistence(options: LowdbPersistenceOptions): Pr
     now,
   });
   const keys = new MemoryExpiringKeys(now);
+  const staff = await LowdbStaffStore.open(join(dataDir, 'staff'));
   const flush = async () => {
     await Promise.all([state.flush(), inquiries.flush(), unanswered.flush(), directLine.flush()]);
   };
@@ -51,6 +53,7 @@ export async function openLowdbPersistence(options: LowdbPersistenceOptions): Pr
     turnLock: new LocalTurnLock(),
     rateLimits: new MemoryRateLimitStores(),
     secrets: new FileSecretStore(join(dataDir, 'secrets')),
+    staff,
     async sweep() {
       await state.sweepExpired();
       await directLine.sweepExpired();

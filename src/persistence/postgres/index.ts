@@ -5,6 +5,7 @@ import { PROJECT_ROOT } from '../../paths.js';
 import type { Persistence } from '../types.js';
 import { createPool, Db, describeDatabaseUrl } from './db.js';
 import { PgDirectLineLog } from './directLineLog.js';
+import { PgStaffStore } from './staff.js';
 import {
   PgExpiringKeys,
   PgInquiryRepository,
@@ -116,6 +117,7 @@ export async function openPostgresPersistence(options: PostgresPersistenceOption
     turnLock: new PgTurnLock(lockPool),
     rateLimits: new PgRateLimitStores(pool),
     secrets: new PgSecretStore(db),
+    staff: new PgStaffStore(db),
     async sweep() {
       await state.sweepExpired();
       await directLine.sweepExpired();
