@@ -136,7 +136,8 @@ export class StaffAuth {
 
   /**
    * The caller of a request: the bearer token (when it matches), else the session cookie. Undefined
-   * when neither is valid. A session ends when idle, too old, or its account changed or was disabled.
+   * when neither is valid. A session ends when idle, too old, or its account is disabled (a new
+   * password ends the account's sessions where it is set).
    */
   async authenticate(bearer: string | undefined, sessionId: string | undefined): Promise<Authenticated | undefined> {
     if (bearer !== undefined) {
@@ -152,7 +153,7 @@ export class StaffAuth {
       at - session.lastSeenAt > s.sessionIdleMinutes * 60_000 ||
       at - session.createdAt > s.sessionMaxHours * 3_600_000;
     const account = expired ? undefined : await this.deps.store.getAccount(session.login);
-    if (!account || account.disabled || Date.parse(account.updatedAt) > session.createdAt) {
+    if (!account || account.disabled) {
       await this.deps.store.deleteSession(idHash).catch(() => undefined);
       return undefined;
     }

@@ -4,6 +4,7 @@ import { openPersistence } from '../../src/persistence/index.js';
 import {
   type ConversationEvent,
   ConversationNotFoundError,
+  DuplicateAccountError,
   DuplicateInquiryError,
   ETagConflictError,
   InquiryNotFoundError,
@@ -508,6 +509,96 @@ describe.each([
         } finally {
           await again.close();
         }
+      }));
+  });
+
+  describe('staff accounts, sessions and audit', () => {
+    const account = (login: string, role: 'agent' | 'supervisor' = 'agent') => ({
+      login,
+      name: `Name ${login}`,
+      role,
+      passwordHash: 'scrypt$1$1$1$salt$hash',
+      disabled: false,
+      createdAt: '2026-11-26T01:00:00.000Z',
+      updatedAt: '2026-11-26T01:00:00.000Z',
+    });
+
+    it('adds, lists, updates and counts accounts; a second add of a login is refused', () =>
+      withBackend(async (p, { backend }) => {
+        expect(await p.staff.countAccounts()).toBe(0);
+        await p.staff.addAccount(account('sato'));
+        await p.staff.addAccount(account('abe', 'supervisor'));
+        await expect(p.staff.addAccount(account('sato'))).rejects.toBeInstanceOf(DuplicateAccountError);
+        expect((await p.staff.listAccounts()).map((a) => a.login)).toEqual(['abe', 'sato']);
+        const changed = await p.staff.updateAccount('sato', { disabled: true, name: '佐藤' });
+        expect(changed).toMatchObject({ login: 'sato', name: '佐藤', disabled: true, role: 'agent' });
+        expect(Date.parse(changed.updatedAt)).toBeGreaterThan(Date.parse('2026-11-26T01:00:00.000Z'));
+        await expect(p.staff.updateAccount('nobody', { disabled: true })).rejects.toThrow(/nobody/);
+        // Another process (npm run staff) sees the same accounts.
+        const other = await backend.open();
+        try {
+          expect(await other.staff.getAccount('sato')).toMatchObject({ name: '佐藤', disabled: true });
+          expect(await other.staff.countAccounts()).toBe(2);
+        } finally {
+          await other.close();
+        }
+      }));
+
+    it('keeps sessions by id hash, touches, sweeps by idle and absolute age, and ends all of one login', () =>
+      withBackend(async (p) => {
+        await p.staff.addAccount(account('sato'));
+        await p.staff.addAccount(account('abe'));
+        const session = (idHash: string, login: string, createdAt: number, lastSeenAt = createdAt) => ({
+          idHash,
+          login,
+          csrfToken: `csrf-${idHash}`,
+          createdAt,
+          lastSeenAt,
+        });
+        await p.staff.createSession(session('a', 'sato', 1_000));
+        await p.staff.createSession(session('b', 'sato', 5_000));
+        await p.staff.createSession(session('c', 'abe', 5_000));
+        await p.staff.createSession(session('d', 'abe', 9_000));
+        expect(await p.staff.getSession('b')).toEqual(session('b', 'sato', 5_000));
+        await p.staff.touchSession('c', 9_500);
+        expect((await p.staff.getSession('c'))?.lastSeenAt).toBe(9_500);
+        // idle before 6_000 or created before 2_000: a (both), b (idle) go; c touched, d new stay.
+        expect(await p.staff.sweepSessions(6_000, 2_000)).toBe(2);
+        expect(await p.staff.getSession('a')).toBeUndefined();
+        expect(await p.staff.getSession('b')).toBeUndefined();
+        await p.staff.deleteSessionsOf('abe');
+        expect(await p.staff.getSession('c')).toBeUndefined();
+        expect(await p.staff.getSession('d')).toBeUndefined();
+      }));
+
+    it('appends audit entries and lists them newest first, filtered and paged', () =>
+      withBackend(async (p) => {
+        const at = (m: number) => new Date(Date.parse('2026-11-26T01:00:00Z') + m * 60_000).toISOString();
+        await p.staff.appendAudit({ at: at(0), actor: 'sato', action: 'sign_in', detail: {} });
+        await p.staff.appendAudit({ at: at(1), actor: 'sato', action: 'view', inquiryId: 'Q1', detail: {} });
+        await p.staff.appendAudit({
+          at: at(2),
+          actor: 'abe',
+          action: 'status',
+          inquiryId: 'Q1',
+          detail: { from: 'new', to: 'in_progress' },
+        });
+        await p.staff.appendAudit({ at: at(3), actor: 'sato', action: 'note', inquiryId: 'Q2', detail: {} });
+        const all = await p.staff.listAudit({ limit: 10 });
+        expect(all.map((e) => e.action)).toEqual(['note', 'status', 'view', 'sign_in']);
+        expect(all[1]).toMatchObject({ actor: 'abe', inquiryId: 'Q1', detail: { from: 'new', to: 'in_progress' } });
+        expect(all[3]).not.toHaveProperty('inquiryId');
+        expect((await p.staff.listAudit({ inquiryId: 'Q1', limit: 10 })).map((e) => e.action)).toEqual([
+          'status',
+          'view',
+        ]);
+        expect((await p.staff.listAudit({ actor: 'sato', limit: 10 })).length).toBe(3);
+        expect(
+          (await p.staff.listAudit({ from: at(1), to: at(3), limit: 10 })).map((e) => e.action),
+        ).toEqual(['status', 'view']);
+        const first = await p.staff.listAudit({ limit: 2 });
+        const second = await p.staff.listAudit({ limit: 2, before: first.at(-1)!.seq });
+        expect(second.map((e) => e.action)).toEqual(['view', 'sign_in']);
       }));
   });
 });
