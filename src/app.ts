@@ -36,8 +36,8 @@ import {
 } from './logger.js';
 import type { Persistence } from './persistence/types.js';
 import { createConversationRateLimit, createIpRateLimit } from './rateLimit.js';
-import { createReplyDelivery } from './triage/delivery.js';
 import { createAuditLog, StaffAuth } from './staff/staffAuth.js';
+import { createReplyDelivery } from './triage/delivery.js';
 import { registerStaffApi } from './triage/staffApi.js';
 import { registerStaffPage } from './triage/staffPage.js';
 import { createTurnLockMiddleware } from './turnLock.js';

@@ -24,7 +24,9 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   // One trailing line break (from echo or a file) is not part of the password.
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 async function newPasswordHash(): Promise<string> {
@@ -47,7 +49,11 @@ function login(value: string | undefined): string {
 const describe = (a: StaffAccount) =>
   `${a.login}\t${a.role}\t${a.disabled ? 'disabled' : 'enabled'}\t${a.name}`;
 
-async function runStaffCommand(args: string[], store: StaffStore, out: (line: string) => void): Promise<void> {
+async function runStaffCommand(
+  args: string[],
+  store: StaffStore,
+  out: (line: string) => void,
+): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,

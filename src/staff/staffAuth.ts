@@ -11,7 +11,12 @@ import { hashPassword, verifyPassword } from './passwords.js';
 // by the instances (the backend's rate-limit store); over the limit → 429 with Retry-After.
 
 export const SESSION_COOKIE = 'staff_session';
-export const SERVICE_ACTOR: StaffActor = { login: 'service', name: 'service', role: 'supervisor', service: true };
+export const SERVICE_ACTOR: StaffActor = {
+  login: 'service',
+  name: 'service',
+  role: 'supervisor',
+  service: true,
+};
 const TOUCH_EVERY_MS = 60_000;
 
 export interface StaffAuthSettings {
@@ -139,7 +144,10 @@ export class StaffAuth {
    * when neither is valid. A session ends when idle, too old, or its account is disabled (a new
    * password ends the account's sessions where it is set).
    */
-  async authenticate(bearer: string | undefined, sessionId: string | undefined): Promise<Authenticated | undefined> {
+  async authenticate(
+    bearer: string | undefined,
+    sessionId: string | undefined,
+  ): Promise<Authenticated | undefined> {
     if (bearer !== undefined) {
       return tokenMatches(bearer, this.deps.settings.serviceToken) ? { actor: SERVICE_ACTOR } : undefined;
     }
@@ -172,7 +180,10 @@ export class StaffAuth {
   sweep(): Promise<number> {
     const at = this.now().getTime();
     const s = this.deps.settings;
-    return this.deps.store.sweepSessions(at - s.sessionIdleMinutes * 60_000, at - s.sessionMaxHours * 3_600_000);
+    return this.deps.store.sweepSessions(
+      at - s.sessionIdleMinutes * 60_000,
+      at - s.sessionMaxHours * 3_600_000,
+    );
   }
 }
 

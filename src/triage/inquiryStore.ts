@@ -7,6 +7,7 @@ import {
   type OutboxEntry,
   type ReplyOutbox,
 } from '../persistence/types.js';
+import type { TopicId } from '../topics.js';
 import { inquirySchema, isoInstant, MAX_TEXT } from './inquirySchema.js';
 import { maskText } from './mask.js';
 import {
@@ -18,7 +19,6 @@ import {
   STATUS_TRANSITIONS,
 } from './rules.js';
 import type { Inquiry, InquiryIntake, InquiryReply, InquiryStatus, NewInquiry, Priority } from './types.js';
-import type { TopicId } from '../topics.js';
 
 // The inquiry rules over the persistence seam: ids, priority and due time on creation, status moves,
 // masking and clipping of every text, and the life of a staff reply (stored pending, claimed while it

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { HttpError } from '../httpErrors.js';
 import { bearerToken, clientAddress, forwarded, ProxyTrust } from '../httpRequest.js';
 import type { AuditEntry, AuditQuery, StaffStore } from '../persistence/types.js';
-import { csrfMatches, SESSION_COOKIE, type StaffAuth } from '../staff/staffAuth.js';
 import { staffTextRefusal } from '../privacy/staffTextCheck.js';
+import { csrfMatches, SESSION_COOKIE, type StaffAuth } from '../staff/staffAuth.js';
 import { isStorageFailure } from '../storage/storageErrors.js';
 import { TOPIC_IDS } from '../topics.js';
 import type { DeliverReply } from './delivery.js';
@@ -79,7 +79,9 @@ const statusBody = z.object({ status: z.enum(INQUIRY_STATUSES) }).strict();
 const noteBody = z.object({ text: text(4000), author: z.unknown().optional() }).strict();
 const replyBody = z.object({ text: text(2000), author: z.unknown().optional() }).strict();
 const classifyBody = z.object({ topic: z.enum(TOPIC_IDS), priority: z.enum(PRIORITIES) }).strict();
-const loginBody = z.object({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict();
+const loginBody = z
+  .object({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) })
+  .strict();
 const isoInstantParam = z.iso.datetime({ offset: true });
 const auditQuery = z
   .object({
@@ -230,7 +232,11 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
     }
     if (found.session && !SAFE_METHODS.has(req.method ?? 'GET')) {
       if (!csrfMatches(req.header('x-csrf-token'), found.session)) {
-        throw new HttpError(403, 'CsrfTokenMissing', 'This change needs the X-CSRF-Token header of your session.');
+        throw new HttpError(
+          403,
+          'CsrfTokenMissing',
+          'This change needs the X-CSRF-Token header of your session.',
+        );
       }
     }
     return found;
@@ -246,7 +252,8 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
         try {
           actor = (await caller(req)).actor;
         } catch (err) {
-          if (err instanceof HttpError && err.status === 401) res.header('WWW-Authenticate', 'Bearer realm="staff"');
+          if (err instanceof HttpError && err.status === 401)
+            res.header('WWW-Authenticate', 'Bearer realm="staff"');
           throw err;
         }
         if (options.role === 'supervisor' && actor.role !== 'supervisor') {
@@ -262,7 +269,8 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
     deps.audit.record({ actor, action, ...(inquiryId ? { inquiryId } : {}), ...(detail ? { detail } : {}) });
 
   const secure = (req: Request) =>
-    (req as Request & { isSecure?: () => boolean }).isSecure?.() === true || forwarded(req, trust, 'proto') === 'https';
+    (req as Request & { isSecure?: () => boolean }).isSecure?.() === true ||
+    forwarded(req, trust, 'proto') === 'https';
 
   const sessionCookie = (req: Request, value: string, maxAgeSeconds: number) =>
     [
@@ -279,7 +287,11 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
     try {
       await requireEnabled();
       const body = parse(loginBody, req.body, 'body');
-      const { sessionId, session, actor } = await auth.signIn(body.login, body.password, clientAddress(req, trust));
+      const { sessionId, session, actor } = await auth.signIn(
+        body.login,
+        body.password,
+        clientAddress(req, trust),
+      );
       res.header('Set-Cookie', sessionCookie(req, sessionId, auth.maxAgeSeconds));
       send(res, {
         status: 200,

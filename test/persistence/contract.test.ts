@@ -586,16 +586,20 @@ describe.each([
         await p.staff.appendAudit({ at: at(3), actor: 'sato', action: 'note', inquiryId: 'Q2', detail: {} });
         const all = await p.staff.listAudit({ limit: 10 });
         expect(all.map((e) => e.action)).toEqual(['note', 'status', 'view', 'sign_in']);
-        expect(all[1]).toMatchObject({ actor: 'abe', inquiryId: 'Q1', detail: { from: 'new', to: 'in_progress' } });
+        expect(all[1]).toMatchObject({
+          actor: 'abe',
+          inquiryId: 'Q1',
+          detail: { from: 'new', to: 'in_progress' },
+        });
         expect(all[3]).not.toHaveProperty('inquiryId');
         expect((await p.staff.listAudit({ inquiryId: 'Q1', limit: 10 })).map((e) => e.action)).toEqual([
           'status',
           'view',
         ]);
         expect((await p.staff.listAudit({ actor: 'sato', limit: 10 })).length).toBe(3);
-        expect(
-          (await p.staff.listAudit({ from: at(1), to: at(3), limit: 10 })).map((e) => e.action),
-        ).toEqual(['status', 'view']);
+        expect((await p.staff.listAudit({ from: at(1), to: at(3), limit: 10 })).map((e) => e.action)).toEqual(
+          ['status', 'view'],
+        );
         const first = await p.staff.listAudit({ limit: 2 });
         const second = await p.staff.listAudit({ limit: 2, before: first.at(-1)!.seq });
         expect(second.map((e) => e.action)).toEqual(['view', 'sign_in']);

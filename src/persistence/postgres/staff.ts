@@ -62,7 +62,9 @@ export class PgStaffStore implements StaffStore {
   }
 
   async getAccount(login: string): Promise<StaffAccount | undefined> {
-    const { rows } = await this.db.query<AccountRow>('SELECT * FROM staff_accounts WHERE login = $1', [login]);
+    const { rows } = await this.db.query<AccountRow>('SELECT * FROM staff_accounts WHERE login = $1', [
+      login,
+    ]);
     return rows[0] && account(rows[0]);
   }
 
@@ -117,7 +119,10 @@ export class PgStaffStore implements StaffStore {
   }
 
   async touchSession(idHash: string, lastSeenAt: number): Promise<void> {
-    await this.db.query('UPDATE staff_sessions SET last_seen_at = $2 WHERE id_hash = $1', [idHash, lastSeenAt]);
+    await this.db.query('UPDATE staff_sessions SET last_seen_at = $2 WHERE id_hash = $1', [
+      idHash,
+      lastSeenAt,
+    ]);
   }
 
   async deleteSession(idHash: string): Promise<void> {
