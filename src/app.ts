@@ -37,6 +37,7 @@ import {
 import type { Persistence } from './persistence/types.js';
 import { createConversationRateLimit, createIpRateLimit } from './rateLimit.js';
 import { createAuditLog, StaffAuth } from './staff/staffAuth.js';
+import { loadCannedReplies } from './triage/cannedReplies.js';
 import { createReplyDelivery } from './triage/delivery.js';
 import { registerStaffApi } from './triage/staffApi.js';
 import { registerStaffPage } from './triage/staffPage.js';
@@ -243,6 +244,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     auth: staffAuth,
     audit,
     accounts: persistence.staff,
+    cannedReplies: loadCannedReplies(),
     trust,
     inquiries: services.inquiries,
     unanswered: services.unanswered,

@@ -1,10 +1,8 @@
-// Staff console: plain JavaScript, no build step. All data comes from /api/staff with the token the
-// staff member entered once (kept in sessionStorage, so it is gone when the tab closes). Every value
-// from the API is inserted as text, never as HTML.
+// Staff console: plain JavaScript, no build step. All data comes from /api/staff as the signed-in
+// account (session.js: an HttpOnly cookie and the CSRF token). Every value from the API is inserted
+// as text, never as HTML.
 
 (() => {
-  const TOKEN_KEY = 'staff.token';
-  const NAME_KEY = 'staff.name';
   const PRIORITY_RANK = { urgent: 0, high: 1, normal: 2, low: 3 };
   const STATUS_LABEL = {
     new: '新規 new',
@@ -33,17 +31,71 @@
     return `${jst.format(new Date(iso))} JST`;
   }
 
+  /** 「あと25分」 before the due time, 「3時間超過」 after it (never "in 0 min" once overdue). */
   function relative(iso, now) {
-    const minutes = Math.round((Date.parse(iso) - now) / 60000);
-    const abs = Math.abs(minutes);
+    const ms = Date.parse(iso) - now;
+    const abs = Math.abs(ms) / 60000;
     const span =
       abs >= 48 * 60
-        ? `${Math.round(abs / 1440)} d`
+        ? `${Math.floor(abs / 1440)}日`
         : abs >= 120
-          ? `${Math.round(abs / 60)} h`
-          : `${abs} min`;
-    return minutes >= 0 ? `in ${span}` : `${span} ago`;
+          ? `${Math.floor(abs / 60)}時間`
+          : abs >= 1
+            ? `${Math.floor(abs)}分`
+            : '1分未満';
+    return ms >= 0 ? `あと${span}` : `${span}超過`;
   }
+
+  const TOPIC_LABEL = {
+    'login.trouble': 'ログインできない',
+    'webid.issue': 'Web-ID 発行',
+    'webid.forgot': 'Web-ID 再発行',
+    'card.lost': 'カード紛失・盗難',
+    'card.pin_forgot': '暗証番号を忘れた',
+    'support.hours': '受付時間',
+    'services.overview': 'Webサービス',
+    'payment.inquiry': '返済のご相談',
+    greeting: 'あいさつ',
+    thanks_bye: 'お礼・終了',
+    cancel: '取り消し',
+    none: 'その他',
+  };
+  const topicLabel = (id) => (TOPIC_LABEL[id] ? `${TOPIC_LABEL[id]} (${id})` : id);
+
+  // Flow facts as staff read them: labelled, values in words, instants in JST.
+  const DETAIL_LABEL = {
+    lostOrStolen: '紛失/盗難',
+    calledCallCenter: 'コールセンターへ連絡',
+    lostAt: '紛失・盗難の日時',
+  };
+  const DETAIL_VALUE = {
+    lost: '紛失',
+    stolen: '盗難',
+    unknown: '不明',
+    yes: 'はい',
+    no: 'いいえ',
+    true: 'はい',
+    false: 'いいえ',
+  };
+  function detailValue(value) {
+    if (/^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value))) return formatJst(value);
+    return DETAIL_VALUE[value] || value;
+  }
+  const ACTION_LABEL = {
+    view: '閲覧',
+    assign: '担当者設定',
+    status: '状態変更',
+    note: 'メモ',
+    reply: '返信',
+    classify: '分類変更',
+    takeover: 'ライブ対応開始',
+    release: 'ライブ対応終了',
+    sign_in: 'サインイン',
+    sign_in_failed: 'サインイン失敗',
+    sign_out: 'サインアウト',
+    account_disable: 'アカウント無効化',
+    account_enable: 'アカウント有効化',
+  };
 
   function el(tag, props, ...children) {
     const node = document.createElement(tag);
@@ -88,20 +140,14 @@
   }
 
   async function api(path, options = {}) {
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    const headers = { Accept: 'application/json', Authorization: `Bearer ${token}` };
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(path, {
-      method: options.method || 'GET',
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      cache: 'no-store',
-    });
+    const res = await window.staffSession.fetch(path, options);
     if (res.status === 204) return null;
     const body = await res.json().catch(() => null);
     if (res.status === 401) {
-      signOut();
-      alertMessage('The staff token was not accepted. Please sign in again.');
+      showSignIn();
+      alertMessage(
+        'セッションが終了しました。もう一度サインインしてください。 Your session ended; please sign in again.',
+      );
       throw new ApiError(401, body);
     }
     if (!res.ok) throw new ApiError(res.status, body);
@@ -114,51 +160,69 @@
     $('login').hidden = signedIn;
     $('console').hidden = !signedIn;
     $('who').hidden = !signedIn;
-    $('who-name').textContent = sessionStorage.getItem(NAME_KEY) || '';
+    const me = window.staffSession.current();
+    $('who-name').textContent = me
+      ? `${me.name} (${me.role === 'supervisor' ? 'スーパーバイザー' : '担当者'})`
+      : '';
+    document.body.dataset.role = me?.role || '';
   }
 
-  function signOut() {
-    sessionStorage.removeItem(TOKEN_KEY);
+  function showSignIn() {
     clearInterval(refreshTimer);
     refreshTimer = null;
     currentId = null;
     $('detail').hidden = true;
     showConsole(false);
-    $('login-token').value = '';
-    $('login-name').value = sessionStorage.getItem(NAME_KEY) || '';
-    $('login-token').focus();
+    $('login-password').value = '';
+    ($('login-name').value ? $('login-password') : $('login-name')).focus();
+  }
+
+  async function signOut() {
+    await window.staffSession.signOut();
+    showSignIn();
+    say('サインアウトしました。 Signed out.');
   }
 
   async function signIn(event) {
     event.preventDefault();
-    const name = $('login-name').value.trim();
-    const token = $('login-token').value.trim();
-    if (!name || !token) {
-      alertMessage('Enter your name and the staff token.');
-      (name ? $('login-token') : $('login-name')).focus();
+    const login = $('login-name').value.trim();
+    const password = $('login-password').value;
+    if (!login || !password) {
+      alertMessage('ログインIDとパスワードを入力してください。 Enter your login and password.');
+      (login ? $('login-password') : $('login-name')).focus();
       return;
     }
-    sessionStorage.setItem(NAME_KEY, name);
-    sessionStorage.setItem(TOKEN_KEY, token);
     try {
+      await window.staffSession.signIn(login, password);
+      $('login-password').value = '';
       await start();
-      say('Signed in.');
+      say('サインインしました。 Signed in.');
     } catch (err) {
-      if (err.status !== 401) alertMessage(err.message);
+      $('login-password').value = '';
+      alertMessage(
+        err.status === 429
+          ? 'サインインの失敗が続いたため、しばらくお待ちください。 Too many failed sign-ins; try again later.'
+          : err.status === 401
+            ? 'ログインIDまたはパスワードが正しくありません。 The login or password is not correct.'
+            : err.message,
+      );
+      $('login-password').focus();
     }
   }
 
   async function start() {
-    const meta = await api('/api/staff/meta');
+    meta = await api('/api/staff/meta');
     // Problems with the data itself (e.g. "1 inquiry could not be read") stay on screen.
     const health = await api('/api/staff/health');
     $('health').textContent = health.problems.join(' ');
     const topic = $('f-topic');
     if (topic.options.length <= 1) {
-      for (const id of meta.topics) topic.append(el('option', { value: id, text: id }));
+      for (const id of meta.topics) topic.append(el('option', { value: id, text: topicLabel(id) }));
     }
     showConsole(true);
-    await Promise.all([loadQueue(), loadUnanswered()]);
+    const supervisor = window.staffSession.current()?.role === 'supervisor';
+    $('audit-section').hidden = !supervisor;
+    await Promise.all([loadQueue(), loadUnanswered(), supervisor ? loadAudit() : null]);
     $('queue-heading').focus();
     clearInterval(refreshTimer);
     refreshTimer = setInterval(() => {
@@ -277,15 +341,17 @@
         ),
       ],
       ['Received', el('time', { datetime: q.createdAt, text: formatJst(q.createdAt) })],
-      ['Topic', q.topic],
+      ['Topic', topicLabel(q.topic)],
       ['Language', q.locale === 'ja' ? '日本語 (ja)' : 'English (en)'],
       ['Channel', q.channel || '—'],
       ['Assignee', q.assignee || '—'],
     ]);
     $('detail-summary').textContent = q.summary || '(none)';
-    const details = Object.entries(q.details || {});
+    const details = Object.entries(q.details || {}).map(([k, v]) => [DETAIL_LABEL[k] || k, detailValue(v)]);
     $('detail-details-wrap').hidden = details.length === 0;
     facts($('detail-details'), details);
+    renderClassify(q);
+    renderCanned(q);
     $('detail-excerpt').replaceChildren(
       ...q.excerpt.map((line) =>
         el(
@@ -346,9 +412,66 @@
     }
   }
 
+  let meta = { topics: [], priorities: [], cannedReplies: [] };
+
+  function renderClassify(q) {
+    const form = $('classify-form');
+    const supervisor = window.staffSession.current()?.role === 'supervisor';
+    form.hidden = !supervisor;
+    if (!supervisor) return;
+    $('classify-topic').replaceChildren(
+      ...meta.topics.map((t) => el('option', { value: t, text: topicLabel(t), selected: t === q.topic })),
+    );
+    $('classify-priority').replaceChildren(
+      ...meta.priorities.map((p) =>
+        el('option', { value: p, text: PRIORITY_LABEL[p] || p, selected: p === q.priority }),
+      ),
+    );
+  }
+
+  function renderCanned(q) {
+    const lang = q.locale === 'en' ? 'en' : 'ja';
+    const fitting = meta.cannedReplies.filter((c) => !c.topic || c.topic === q.topic);
+    $('canned-select').replaceChildren(
+      el('option', { value: '', text: '定型文を選ぶ… Canned reply…' }),
+      ...fitting.map((c) => el('option', { value: c.id, text: c.label.ja, dataset: { text: c.text[lang] } })),
+    );
+    $('canned-wrap').hidden = fitting.length === 0;
+  }
+
+  async function loadAudit() {
+    const params = new URLSearchParams();
+    const inquiry = $('audit-inquiry').value.trim();
+    const actor = $('audit-actor').value.trim();
+    if (inquiry) params.set('inquiry', inquiry);
+    if (actor) params.set('actor', actor);
+    params.set('limit', '100');
+    const { entries } = await api(`/api/staff/audit?${params}`);
+    $('audit').tBodies[0].replaceChildren(
+      ...entries.map((e) =>
+        el(
+          'tr',
+          null,
+          el('td', null, el('time', { datetime: e.at, text: formatJst(e.at) })),
+          el('td', { text: e.actor }),
+          el('td', { text: ACTION_LABEL[e.action] || e.action }),
+          el('td', { text: e.inquiryId || '—' }),
+          el('td', {
+            text: Object.entries(e.detail || {})
+              .map(([k, v]) => `${k}: ${v}`)
+              .join(', '),
+          }),
+        ),
+      ),
+    );
+    $('audit-empty').hidden = entries.length > 0;
+  }
+
   async function openInquiry(id) {
     const { inquiry } = await api(`/api/staff/inquiries/${encodeURIComponent(id)}`);
     renderDetail(inquiry);
+    // Other panels (the live conversation) hang on this.
+    document.dispatchEvent(new CustomEvent('staff:inquiry-shown', { detail: { inquiry } }));
     $('detail-heading').focus();
     say(`Opened inquiry ${inquiry.id}.`);
   }
@@ -415,7 +538,32 @@
     $('login-form').addEventListener('submit', signIn);
     $('sign-out').addEventListener('click', () => {
       signOut();
-      say('Signed out.');
+    });
+    $('audit-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      loadAudit().catch((err) => {
+        if (err.status !== 401) alertMessage(err.message);
+      });
+    });
+    $('canned-select').addEventListener('change', () => {
+      const option = $('canned-select').selectedOptions[0];
+      if (option?.dataset.text) {
+        $('reply-text').value = option.dataset.text;
+        $('reply-text').focus();
+      }
+    });
+    $('classify-form').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        const { inquiry } = await api(`/api/staff/inquiries/${encodeURIComponent(currentId)}/classify`, {
+          body: { topic: $('classify-topic').value, priority: $('classify-priority').value },
+        });
+        renderDetail(inquiry);
+        await loadQueue({ quiet: true });
+        say('分類を変更しました。 Re-filed.');
+      } catch (err) {
+        if (err.status !== 401) alertMessage(err.message);
+      }
     });
     $('filters').addEventListener('submit', (event) => {
       event.preventDefault();
@@ -450,7 +598,7 @@
     $('assign-me').addEventListener('click', () => {
       act(
         'assign',
-        { assignee: sessionStorage.getItem(NAME_KEY) },
+        { assignee: window.staffSession.current()?.name },
         (r) => `Assigned to ${r.inquiry.assignee}.`,
       );
     });
@@ -466,7 +614,7 @@
         $('reply-text').focus();
         return;
       }
-      act('replies', { text, author: sessionStorage.getItem(NAME_KEY) }, (r) => {
+      act('replies', { text }, (r) => {
         $('reply-text').value = '';
         return r.delivery === 'delivered'
           ? 'Reply sent to the member’s chat.'
@@ -481,7 +629,7 @@
         $('note-text').focus();
         return;
       }
-      act('notes', { text, author: sessionStorage.getItem(NAME_KEY) }, () => {
+      act('notes', { text }, () => {
         $('note-text').value = '';
         return 'Note added.';
       });
@@ -504,15 +652,12 @@
   }
 
   wire();
-  if (sessionStorage.getItem(TOKEN_KEY)) {
-    start().catch((err) => {
-      if (err.status !== 401) {
-        showConsole(false);
-        alertMessage(err.message);
-      }
+  // A reload keeps the session (the cookie): restore it, else show the sign-in form.
+  window.staffSession
+    .restore()
+    .then((session) => (session ? start() : showConsole(false)))
+    .catch((err) => {
+      showConsole(false);
+      if (err.status !== 401) alertMessage(err.message);
     });
-  } else {
-    showConsole(false);
-    $('login-name').value = sessionStorage.getItem(NAME_KEY) || '';
-  }
 })();

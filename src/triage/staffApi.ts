@@ -7,6 +7,7 @@ import { staffTextRefusal } from '../privacy/staffTextCheck.js';
 import { csrfMatches, SESSION_COOKIE, type StaffAuth } from '../staff/staffAuth.js';
 import { isStorageFailure } from '../storage/storageErrors.js';
 import { TOPIC_IDS } from '../topics.js';
+import type { CannedReply } from './cannedReplies.js';
 import type { DeliverReply } from './delivery.js';
 import {
   InquiryClosedError,
@@ -34,6 +35,8 @@ export interface StaffApiDeps {
   inquiries: InquiryService;
   unanswered: Pick<UnansweredLogService, 'list' | 'dismiss'>;
   deliver: DeliverReply;
+  /** Starting points for replies, by topic (knowledge/canned-replies.json). */
+  cannedReplies?: readonly CannedReply[];
   /** Whose X-Forwarded-* headers are believed (client address for lock-out, https for the cookie). */
   trust?: ProxyTrust;
   logger?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
@@ -352,6 +355,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
         statuses: INQUIRY_STATUSES,
         priorities: PRIORITIES,
         transitions: STATUS_TRANSITIONS,
+        cannedReplies: deps.cannedReplies ?? [],
       },
     })),
   );

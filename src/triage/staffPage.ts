@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { PUBLIC_DIR } from '../paths.js';
 
-// The staff console: three static files, no build step. The page holds no data until the staff
-// member enters the token; everything else comes from the staff API.
+// The staff console: static files, no build step. The page holds no data until the staff member
+// signs in; everything else comes from the staff API.
 
 const FILES: Record<string, { file: string; type: string }> = {
   '/staff': { file: 'staff.html', type: 'text/html; charset=utf-8' },
   '/staff/': { file: 'staff.html', type: 'text/html; charset=utf-8' },
   '/staff/staff.js': { file: 'staff.js', type: 'text/javascript; charset=utf-8' },
+  '/staff/session.js': { file: 'session.js', type: 'text/javascript; charset=utf-8' },
   '/staff/staff.css': { file: 'staff.css', type: 'text/css; charset=utf-8' },
 };
 

@@ -91,7 +91,7 @@ async function signIn(s: StaffServer, login: string, password = PASSWORD): Promi
 }
 
 describe.each([
-  ['lowdb', async () => undefined],
+  ['lowdb', async (): Promise<StaffStore | undefined> => undefined],
   ['postgres', postgresStaff],
 ] as const)('staff sign-in, roles and audit on %s', (_backend, makeStore) => {
   async function start(options: Parameters<typeof startStaffServer>[1] = {}) {

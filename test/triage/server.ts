@@ -7,6 +7,7 @@ import { LowdbUnansweredStore } from '../../src/persistence/lowdb/unanswered.js'
 import { MemoryRateLimitStores } from '../../src/persistence/memory.js';
 import type { StaffStore } from '../../src/persistence/types.js';
 import { createAuditLog, StaffAuth, type StaffAuthSettings } from '../../src/staff/staffAuth.js';
+import { loadCannedReplies } from '../../src/triage/cannedReplies.js';
 import {
   createPendingReplyMiddleware,
   createReplyDelivery,
@@ -76,6 +77,7 @@ export async function startStaffServer(
     }),
     audit,
     accounts: staff,
+    cannedReplies: loadCannedReplies(),
     inquiries,
     unanswered,
     deliver: options.deliver ?? createReplyDelivery({ cloudAdapter: adapter, botAppId: '' }),

@@ -3,20 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/staff/passwords.js';
 import { launchChromium, runBrowser } from '../support/browser.js';
 import { FakeConnector } from '../support/fakeConnector.js';
 import { jst, newInquiry } from './helpers.js';
-import { type StaffServer, startStaffServer, TOKEN } from './server.js';
+import { type StaffServer, startStaffServer } from './server.js';
+
+const PASSWORD = 'console password 2026';
 
 // Browser globals used inside page.evaluate callbacks (the project compiles without the DOM lib).
 declare const document: {
   activeElement: { id: string; getAttribute(name: string): string | null } | null;
   querySelectorAll(selector: string): { length: number };
+  cookie: string;
 };
-declare const sessionStorage: {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-};
+declare const sessionStorage: { length: number };
 declare const localStorage: { length: number };
 
 // The staff console in headless Chromium against a real staff API (own small server, fake connector).
@@ -35,6 +36,21 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
     await connector.start();
     dataDir = await mkdtemp(join(tmpdir(), 'staff-page-'));
     s = await startStaffServer(dataDir);
+    for (const [login, role, name] of [
+      ['sato', 'agent', '佐藤'],
+      ['abe', 'supervisor', '阿部'],
+    ] as const) {
+      const at = new Date().toISOString();
+      await s.staff.addAccount({
+        login,
+        name,
+        role,
+        passwordHash: await hashPassword(PASSWORD),
+        disabled: false,
+        createdAt: at,
+        updatedAt: at,
+      });
+    }
     const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
     const ref = (id: string) => ({
       channelId: 'emulator',
@@ -101,14 +117,15 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
     const res = await page.goto(`${s.base}/staff`);
     expect(res?.status()).toBe(200);
     expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
-    // Nothing but the sign-in form before a token is entered.
+    // Nothing but the sign-in form before signing in.
+    await page.locator('#login').waitFor({ state: 'visible' });
     expect(await page.locator('#console').isHidden()).toBe(true);
 
-    // Keyboard only: the name field, then the token field, then Enter.
+    // Keyboard only: the login field, then the password field, then Enter.
     await page.locator('#login-name').focus();
-    await page.keyboard.type('佐藤');
+    await page.keyboard.type('sato');
     await page.keyboard.press('Tab');
-    await page.keyboard.type(TOKEN);
+    await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
     await page.locator('#queue tbody tr').first().waitFor();
 
@@ -122,15 +139,23 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
     const oldRow = page.locator(`#queue tbody tr[data-id="${ids.old}"]`);
     expect(await oldRow.getAttribute('class')).toContain('overdue');
     expect(await oldRow.textContent()).toContain('Overdue');
+    // Overdue reads as time past due, never "in 0 min".
+    expect(await oldRow.locator('td.due .rel').textContent()).toMatch(/\d+日超過/);
+    expect(await page.locator(`#queue tbody tr[data-id="${ids.lost}"] td.due .rel`).textContent()).toMatch(
+      /あと\d+分/,
+    );
     // Asked 11/20 23:30 JST (web inquiries after 9:00), normal SLA 2 h: due 11/21 11:00 JST.
     expect(await oldRow.locator('td.due time').textContent()).toBe('11/21 11:00 JST');
     expect(await oldRow.locator('time.received').textContent()).toBe('11/20 23:30 JST');
     expect(await page.locator(`#queue tbody tr[data-id="${ids.lost}"]`).getAttribute('class')).not.toContain(
       'overdue',
     );
-    // The token stays in this tab's session storage only.
-    expect(await page.evaluate(() => sessionStorage.getItem('staff.token'))).toBe(TOKEN);
-    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    // The session is an HttpOnly cookie: no script on the page can read it, nothing in storage.
+    expect(await page.evaluate(() => document.cookie)).not.toContain('staff_session');
+    expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
+    expect(await page.locator('#who-name').textContent()).toContain('佐藤');
+    // Agents see neither the audit log nor re-filing.
+    expect(await page.locator('#audit-section').isHidden()).toBe(true);
 
     await page.reload();
     await page.locator('#queue tbody tr').first().waitFor();
@@ -146,7 +171,13 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
     const detail = page.locator('#detail');
     expect(await detail.locator('#detail-excerpt li').count()).toBe(2);
     expect(await detail.locator('#detail-summary').textContent()).not.toContain('4980 1234');
-    expect(await detail.textContent()).toContain('lostOrStolen');
+    // Flow facts labelled in Japanese, not raw keys.
+    expect(await detail.locator('#detail-details').textContent()).toContain('紛失/盗難紛失');
+    expect(await detail.textContent()).not.toContain('lostOrStolen');
+    expect(await page.locator('#classify-form').isHidden()).toBe(true);
+    // A canned reply for the topic fills the reply box.
+    await page.locator('#canned-select').selectOption('lost-card');
+    expect(await page.locator('#reply-text').inputValue()).toContain('24時間');
 
     await page.locator('#assign-me').click();
     await page.locator('#status').filter({ hasText: 'Assigned to 佐藤' }).waitFor();
@@ -200,12 +231,32 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('asks for the token again when it is wrong', async () => {
-    await page.evaluate(() => sessionStorage.setItem('staff.token', 'wrong-token-0123456789'));
+  it('signs out, refuses a wrong password, and shows a supervisor the audit log and re-filing', async () => {
+    await page.locator('#sign-out').click();
+    await page.locator('#login').waitFor({ state: 'visible' });
     await page.reload();
     await page.locator('#login').waitFor({ state: 'visible' });
-    // The sign-in form shows at once; the refusal arrives with the API's 401 a moment later.
-    await page.locator('#alert', { hasText: 'not accepted' }).waitFor({ timeout: 10_000 });
-    expect(await page.evaluate(() => sessionStorage.getItem('staff.token'))).toBeNull();
+    await page.locator('#login-name').fill('abe');
+    await page.locator('#login-password').fill('not the password');
+    await page.locator('#login-form button[type="submit"]').click();
+    await page.locator('#alert', { hasText: 'パスワードが正しくありません' }).waitFor();
+
+    await page.locator('#login-password').fill(PASSWORD);
+    await page.locator('#login-form button[type="submit"]').click();
+    await page.locator('#audit tbody tr').first().waitFor();
+    const audit = await page.locator('#audit tbody').textContent();
+    expect(audit).toContain('sato');
+    expect(audit).toContain('閲覧');
+    expect(audit).toContain('返信');
+
+    await page.locator(`#queue button[data-id="${ids.login}"]`).click();
+    await page.locator('#classify-form').waitFor({ state: 'visible' });
+    await page.locator('#classify-topic').selectOption('webid.forgot');
+    await page.locator('#classify-priority').selectOption('normal');
+    await page.locator('#classify-form button[type="submit"]').click();
+    await page.locator('#status', { hasText: 'Re-filed' }).waitFor();
+    expect(await s.inquiries.get(ids.login!)).toMatchObject({ topic: 'webid.forgot', priority: 'normal' });
+    await page.screenshot({ path: '/tmp/staff-console-supervisor.png', fullPage: true });
+    expect(pageErrors).toEqual([]);
   });
 });
