@@ -34,7 +34,17 @@ CREATE INDEX staff_audit_inquiry ON staff_audit (inquiry_id, seq DESC);
 CREATE INDEX staff_audit_actor ON staff_audit (actor, seq DESC);
 CREATE INDEX staff_audit_at ON staff_audit (at);
 
+-- Append-only in the database too: no role the application uses can rewrite history.
+CREATE FUNCTION staff_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'staff_audit is append-only';
+END;
+$$;
+CREATE TRIGGER staff_audit_no_change BEFORE UPDATE OR DELETE ON staff_audit
+  FOR EACH ROW EXECUTE FUNCTION staff_audit_append_only();
+
 -- Down Migration
 DROP TABLE staff_audit;
+DROP FUNCTION staff_audit_append_only();
 DROP TABLE staff_sessions;
 DROP TABLE staff_accounts;
