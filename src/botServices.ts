@@ -3,6 +3,7 @@ import { MainDialog } from '../dialogs/mainDialog.js';
 import { createSupportFacts } from '../dialogs/supportFacts.js';
 import { MemberHelpBot } from './bot.js';
 import type { Config } from './config.js';
+import { DIRECTLINE_SERVICE_URL } from './directline/directLineAdapter.js';
 import { type Knowledge, loadKnowledge } from './knowledge/index.js';
 import type { Logger } from './logger.js';
 import { resolveWhen } from './nlu/entities.js';
@@ -128,7 +129,11 @@ export async function createBotServices(
     bot,
     middleware: [
       createSecretGuardMiddleware(knowledge.privacy, { store: persistence.keys }),
-      createPendingReplyMiddleware(inquiries, { wording: knowledge.triage.staffReply, logger }),
+      createPendingReplyMiddleware(inquiries, {
+        wording: knowledge.triage.staffReply,
+        directLineServiceUrl: DIRECTLINE_SERVICE_URL,
+        logger,
+      }),
     ],
     async flush() {
       await inquiries.flush();

@@ -74,6 +74,8 @@ export interface DirectLineRouteOptions {
    * Its sockets must be closed on shutdown: `adapter.streams.closeAll()`.
    */
   stream?: DirectLineStreamOptions | false;
+  /** Activities a live connection took (a poll fetched them, a stream wrote them). */
+  onFetched?: (activities: readonly LoggedActivity[]) => void;
 }
 
 const accountSchema = z.object({ id: idSchema.optional(), name: z.string().max(256).optional() });
@@ -184,7 +186,11 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   const streams =
     opts.stream === false
       ? undefined
-      : new DirectLineStreams(log, opts.tokenSecret, logger, { trustProxy: trust, ...opts.stream });
+      : new DirectLineStreams(log, opts.tokenSecret, logger, {
+          trustProxy: trust,
+          ...(opts.onFetched ? { onFetched: opts.onFetched } : {}),
+          ...opts.stream,
+        });
   if (streams) {
     streams.attach(server.server);
     adapter.streams = streams;
@@ -398,7 +404,9 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
     handle('activities/get', async (req, res) => {
       const { record } = await authorise(req);
       const watermark = new URL(req.url ?? '', 'http://localhost').searchParams.get('watermark');
-      sendJson(res, 200, await log.list(record.id, watermark));
+      const set = await log.list(record.id, watermark);
+      sendJson(res, 200, set);
+      if (set.activities.length) opts.onFetched?.(set.activities);
     }),
   );
 

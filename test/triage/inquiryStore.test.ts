@@ -212,8 +212,8 @@ describe('InquiryService', () => {
     const claimed = await store.claimPendingReplies(here);
     expect(claimed.map((c) => c.reply.text)).toEqual(['お待たせしました']);
     expect(await store.claimPendingReplies(here)).toEqual([]);
-    await store.markReplyDelivered(q.id, reply.id);
-    expect((await store.get(q.id))?.replies[0]).toMatchObject({ delivery: 'delivered' });
+    await store.markReplyPushed(q.id, reply.id);
+    expect((await store.get(q.id))?.replies[0]).toMatchObject({ delivery: 'pushed' });
     expect(await store.claimPendingReplies(here)).toEqual([]);
   });
 
@@ -244,8 +244,8 @@ describe('InquiryService', () => {
     // The reply was sent; now the disk fails.
     await rm(dir, { recursive: true });
     await writeFile(dir, 'not a folder');
-    await expect(store.markReplyDelivered(q.id, reply.id)).rejects.toThrow();
-    expect((await store.get(q.id))?.replies[0]?.delivery).toBe('delivered');
+    await expect(store.markReplyPushed(q.id, reply.id)).rejects.toThrow();
+    expect((await store.get(q.id))?.replies[0]?.delivery).toBe('pushed');
     await store.releaseReply(reply.id); // a caller that releases anyway changes nothing
     expect(await store.claimPendingReplies(here)).toEqual([]);
     expect(store.unrecordedCount).toBe(1);
@@ -255,7 +255,7 @@ describe('InquiryService', () => {
     await store.flush();
     expect(store.unrecordedCount).toBe(0);
     const reopened = await openInquiries(dir, testRules());
-    expect((await reopened.get(q.id))?.replies[0]?.delivery).toBe('delivered');
+    expect((await reopened.get(q.id))?.replies[0]?.delivery).toBe('pushed');
   });
 
   it('never writes an inquiry it could not read back: unusable instants fall back to its clock', async () => {
