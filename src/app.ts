@@ -219,6 +219,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const directLine = registerDirectLine(server, {
     bot,
     onFetched: (activities) => receipts.fetched(activities),
+    // The page may come back to its conversation as long as the transcript is kept.
+    resumeTtlSeconds: config.directLineRetentionHours * 3600,
     conversations: persistence.directLine,
     tokenSecret,
     logger,

@@ -104,6 +104,9 @@ export async function createBotServices(
         asAnswer ? yesNoAnswerWith(text, yesNoVocabulary) : yesNoWith(text, yesNoVocabulary),
       extractWhen: (text, lang, at) => resolveWhen(text, lang, at)?.at,
       formatTime: (at, lang, from) => (from ? formatJstFrom(at, from, lang) : formatJst(at, lang)),
+      // The in-process Web Chat keeps its transcripts this long for the member's browser to return.
+      transcriptHours: (activity) =>
+        activity.serviceUrl === DIRECTLINE_SERVICE_URL ? (config.directLineRetentionHours ?? 24) : undefined,
       supportFacts: createSupportFacts(knowledge.supportHours),
       instantOf: (activity) => instantOf(activity, now()),
       inquiries: limitInquiries(

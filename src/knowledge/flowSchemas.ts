@@ -184,6 +184,8 @@ export const handoffFlowSchema = z
       'askConfirm',
       'created',
       'createdUrgent',
+      'whereToReadWebChat',
+      'whereToRead',
       'notSent',
       'refusedPayment',
       'failed',

@@ -106,3 +106,44 @@ describe.each(['lowdb', 'postgres'] as const)('staff reply delivery into Web Cha
     }
   });
 });
+
+describe('the promise made when an inquiry is filed says where and how to read the answer', () => {
+  it('Web Chat at 3 a.m.: the page may be closed; reopen it in this browser within the retention, or use the number', async () => {
+    const app = await startApp(
+      await tempDir(),
+      { DIRECTLINE_RETENTION_HOURS: '24' },
+      {
+        now: () => new Date('2026-11-27T03:00:00+09:00'),
+      },
+    );
+    const dl = await app.directLine('ja-JP');
+    for (const text of [
+      'オペレーターにつないでください',
+      'Web-IDの登録メールが何度やっても届きません',
+      'はい',
+    ])
+      expect((await dl.send(text)).status).toBe(200);
+    const filed = (await dl.botTexts()).find((t) => t.includes('受付番号'))!;
+    expect(filed).toContain('このページは閉じてもかまいません');
+    expect(filed).toContain('この端末・ブラウザで24時間以内');
+    expect(filed).toContain('受付番号を送っていただくと対応状況をお知らせします');
+    expect(filed).not.toContain('このチャットでご連絡します');
+  });
+
+  it('another channel (Emulator): the answer comes to this chat, or ask with the number', async () => {
+    const app = await startApp(await tempDir(), {}, { now: () => new Date('2026-11-27T03:00:00+09:00') });
+    const said: string[] = [];
+    for (const text of [
+      'オペレーターにつないでください',
+      'Web-IDの登録メールが何度やっても届きません',
+      'はい',
+    ]) {
+      const before = app.connector.calls.length;
+      await app.say('conv-promise', text, { timestamp: '2026-11-27T03:00:00+09:00' });
+      said.push(...app.connector.texts().slice(before));
+    }
+    const filed = said.find((t) => t.includes('受付番号'))!;
+    expect(filed).toContain('回答はこのチャットにお送りします');
+    expect(filed).not.toContain('ブラウザ');
+  });
+});
