@@ -11,6 +11,7 @@ import type { Choice } from '../src/knowledge/flowSchemas.js';
 import type { Knowledge } from '../src/knowledge/index.js';
 import { fill } from '../src/knowledge/template.js';
 import type { Lang, TopicId } from '../src/topics.js';
+import type { InquiryLookup } from '../src/triage/inquiryLookup.js';
 import type { InquiryIntake, UnansweredLog } from '../src/triage/types.js';
 import { QUESTION_PROMPT, type QuestionOptions, type YesNoRecognizer } from './questionPrompt.js';
 import { menuActions } from './replies.js';
@@ -34,6 +35,8 @@ export interface DialogDeps {
    */
   formatTime: (at: Date, lang: Lang, from?: Date) => string;
   inquiries: InquiryIntake;
+  /** A reference number's status (never its content), rate-limited; absent: numbers are not looked up. */
+  lookupInquiry?: InquiryLookup;
   /**
    * Hours this conversation's transcript is kept for the member's browser to come back to (the
    * in-process Web Chat: DIRECTLINE_RETENTION_HOURS); undefined on other channels.

@@ -17,6 +17,7 @@ import { JsonConversationState } from './storage/conversationState.js';
 import { conversationDocumentSchema } from './storage/stateSchema.js';
 import { createPendingReplyMiddleware } from './triage/delivery.js';
 import { limitInquiries } from './triage/inquiryLimit.js';
+import { createInquiryLookup } from './triage/inquiryLookup.js';
 import { InquiryService } from './triage/inquiryStore.js';
 import { inquiryRulesFromPolicy } from './triage/rules.js';
 import { UnansweredLogService } from './triage/unansweredLog.js';
@@ -115,6 +116,8 @@ export async function createBotServices(
         logger,
         persistence.rateLimits,
       ),
+      // A reference number from any conversation: its status only, limited per member and address.
+      lookupInquiry: createInquiryLookup(inquiries, { stores: persistence.rateLimits, logger }),
       unanswered,
       logger,
     },

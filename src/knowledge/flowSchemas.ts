@@ -194,6 +194,13 @@ export const handoffFlowSchema = z
       'askAnother',
       'askDescriptionAgain',
       'noContent',
+      'statusNew',
+      'statusInProgress',
+      'statusAnswered',
+      'statusResolved',
+      'statusUnknown',
+      'statusNote',
+      'statusLimited',
     ]),
   })
   .strict();
