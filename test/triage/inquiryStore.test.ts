@@ -303,3 +303,25 @@ describe('InquiryService', () => {
     });
   });
 });
+
+describe('replies stored before "pushed"', () => {
+  it('reads a stored "delivered" reply as pushed (with its instant), a pending one as pending', async () => {
+    const dir = join(await tempDir(), 'inquiries');
+    const store = await openInquiries(dir, testRules());
+    const q = await store.create(newInquiry());
+    const { reply } = await store.addReply(q.id, { author: 'sato', text: 'old answer' });
+    await store.flush();
+    const file = join(dir, `${q.id}.json`);
+    const doc = JSON.parse(await readFile(file, 'utf8'));
+    doc.replies = [
+      { ...doc.replies[0], delivery: 'delivered', deliveredAt: '2026-11-20T01:00:00.000Z' },
+      { ...doc.replies[0], id: `${reply.id}-2`, delivery: 'pending' },
+    ];
+    await writeFile(file, JSON.stringify(doc));
+    const reopened = await openInquiries(dir, testRules());
+    const replies = (await reopened.get(q.id))!.replies;
+    expect(replies[0]).toMatchObject({ delivery: 'pushed', pushedAt: '2026-11-20T01:00:00.000Z' });
+    expect(replies[0]).not.toHaveProperty('deliveredAt');
+    expect(replies[1]?.delivery).toBe('pending');
+  });
+});
