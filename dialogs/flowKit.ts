@@ -11,6 +11,7 @@ import type { Choice } from '../src/knowledge/flowSchemas.js';
 import type { Knowledge } from '../src/knowledge/index.js';
 import { fill } from '../src/knowledge/template.js';
 import type { Lang, TopicId } from '../src/topics.js';
+import type { InquiryLookup } from '../src/triage/inquiryLookup.js';
 import type { InquiryIntake, UnansweredLog } from '../src/triage/types.js';
 import { QUESTION_PROMPT, type QuestionOptions, type YesNoRecognizer } from './questionPrompt.js';
 import { menuActions } from './replies.js';
@@ -34,6 +35,13 @@ export interface DialogDeps {
    */
   formatTime: (at: Date, lang: Lang, from?: Date) => string;
   inquiries: InquiryIntake;
+  /** A reference number's status (never its content), rate-limited; absent: numbers are not looked up. */
+  lookupInquiry?: InquiryLookup;
+  /**
+   * Hours this conversation's transcript is kept for the member's browser to come back to (the
+   * in-process Web Chat: DIRECTLINE_RETENTION_HOURS); undefined on other channels.
+   */
+  transcriptHours?: (activity: TurnContext['activity']) => number | undefined;
   unanswered: UnansweredLog;
   session: StatePropertyAccessor<SessionState>;
 }
@@ -132,8 +140,24 @@ export class FlowKit {
     if (!recent) return false;
     const { lang, now } = turnInfo(context);
     const expected = this.deps.formatTime(new Date(recent.expectedAt), lang, now);
-    await this.say(context, wording, { id: recent.id, expected });
+    const whereToRead = this.whereToRead(context, new Date(recent.expectedAt));
+    await this.say(context, wording, { id: recent.id, expected, whereToRead });
     return true;
+  }
+
+  /**
+   * Where and how the member reads the staff answer due at `expectedAt`: in Web Chat, this browser
+   * keeps the conversation for the transcript's hours (so the tab may be closed) when the answer is
+   * due within them; otherwise this chat, or the reference number from a new conversation.
+   */
+  whereToRead(context: TurnContext, expectedAt: Date): string {
+    const { lang, now } = turnInfo(context);
+    const texts = this.deps.knowledge.flows.handoff.texts;
+    const hours = this.deps.transcriptHours?.(context.activity);
+    if (hours && expectedAt.getTime() <= now.getTime() + hours * 3_600_000) {
+      return fill(texts.whereToReadWebChat[lang], { keepHours: String(hours) });
+    }
+    return texts.whereToRead[lang];
   }
 
   /** Two unreadable answers in a row: stop the flow, offer the menu and a person. */

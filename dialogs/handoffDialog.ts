@@ -192,7 +192,12 @@ export class HandoffDialog extends ComponentDialog {
           ? due
           : facts.webExpectedAt;
       session.lastInquiry = { id: inquiry.id, expectedAt: promised.toISOString() };
-      const values = { ...phone, id: inquiry.id, expected: kit.deps.formatTime(promised, lang, now) };
+      const values = {
+        ...phone,
+        id: inquiry.id,
+        expected: kit.deps.formatTime(promised, lang, now),
+        whereToRead: kit.whereToRead(step.context, promised),
+      };
       const text = kit.text(
         step.context,
         inquiry.priority === 'urgent' ? k.texts.createdUrgent : k.texts.created,

@@ -19,6 +19,7 @@ import { secretsFound } from '../src/privacy/secretGuardMiddleware.js';
 import { ShortLivedMap } from '../src/privacy/shortLivedMap.js';
 import { strictMask } from '../src/privacy/strictMask.js';
 import { type Lang, TOPIC_IDS, type TopicId } from '../src/topics.js';
+import { findReference } from '../src/triage/inquiryLookup.js';
 import { CONTACT_DIALOG, CONTACT_TOPICS, ContactDialog } from './contactDialog.js';
 import { type DialogDeps, FlowKit } from './flowKit.js';
 import { followUpsFor, pickFollowUp } from './followUps.js';
@@ -174,6 +175,15 @@ export class MainDialog {
       return this.sendMenu(context, advice);
     }
 
+    // A reference number (受付番号): its status only. Inside a flow only when the message is the number.
+    const reference = this.deps.lookupInquiry ? findReference(text) : undefined;
+    if (reference && (!dc.activeDialog || foldForMatch(text).length <= 30)) {
+      session.misses = 0;
+      await context.sendActivity(await this.referenceStatus(context, reference));
+      if (dc.activeDialog) await dc.repromptDialog();
+      return;
+    }
+
     const saysCancel = foldForMatch(text).length <= 12 && longestMatch(text, c.cancelWords) > 0;
     const recognition: RoutedRecognition = saysCancel
       ? { topic: 'cancel', score: 1, ambiguous: false }
@@ -280,6 +290,34 @@ export class MainDialog {
    * The page's language switch (an event): the same conversation carries on in that language at
    * once — the pending question asked again, or the menu.
    */
+  /** What the member may learn from a reference number: the status, in their words, never the content. */
+  private async referenceStatus(context: TurnContext, id: string): Promise<string> {
+    const texts = this.deps.knowledge.flows.handoff.texts;
+    const phone = this.kit.callCenter(context, 'support.contact');
+    const activity = context.activity;
+    const result = await this.deps.lookupInquiry!(id, {
+      channelId: activity.channelId ?? '',
+      userId: activity.from?.id ?? activity.conversation?.id ?? '',
+    });
+    if (result.kind === 'limited') {
+      return this.kit.text(context, texts.statusLimited, {
+        ...phone,
+        minutes: String(Math.max(1, Math.ceil(result.retryAfterSeconds / 60))),
+      });
+    }
+    const wording =
+      result.kind === 'unknown'
+        ? texts.statusUnknown
+        : result.status === 'new'
+          ? texts.statusNew
+          : result.status === 'waiting_member'
+            ? texts.statusAnswered
+            : result.status === 'resolved'
+              ? texts.statusResolved
+              : texts.statusInProgress;
+    return `${this.kit.text(context, wording, { id })}\n${this.kit.text(context, texts.statusNote, phone)}`;
+  }
+
   async switchLanguage(context: TurnContext): Promise<void> {
     const activity = context.activity;
     const requested = typeof activity.value === 'string' ? activity.value : activity.locale;

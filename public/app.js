@@ -1,6 +1,10 @@
 // Member-support chat page: the official Web Chat (window.WebChat from /webchat.js) talking to the
-// bot's own Direct Line endpoint. The token and conversation id live in sessionStorage so a reload
-// continues the same conversation; a token the server no longer accepts starts a fresh one.
+// bot's own Direct Line endpoint. The token, conversation id and resume credential live in
+// localStorage, so a reload, or a tab opened again later in this browser, continues the same
+// conversation (its transcript, with any staff reply that came meanwhile, is replayed from the server)
+// while the server keeps it (DIRECTLINE_RETENTION_HOURS); after the 30-minute token expired, the
+// resume credential gets a fresh one. Only when the server no longer has it does a fresh one start.
+// "Start a new conversation" forgets the remembered one.
 // Activities arrive over the Direct Line WebSocket stream. botframework-directlinejs does not fall back
 // to polling by itself (it keeps retrying the socket), so this page does: when the stream cannot be
 // opened, the same conversation continues with polling for the rest of the page's life.
@@ -141,7 +145,7 @@
 
   function readStorage(key) {
     try {
-      return window.sessionStorage.getItem(key);
+      return window.localStorage.getItem(key);
     } catch {
       return null; // Storage blocked: the chat still works, only a reload starts over.
     }
@@ -149,8 +153,8 @@
 
   function writeStorage(key, value) {
     try {
-      if (value === null) window.sessionStorage.removeItem(key);
-      else window.sessionStorage.setItem(key, value);
+      if (value === null) window.localStorage.removeItem(key);
+      else window.localStorage.setItem(key, value);
     } catch {
       /* see readStorage */
     }
@@ -209,41 +213,67 @@
     }
   }
 
-  async function callDirectLine(path, token) {
+  async function callDirectLine(path, token, body = {}) {
     const headers = { 'Content-Type': 'application/json' };
     if (token) headers.Authorization = `Bearer ${token}`;
-    const response = await fetch(DOMAIN + path, { method: 'POST', headers, body: '{}', cache: 'no-store' });
-    let body = null;
+    const response = await fetch(DOMAIN + path, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      cache: 'no-store',
+    });
+    let answer = null;
     try {
-      body = await response.json();
+      answer = await response.json();
     } catch {
       /* no JSON body */
     }
-    return { ok: response.ok, status: response.status, body };
+    return { ok: response.ok, status: response.status, body: answer };
   }
 
   function isRejection(status) {
     return status === 401 || status === 403 || status === 404;
   }
 
-  /** A token for the stored conversation when the server still accepts it, otherwise a new conversation. */
+  /** What a token answer tells us to remember (the resume credential rotates with each token). */
+  function sessionFrom(body, previous) {
+    return {
+      token: body.token,
+      conversationId: body.conversationId,
+      resume: typeof body.resume === 'string' ? body.resume : previous?.resume,
+    };
+  }
+
+  /**
+   * A token for the remembered conversation when the server still has it (refresh while the token is
+   * valid, else the resume credential), otherwise a new conversation.
+   */
   async function obtainSession(forceNew) {
     const saved = forceNew ? null : loadSession();
     if (saved && tokenExpiry(saved.token) > nowSeconds() + 5) {
       const refreshed = await callDirectLine('/tokens/refresh', saved.token);
       if (refreshed.ok && refreshed.body?.token) {
-        const session = { token: refreshed.body.token, conversationId: refreshed.body.conversationId };
+        const session = sessionFrom(refreshed.body, saved);
         saveSession(session);
         return { session, resume: true, restarted: false };
       }
       // A server error does not mean the conversation is gone: keep it for the next reload.
       if (!isRejection(refreshed.status)) throw new Error(`refresh failed: ${refreshed.status}`);
     }
+    if (saved && typeof saved.resume === 'string') {
+      const resumed = await callDirectLine('/tokens/resume', undefined, { resume: saved.resume });
+      if (resumed.ok && resumed.body?.token) {
+        const session = sessionFrom(resumed.body, saved);
+        saveSession(session);
+        return { session, resume: true, restarted: false };
+      }
+      if (!isRejection(resumed.status)) throw new Error(`resume failed: ${resumed.status}`);
+    }
     const generated = await callDirectLine('/tokens/generate');
     if (!generated.ok || !generated.body?.token) {
       throw new Error(`token generation failed: ${generated.status}`);
     }
-    const session = { token: generated.body.token, conversationId: generated.body.conversationId };
+    const session = sessionFrom(generated.body);
     saveSession(session);
     return { session, resume: false, restarted: Boolean(saved) };
   }
@@ -385,7 +415,7 @@
     }
   }
 
-  /** botframework-directlinejs refreshes its token itself; keep sessionStorage in step with it. */
+  /** botframework-directlinejs refreshes its token itself; keep localStorage in step with it. */
   function storeCurrentToken() {
     const session = loadSession();
     if (directLine && session && directLine.token && directLine.token !== session.token) {
@@ -404,7 +434,7 @@
     }
     if (id !== generation) return;
     if (refreshed.ok && refreshed.body?.token) {
-      saveSession({ ...session, token: refreshed.body.token });
+      saveSession(sessionFrom(refreshed.body, session));
       directLine.reconnect({ conversationId: session.conversationId, token: refreshed.body.token });
     } else if (isRejection(refreshed.status)) {
       saveSession(null);

@@ -39,6 +39,7 @@ import { createConversationRateLimit, createIpRateLimit } from './rateLimit.js';
 import { createAuditLog, StaffAuth } from './staff/staffAuth.js';
 import { loadCannedReplies } from './triage/cannedReplies.js';
 import { createReplyDelivery } from './triage/delivery.js';
+import { ReplyReceipts } from './triage/replyReceipts.js';
 import { registerStaffApi } from './triage/staffApi.js';
 import { registerStaffPage } from './triage/staffPage.js';
 import { createTurnLockMiddleware } from './turnLock.js';
@@ -215,8 +216,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     res.send(healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable' });
   });
 
+  // Staff replies in a transcript become pushed when a live connection takes them.
+  const receipts = new ReplyReceipts(services.inquiries, logger);
   const directLine = registerDirectLine(server, {
     bot,
+    onFetched: (activities) => receipts.fetched(activities),
+    // The page may come back to its conversation as long as the transcript is kept.
+    resumeTtlSeconds: config.directLineRetentionHours * 3600,
     conversations: persistence.directLine,
     tokenSecret,
     logger,
@@ -251,7 +257,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     deliver: createReplyDelivery({
       cloudAdapter: adapter,
       botAppId: config.microsoftAppId,
-      directLine: { adapter: directLine, serviceUrl: DIRECTLINE_SERVICE_URL },
+      directLine: {
+        adapter: directLine,
+        serviceUrl: DIRECTLINE_SERVICE_URL,
+        receipts,
+        liveSockets: (conversationId) => directLine.streams?.openFor(conversationId) ?? 0,
+      },
+      inquiries: services.inquiries,
       wording: knowledge.triage.staffReply,
       logger,
     }),

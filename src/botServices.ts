@@ -3,6 +3,7 @@ import { MainDialog } from '../dialogs/mainDialog.js';
 import { createSupportFacts } from '../dialogs/supportFacts.js';
 import { MemberHelpBot } from './bot.js';
 import type { Config } from './config.js';
+import { DIRECTLINE_SERVICE_URL } from './directline/directLineAdapter.js';
 import { type Knowledge, loadKnowledge } from './knowledge/index.js';
 import type { Logger } from './logger.js';
 import { resolveWhen } from './nlu/entities.js';
@@ -16,6 +17,7 @@ import { JsonConversationState } from './storage/conversationState.js';
 import { conversationDocumentSchema } from './storage/stateSchema.js';
 import { createPendingReplyMiddleware } from './triage/delivery.js';
 import { limitInquiries } from './triage/inquiryLimit.js';
+import { createInquiryLookup } from './triage/inquiryLookup.js';
 import { InquiryService } from './triage/inquiryStore.js';
 import { inquiryRulesFromPolicy } from './triage/rules.js';
 import { UnansweredLogService } from './triage/unansweredLog.js';
@@ -103,6 +105,9 @@ export async function createBotServices(
         asAnswer ? yesNoAnswerWith(text, yesNoVocabulary) : yesNoWith(text, yesNoVocabulary),
       extractWhen: (text, lang, at) => resolveWhen(text, lang, at)?.at,
       formatTime: (at, lang, from) => (from ? formatJstFrom(at, from, lang) : formatJst(at, lang)),
+      // The in-process Web Chat keeps its transcripts this long for the member's browser to return.
+      transcriptHours: (activity) =>
+        activity.serviceUrl === DIRECTLINE_SERVICE_URL ? (config.directLineRetentionHours ?? 24) : undefined,
       supportFacts: createSupportFacts(knowledge.supportHours),
       instantOf: (activity) => instantOf(activity, now()),
       inquiries: limitInquiries(
@@ -111,6 +116,8 @@ export async function createBotServices(
         logger,
         persistence.rateLimits,
       ),
+      // A reference number from any conversation: its status only, limited per member and address.
+      lookupInquiry: createInquiryLookup(inquiries, { stores: persistence.rateLimits, logger }),
       unanswered,
       logger,
     },
@@ -128,7 +135,11 @@ export async function createBotServices(
     bot,
     middleware: [
       createSecretGuardMiddleware(knowledge.privacy, { store: persistence.keys }),
-      createPendingReplyMiddleware(inquiries, { wording: knowledge.triage.staffReply, logger }),
+      createPendingReplyMiddleware(inquiries, {
+        wording: knowledge.triage.staffReply,
+        directLineServiceUrl: DIRECTLINE_SERVICE_URL,
+        logger,
+      }),
     ],
     async flush() {
       await inquiries.flush();

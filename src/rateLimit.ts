@@ -235,3 +235,24 @@ export function createStartLimit(
     return retryAfterSeconds(rejection);
   };
 }
+
+/**
+ * Resume-credential exchanges per client address per minute (Direct Line tokens/resume): resolves to
+ * the seconds to wait when over, else undefined. Undefined when off (0).
+ */
+export function createResumeLimit(
+  perMinute: number,
+  logger?: LogLike,
+  stores?: RateLimitStores,
+): ((address: string) => Promise<number | undefined>) | undefined {
+  if (perMinute <= 0) return undefined;
+  const limiter = keyedLimiter('dl-resume', perMinute, 60, stores);
+  return async (address) => {
+    const rejection = await consumePoint(limiter, address, logger);
+    if (!rejection) return undefined;
+    if (rejection.consumedPoints === perMinute + 1) {
+      logger?.warn({ client: address }, 'Direct Line resume limit reached');
+    }
+    return retryAfterSeconds(rejection);
+  };
+}

@@ -386,7 +386,9 @@
               badge(
                 'delivery',
                 r.delivery,
-                r.delivery === 'delivered' ? 'delivered to chat' : 'pending: shown on next visit',
+                r.delivery === 'pushed'
+                  ? 'pushed: reached the member’s open chat'
+                  : 'pending: not read yet; waits in the member’s chat',
               ),
               el('p', { text: r.text }),
             ),
@@ -616,9 +618,9 @@
       }
       act('replies', { text }, (r) => {
         $('reply-text').value = '';
-        return r.delivery === 'delivered'
-          ? 'Reply sent to the member’s chat.'
-          : 'Reply saved; the member will see it on their next visit.';
+        return r.delivery === 'pushed'
+          ? 'Reply reached the member’s open chat.'
+          : 'Reply saved; no open chat took it yet. The member sees it when they come back.';
       });
     });
     $('note-form').addEventListener('submit', (event) => {

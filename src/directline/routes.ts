@@ -9,7 +9,7 @@ import { exceedsDepth, HttpError } from '../httpErrors.js';
 import { clientAddress, ProxyTrust } from '../httpRequest.js';
 import { type RateLimitStores, StoreUnavailableError } from '../persistence/types.js';
 import { maskDeep } from '../privacy/secretGuard.js';
-import { type ConversationRateLimitMiddleware, createStartLimit } from '../rateLimit.js';
+import { type ConversationRateLimitMiddleware, createResumeLimit, createStartLimit } from '../rateLimit.js';
 import {
   ConversationNotFoundError,
   clone,
@@ -30,8 +30,10 @@ import {
   bearerToken,
   DEFAULT_TOKEN_TTL_SECONDS,
   type DirectLineTokenClaims,
+  signResumeToken,
   signToken,
   TokenError,
+  verifyResumeToken,
   verifyToken,
 } from './tokens.js';
 
@@ -74,6 +76,15 @@ export interface DirectLineRouteOptions {
    * Its sockets must be closed on shutdown: `adapter.streams.closeAll()`.
    */
   stream?: DirectLineStreamOptions | false;
+  /**
+   * Life of the resume credential (the transcript retention), seconds: the page keeps it to come back
+   * to the conversation after its token expired. 0 or absent: no resume credentials.
+   */
+  resumeTtlSeconds?: number;
+  /** Resume exchanges per client address per minute (default 20; 0 turns the limit off). */
+  resumesPerMinute?: number;
+  /** Activities a live connection took (a poll fetched them, a stream wrote them). */
+  onFetched?: (activities: readonly LoggedActivity[]) => void;
 }
 
 const accountSchema = z.object({ id: idSchema.optional(), name: z.string().max(256).optional() });
@@ -109,6 +120,8 @@ const incomingActivitySchema = z.object({
   replyToId: idSchema.optional(),
   from: accountSchema.optional(),
 });
+
+const resumeSchema = z.object({ resume: z.string().min(1).max(2048) });
 
 const startSchema = z
   .object({ user: accountSchema.optional(), locale: z.string().optional() })
@@ -175,6 +188,8 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   const turnTimeoutMs = opts.turnTimeoutMs ?? 15_000;
   // Starting conversations is free, flooding is not.
   const startLimit = createStartLimit(opts.startsPerMinute ?? 120, opts.logger, opts.rateLimitStores);
+  const resumeLimit = createResumeLimit(opts.resumesPerMinute ?? 20, opts.logger, opts.rateLimitStores);
+  const resumeTtl = opts.resumeTtlSeconds ?? 0;
   const logger = opts.logger;
   const base = DIRECTLINE_BASE_PATH;
   // Signing fails on a too-short secret: better at start-up than on the first member's request.
@@ -184,7 +199,11 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
   const streams =
     opts.stream === false
       ? undefined
-      : new DirectLineStreams(log, opts.tokenSecret, logger, { trustProxy: trust, ...opts.stream });
+      : new DirectLineStreams(log, opts.tokenSecret, logger, {
+          trustProxy: trust,
+          ...(opts.onFetched ? { onFetched: opts.onFetched } : {}),
+          ...opts.stream,
+        });
   if (streams) {
     streams.attach(server.server);
     adapter.streams = streams;
@@ -240,7 +259,17 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
       { conversationId: record.id, userId: record.userId },
       ttl,
     );
-    return { conversationId: record.id, token, expires_in: expiresIn };
+    const resume =
+      resumeTtl > 0
+        ? {
+            resume: await signResumeToken(
+              opts.tokenSecret,
+              { conversationId: record.id, userId: record.userId },
+              resumeTtl,
+            ),
+          }
+        : {};
+    return { conversationId: record.id, token, expires_in: expiresIn, ...resume };
   }
 
   /** The presented token handed back unchanged while it is valid, as the Azure service does. */
@@ -358,6 +387,41 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
     }),
   );
 
+  // The Web Chat page coming back after its token expired: its resume credential (in the body, never
+  // the URL) for a fresh token of the same conversation while the transcript is retained.
+  server.post(
+    `${base}/tokens/resume`,
+    handle('tokens/resume', async (req, res) => {
+      if (resumeTtl <= 0) throw new HttpError(404, 'NotFound', 'Resuming is not offered.');
+      const retryAfter = await resumeLimit?.(clientAddress(req, trust));
+      if (retryAfter !== undefined) {
+        throw new HttpError(
+          429,
+          'TooManyRequests',
+          `Too many attempts; try again in ${retryAfter} seconds.`,
+          {
+            retryAfterSeconds: retryAfter,
+          },
+        );
+      }
+      const parsed = resumeSchema.safeParse(await readJsonBody(req));
+      if (!parsed.success) throw new HttpError(400, 'BadArgument', describeZodError(parsed.error));
+      let claims: { conversationId: string; userId: string };
+      try {
+        claims = await verifyResumeToken(opts.tokenSecret, parsed.data.resume);
+      } catch (err) {
+        if (err instanceof TokenError)
+          throw new HttpError(401, 'InvalidToken', 'The conversation cannot be resumed.');
+        throw err;
+      }
+      const record = await log.get(claims.conversationId, { touch: true });
+      // Bound to the conversation and its user: an expired transcript, or another user's, is not resumed.
+      if (!record || record.userId !== claims.userId)
+        throw new HttpError(404, 'ConversationNotFound', 'The conversation has ended or expired.');
+      sendJson(res, 200, await issue(record));
+    }),
+  );
+
   server.post(
     `${base}/conversations`,
     handle('conversations', async (req, res) => {
@@ -398,7 +462,9 @@ export function registerDirectLine(server: Server, opts: DirectLineRouteOptions)
     handle('activities/get', async (req, res) => {
       const { record } = await authorise(req);
       const watermark = new URL(req.url ?? '', 'http://localhost').searchParams.get('watermark');
-      sendJson(res, 200, await log.list(record.id, watermark));
+      const set = await log.list(record.id, watermark);
+      sendJson(res, 200, set);
+      if (set.activities.length) opts.onFetched?.(set.activities);
     }),
   );
 

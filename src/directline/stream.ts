@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { clientAddress, forwarded, ProxyTrust } from '../httpRequest.js';
 import { MemoryExpiringKeys } from '../persistence/memory.js';
-import type { ExpiringKeys } from '../persistence/types.js';
+import type { ExpiringKeys, LoggedActivity } from '../persistence/types.js';
 import {
   type ConversationEvent,
   type DirectLineLog,
@@ -62,6 +62,8 @@ export interface DirectLineStreamOptions {
   trustProxy?: ProxyTrust;
   /** Where used stream tokens are remembered (shared by instances on a shared backend). */
   usedTokens?: ExpiringKeys;
+  /** Activities written to an open socket (a live connection took them): staff replies become pushed. */
+  onFetched?: (activities: readonly LoggedActivity[]) => void;
 }
 
 interface Connection {
@@ -153,6 +155,7 @@ export class DirectLineStreams {
   readonly maxSocketsPerConversation: number;
   readonly maxSocketsPerAddress: number;
   private readonly ipLimit: DirectLineStreamOptions['ipLimit'];
+  private readonly onFetched: DirectLineStreamOptions['onFetched'];
   private readonly heartbeatMs: number;
   private readonly maxBufferedBytes: number;
   private readonly tokenTtlSeconds: number;
@@ -183,6 +186,7 @@ export class DirectLineStreams {
     this.maxSocketsPerConversation = options.maxSocketsPerConversation ?? 3;
     this.maxSocketsPerAddress = options.maxSocketsPerAddress ?? 20;
     this.ipLimit = options.ipLimit;
+    this.onFetched = options.onFetched;
     this.trust = options.trustProxy ?? new ProxyTrust();
     this.usedTokens = options.usedTokens ?? new MemoryExpiringKeys();
     this.heartbeatMs = options.heartbeatMs ?? 25_000;
@@ -486,7 +490,10 @@ export class DirectLineStreams {
     this.send(connection, { activities: [event.activity], watermark: event.watermark });
   }
 
-  private send(connection: Connection, frame: unknown): void {
+  private send(
+    connection: Connection,
+    frame: { activities: readonly LoggedActivity[]; watermark: string },
+  ): void {
     const { ws } = connection;
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > this.maxBufferedBytes) {
@@ -494,7 +501,10 @@ export class DirectLineStreams {
       ws.terminate();
       return;
     }
-    ws.send(JSON.stringify(frame));
+    ws.send(JSON.stringify(frame), (err) => {
+      // Written to the socket: the client has it.
+      if (!err && frame.activities.length) this.onFetched?.(frame.activities);
+    });
   }
 
   /** Keep-alive: an empty message (directlinejs ignores it) and a ping; silent peers are dropped. */

@@ -171,3 +171,59 @@ export async function verifyStreamToken(
   }
   return { conversationId: conv, userId: user, tokenId: jti, expiresAt: exp };
 }
+
+// Resume credentials: what the Web Chat page keeps in localStorage so a member who closed the tab
+// comes back to the same conversation after the 30-minute Direct Line token has expired. Another
+// audience and `typ: 'resume'` (never accepted as a Direct Line or stream token), bound to one
+// conversation and its user, valid for the transcript retention; always sent in a request body, never
+// in a URL. Exchanging one (rate-limited per address) gives a fresh Direct Line token and a fresh
+// resume credential.
+
+const RESUME_AUDIENCE = 'directline-resume';
+
+export async function signResumeToken(
+  secret: string,
+  claims: { conversationId: string; userId: string },
+  ttlSeconds: number,
+  now: Date = new Date(),
+): Promise<string> {
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new Error('ttlSeconds must be positive');
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ conv: claims.conversationId, user: claims.userId, typ: 'resume' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setAudience(RESUME_AUDIENCE)
+    .setSubject(claims.userId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + Math.floor(ttlSeconds))
+    .setJti(randomBytes(12).toString('base64url'))
+    .sign(keyFor(secret));
+}
+
+export async function verifyResumeToken(
+  secret: string,
+  token: string | undefined | null,
+  now: Date = new Date(),
+): Promise<{ conversationId: string; userId: string }> {
+  if (!token) throw new TokenError('missing', 'A resume credential is required.');
+  let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+  try {
+    ({ payload } = await jwtVerify(token, keyFor(secret), {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: RESUME_AUDIENCE,
+      currentDate: now,
+      requiredClaims: ['exp', 'conv', 'user', 'typ'],
+      clockTolerance: 0,
+    }));
+  } catch (err) {
+    if (err instanceof errors.JWTExpired)
+      throw new TokenError('expired', 'The resume credential has expired.');
+    throw new TokenError('invalid', 'The resume credential is not valid.');
+  }
+  const { conv, user, typ } = payload;
+  if (typ !== 'resume' || typeof conv !== 'string' || !conv || typeof user !== 'string' || !user) {
+    throw new TokenError('invalid', 'The resume credential is not valid.');
+  }
+  return { conversationId: conv, userId: user };
+}

@@ -184,6 +184,8 @@ export const handoffFlowSchema = z
       'askConfirm',
       'created',
       'createdUrgent',
+      'whereToReadWebChat',
+      'whereToRead',
       'notSent',
       'refusedPayment',
       'failed',
@@ -192,6 +194,13 @@ export const handoffFlowSchema = z
       'askAnother',
       'askDescriptionAgain',
       'noContent',
+      'statusNew',
+      'statusInProgress',
+      'statusAnswered',
+      'statusResolved',
+      'statusUnknown',
+      'statusNote',
+      'statusLimited',
     ]),
   })
   .strict();

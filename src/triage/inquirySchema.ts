@@ -26,13 +26,26 @@ export const inquirySchema = z.object({
   assignee: z.string().nullable(),
   notes: z.array(z.object({ at: isoInstant, author: z.string(), text: z.string() })),
   replies: z.array(
-    z.object({
-      id: z.string(),
-      at: isoInstant,
-      author: z.string(),
-      text: z.string(),
-      delivery: z.enum(['delivered', 'pending']),
-      deliveredAt: isoInstant.optional(),
-    }),
+    z.preprocess(
+      legacyDelivery,
+      z.object({
+        id: z.string(),
+        at: isoInstant,
+        author: z.string(),
+        text: z.string(),
+        delivery: z.enum(['pushed', 'pending']),
+        pushedAt: isoInstant.optional(),
+        inTranscript: z.boolean().optional(),
+      }),
+    ),
   ),
 });
+
+/** Records written before 'pushed' said 'delivered' (and deliveredAt): read them as pushed. */
+function legacyDelivery(value: unknown): unknown {
+  if (!value || typeof value !== 'object') return value;
+  const { deliveredAt, ...reply } = value as Record<string, unknown>;
+  if (reply.delivery === 'delivered') reply.delivery = 'pushed';
+  if (deliveredAt !== undefined && reply.pushedAt === undefined) reply.pushedAt = deliveredAt;
+  return reply;
+}

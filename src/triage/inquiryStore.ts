@@ -196,7 +196,7 @@ export class InquiryService implements InquiryIntake {
   /** An inquiry as staff must see it: replies delivered but not yet recorded count as delivered. */
   private withUnrecorded(q: Inquiry): Inquiry {
     const ids = this.unrecorded.get(q.id);
-    return ids?.size ? markDelivered(q, [...ids], this.now().toISOString()) : q;
+    return ids?.size ? markPushed(q, [...ids], this.now().toISOString()) : q;
   }
 
   assign(id: string, assignee: string | null): Promise<Inquiry> {
@@ -237,7 +237,7 @@ export class InquiryService implements InquiryIntake {
 
   /**
    * Records a staff reply as pending and moves the inquiry to waiting_member. The reply goes into the
-   * outbox already claimed by the caller (who sends it now) until `markReplyDelivered` or
+   * outbox already claimed by the caller (who sends it now) until `markReplyPushed` or
    * `releaseReply`, so a next-visit turn on any instance leaves it alone meanwhile.
    */
   async addReply(
@@ -283,13 +283,13 @@ export class InquiryService implements InquiryIntake {
    * the outbox, the promise rejects so the caller can log it, and the write is retried in the
    * background, on `flush`, and before the inquiry's next change.
    */
-  async markReplyDelivered(id: string, replyId: string): Promise<Inquiry> {
-    const deliveredAt = this.now().toISOString();
+  async markReplyPushed(id: string, replyId: string): Promise<Inquiry> {
+    const pushedAt = this.now().toISOString();
     await this.outbox.complete(replyId).catch((err: unknown) => {
       this.logger?.warn({ inquiryId: id, err: (err as Error).message }, 'outbox entry not completed');
     });
     try {
-      const inquiry = await this.repository.update(id, (q) => markDelivered(q, [replyId], deliveredAt));
+      const inquiry = await this.repository.update(id, (q) => markPushed(q, [replyId], pushedAt));
       this.forgetUnrecorded(id, replyId);
       return inquiry;
     } catch (err) {
@@ -301,6 +301,19 @@ export class InquiryService implements InquiryIntake {
       }
       throw err;
     }
+  }
+
+  /**
+   * The reply is written into the member's durable transcript (Direct Line), where their client
+   * fetches it on return: it leaves the outbox (no second copy on the next message) and stays pending
+   * until a live connection takes it (`markReplyPushed`).
+   */
+  async settleInTranscript(id: string, replyId: string): Promise<void> {
+    await this.outbox.complete(replyId);
+    await this.update(id, (q) => {
+      const reply = q.replies.find((r) => r.id === replyId);
+      if (reply && reply.delivery === 'pending') reply.inTranscript = true;
+    });
   }
 
   /** Inquiries with a delivered reply whose mark is not stored yet. */
@@ -325,7 +338,13 @@ export class InquiryService implements InquiryIntake {
     for (const entry of entries) {
       const inquiry = await this.repository.get(entry.inquiryId);
       const reply = inquiry?.replies.find((r) => r.id === entry.replyId);
-      if (!inquiry || !reply || reply.delivery !== 'pending' || this.isUnrecorded(inquiry.id, reply.id)) {
+      if (
+        !inquiry ||
+        !reply ||
+        reply.delivery !== 'pending' ||
+        reply.inTranscript ||
+        this.isUnrecorded(inquiry.id, reply.id)
+      ) {
         await this.outbox.complete(entry.replyId); // nothing (more) to deliver
         continue;
       }
@@ -359,8 +378,8 @@ export class InquiryService implements InquiryIntake {
   private async record(id: string): Promise<void> {
     const ids = this.unrecorded.get(id);
     if (!ids?.size) return;
-    const deliveredAt = this.now().toISOString();
-    await this.repository.update(id, (q) => markDelivered(q, [...ids], deliveredAt));
+    const pushedAt = this.now().toISOString();
+    await this.repository.update(id, (q) => markPushed(q, [...ids], pushedAt));
     this.forgetUnrecorded(id);
   }
 
@@ -384,11 +403,11 @@ export class InquiryService implements InquiryIntake {
   }
 
   private update(id: string, change: (q: Inquiry) => void): Promise<Inquiry> {
-    const deliveredAt = this.now().toISOString();
+    const pushedAt = this.now().toISOString();
     const unrecorded = [...(this.unrecorded.get(id) ?? [])];
     return this.repository
       .update(id, (current) => {
-        const next = markDelivered(current, unrecorded, deliveredAt);
+        const next = markPushed(current, unrecorded, pushedAt);
         change(next);
         next.updatedAt = this.now().toISOString();
         return checked(next);
@@ -401,11 +420,11 @@ export class InquiryService implements InquiryIntake {
   }
 }
 
-function markDelivered(q: Inquiry, replyIds: readonly string[], deliveredAt: string): Inquiry {
+function markPushed(q: Inquiry, replyIds: readonly string[], pushedAt: string): Inquiry {
   for (const reply of q.replies) {
-    if (replyIds.includes(reply.id) && reply.delivery !== 'delivered') {
-      reply.delivery = 'delivered';
-      reply.deliveredAt = deliveredAt;
+    if (replyIds.includes(reply.id) && reply.delivery !== 'pushed') {
+      reply.delivery = 'pushed';
+      reply.pushedAt = pushedAt;
     }
   }
   return q;

@@ -8,7 +8,7 @@ import { csrfMatches, SESSION_COOKIE, type StaffAuth } from '../staff/staffAuth.
 import { isStorageFailure } from '../storage/storageErrors.js';
 import { TOPIC_IDS } from '../topics.js';
 import type { CannedReply } from './cannedReplies.js';
-import type { DeliverReply } from './delivery.js';
+import type { DeliverReply, DeliveryResult } from './delivery.js';
 import {
   InquiryClosedError,
   type InquiryFilter,
@@ -457,28 +457,31 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
       refuseSecrets(body.text);
       // Stored (masked, pending) before sending: a crash mid-send leaves it for the next visit.
       const { inquiry, reply } = await deps.inquiries.addReply(id, { text: body.text, author: actor.name });
-      let delivery: 'delivered' | 'pending' = 'pending';
+      let delivery: DeliveryResult = 'pending';
       try {
-        delivery = await deps.deliver(inquiry, reply.text);
+        delivery = await deps.deliver(inquiry, reply);
       } catch {
         delivery = 'pending';
       }
       let updated = inquiry;
       let recorded = true;
-      if (delivery === 'delivered') {
+      if (delivery === 'pushed') {
         try {
-          updated = await deps.inquiries.markReplyDelivered(id, reply.id);
+          updated = await deps.inquiries.markReplyPushed(id, reply.id);
         } catch (err) {
-          // It reached the member: the store keeps it delivered in memory and retries the write, so it
+          // It reached the member: the store keeps it pushed in memory and retries the write, so it
           // is never sent again; the answer says so instead of a 500 that invites a second reply.
           recorded = false;
           updated = (await deps.inquiries.get(id).catch(() => undefined)) ?? inquiry;
           deps.logger?.warn(
             { inquiryId: id, err: (err as Error).message },
-            'staff reply delivered but not yet recorded; retrying the write',
+            'staff reply pushed but not yet recorded; retrying the write',
           );
         }
-      } else await deps.inquiries.releaseReply(reply.id);
+      } else {
+        await deps.inquiries.releaseReply(reply.id);
+        updated = (await deps.inquiries.get(id).catch(() => undefined)) ?? inquiry;
+      }
       await audit(actor, 'reply', id, { delivery, recorded });
       const stored = updated.replies.find((r) => r.id === reply.id) ?? reply;
       return {

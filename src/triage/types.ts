@@ -43,9 +43,15 @@ export interface InquiryReply {
   at: string;
   author: string;
   text: string;
-  /** delivered: reached the chat proactively; pending: shown on the member's next visit. */
-  delivery: 'delivered' | 'pending';
-  deliveredAt?: string;
+  /**
+   * pushed: it reached a live connection (an open Web Chat stream wrote it, a poll fetched it, or a
+   * Bot Framework connector accepted it); pending: not yet (kept in the transcript or the outbox for
+   * the member's return). Not the inquiry status waiting_member.
+   */
+  delivery: 'pushed' | 'pending';
+  pushedAt?: string;
+  /** Written into the member's Direct Line transcript: their client fetches it there (not resent). */
+  inTranscript?: boolean;
 }
 
 export interface Inquiry {

@@ -164,7 +164,7 @@ describe('one promised answer time per inquiry', () => {
     await h.say('I want to talk to a person');
     await h.say('my web id login fails every time with an error');
     let r = await h.say('yes');
-    const told = /by about (.+?)\. If it's urgent/.exec(joined(r))?.[1];
+    const told = /by about (.+? JST)\./.exec(joined(r))?.[1];
     expect(told).toBeDefined();
     r = await h.say('when will they reply?');
     expect(joined(r)).toContain(`by about ${told}`);

@@ -10,7 +10,7 @@ declare const document: {
   documentElement: { lang: string };
   activeElement: { id: string; getAttribute(name: string): string | null } | null;
 };
-declare const sessionStorage: {
+declare const localStorage: {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
 };
@@ -40,7 +40,7 @@ describe.skipIf(!runBrowser)('Web Chat page with the local Direct Line (echo bot
   const transcript = () => page.locator('.webchat__basic-transcript').innerText();
   const sendBox = () => page.locator('[data-id="webchat-sendbox-input"]');
   const session = () =>
-    page.evaluate(() => JSON.parse(sessionStorage.getItem('memberHelpChat.session') ?? 'null'));
+    page.evaluate(() => JSON.parse(localStorage.getItem('memberHelpChat.session') ?? 'null'));
 
   async function send(text: string): Promise<void> {
     await sendBox().fill(text);
@@ -135,7 +135,7 @@ describe.skipIf(!runBrowser)('Web Chat page with the local Direct Line (echo bot
         btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
       const exp = Math.floor(Date.now() / 1000) + 600;
       const forged = `${b64({ alg: 'HS256' })}.${b64({ conv: conversationId, user: 'x', exp })}.c2lnbmF0dXJl`;
-      sessionStorage.setItem('memberHelpChat.session', JSON.stringify({ token: forged, conversationId }));
+      localStorage.setItem('memberHelpChat.session', JSON.stringify({ token: forged, conversationId }));
     }, before.conversationId);
     await page.reload();
     await expect

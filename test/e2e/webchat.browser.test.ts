@@ -13,7 +13,7 @@ declare const document: {
   documentElement: { lang: string };
   activeElement: { id: string; getAttribute(name: string): string | null } | null;
 };
-declare const sessionStorage: { getItem(key: string): string | null };
+declare const localStorage: { getItem(key: string): string | null };
 
 describe.skipIf(!runBrowser)('Web Chat page in the browser (real app)', () => {
   let app: App;
@@ -63,7 +63,7 @@ describe.skipIf(!runBrowser)('Web Chat page in the browser (real app)', () => {
     await expect.poll(() => transcript.innerText(), { timeout: 30_000 }).toContain('0120-24-0365');
     // The reply came over the Direct Line WebSocket stream.
     const { conversationId } = await page.evaluate(() =>
-      JSON.parse(sessionStorage.getItem('memberHelpChat.session') ?? '{}'),
+      JSON.parse(localStorage.getItem('memberHelpChat.session') ?? '{}'),
     );
     expect(app.directLine.streams?.acceptedFor(conversationId)).toBe(1);
     expect(app.directLine.streams?.openFor(conversationId)).toBe(1);

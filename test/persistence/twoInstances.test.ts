@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { loadKnowledge } from '../../src/knowledge/index.js';
 import { fill } from '../../src/knowledge/template.js';
@@ -180,8 +180,17 @@ describe('two instances on one PostgreSQL database', { timeout: 120_000 }, () =>
       author: '佐藤',
     });
     expect(reply.status).toBe(201);
-    expect(reply.body.delivery).toBe('delivered');
     await onB.waitFor('新しいカードを発送しました。');
+    // B's stream wrote it to the open socket: the shared store says pushed, whichever instance answered.
+    const replyId = (reply.body.reply as { id: string }).id;
+    await vi.waitFor(
+      async () => {
+        const detail = await staff(a, `/inquiries/${id}`);
+        const replies = (detail.body.inquiry as { replies: Array<{ id: string; delivery: string }> }).replies;
+        expect(replies.find((r) => r.id === replyId)?.delivery).toBe('pushed');
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     onB.close();
   });
 

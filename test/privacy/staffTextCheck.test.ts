@@ -48,9 +48,9 @@ describe('staff API: replies and notes with a secret', () => {
 
   it('refuses them with 422 and the reason; nothing is stored or delivered', async () => {
     const sent: string[] = [];
-    const deliver: DeliverReply = async (_inquiry, text) => {
-      sent.push(text);
-      return 'delivered';
+    const deliver: DeliverReply = async (_inquiry, reply) => {
+      sent.push(reply.text);
+      return 'pushed';
     };
     const s = await startStaffServer(await tempDir(), { deliver });
     running.push(s);

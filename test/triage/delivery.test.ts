@@ -4,6 +4,7 @@ import type { ConversationReference, TurnContext } from 'botbuilder';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIRECTLINE_SERVICE_URL, DirectLineAdapter } from '../../src/directline/directLineAdapter.js';
 import { createPendingReplyMiddleware, createReplyDelivery } from '../../src/triage/delivery.js';
+import { ReplyReceipts } from '../../src/triage/replyReceipts.js';
 import type { Inquiry } from '../../src/triage/types.js';
 import { tempDirectLineLog } from '../directline/helpers.js';
 import { emulatorActivity, FakeConnector } from '../support/fakeConnector.js';
@@ -12,6 +13,7 @@ import { newInquiry, openInquiries, testRules } from './helpers.js';
 import { type StaffServer, startStaffServer } from './server.js';
 
 const tempDir = useTempDirs();
+const r = (text: string) => ({ id: `r-${text.length}-${text.slice(0, 3)}`, text });
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -43,7 +45,7 @@ type ReplyResponse = {
 };
 
 describe('staff reply delivery', () => {
-  it('sends a staff reply to the member proactively (continueConversation) and marks it delivered', async () => {
+  it('sends a staff reply to the member proactively (continueConversation) and marks it pushed once the connector accepted it (2xx)', async () => {
     const { connector, s } = await setup();
     const q = await s.inquiries.create(
       newInquiry({ locale: 'ja', conversationReference: reference(connector.url, 'conv-proactive') }),
@@ -53,7 +55,7 @@ describe('staff reply delivery', () => {
     });
     expect(res.status).toBe(201);
     const body = (await res.json()) as ReplyResponse;
-    expect(body.delivery).toBe('delivered');
+    expect(body.delivery).toBe('pushed');
     expect(body.inquiry.status).toBe('waiting_member');
 
     await connector.waitFor(1);
@@ -69,8 +71,8 @@ describe('staff reply delivery', () => {
     });
     const stored = (await s.inquiries.get(q.id))!;
     expect(stored.status).toBe('waiting_member');
-    expect(stored.replies).toMatchObject([{ author: 'sato', delivery: 'delivered' }]);
-    expect(stored.replies[0]!.deliveredAt).toBeDefined();
+    expect(stored.replies).toMatchObject([{ author: 'sato', delivery: 'pushed' }]);
+    expect(stored.replies[0]!.pushedAt).toBeDefined();
   });
 
   it('uses the English wording for an English inquiry and never sends a card number staff typed', async () => {
@@ -142,7 +144,7 @@ describe('staff reply delivery', () => {
       '担当者からの返信: 店舗でお手続きください。',
       'echo: こんにちは',
     ]);
-    expect((await s.inquiries.get(q.id))!.replies[0]!.delivery).toBe('delivered');
+    expect((await s.inquiries.get(q.id))!.replies[0]!.delivery).toBe('pushed');
 
     // Shown once only.
     await post('ありがとう');
@@ -160,11 +162,11 @@ describe('staff reply delivery', () => {
     const s = await startStaffServer(dataDir, {
       withBot: true,
       // Delivers, and the disk fails right after (before the delivery is recorded).
-      deliver: async (_inquiry, text) => {
-        sent.push(text);
+      deliver: async (_inquiry, reply) => {
+        sent.push(reply.text);
         await rm(dir, { recursive: true });
         await writeFile(dir, 'not a folder');
-        return 'delivered';
+        return 'pushed';
       },
     });
     cleanups.push(() => s.close());
@@ -176,7 +178,7 @@ describe('staff reply delivery', () => {
     });
     expect(res.status).toBe(201);
     const body = (await res.json()) as ReplyResponse & { recorded?: boolean };
-    expect(body).toMatchObject({ delivery: 'delivered', recorded: false, reply: { delivery: 'delivered' } });
+    expect(body).toMatchObject({ delivery: 'pushed', recorded: false, reply: { delivery: 'pushed' } });
     // The member writes again: the reply is not sent a second time.
     await fetch(`${s.base}/api/messages`, {
       method: 'POST',
@@ -193,7 +195,7 @@ describe('staff reply delivery', () => {
     await mkdir(dir);
     await s.inquiries.flush();
     const reopened = await openInquiries(dir, testRules());
-    expect((await reopened.get(q.id))?.replies[0]?.delivery).toBe('delivered');
+    expect((await reopened.get(q.id))?.replies[0]?.delivery).toBe('pushed');
   });
 
   it('routes Direct Line (Web Chat) references to the Direct Line adapter, others to the CloudAdapter', async () => {
@@ -211,6 +213,8 @@ describe('staff reply delivery', () => {
       },
       directLine: {
         serviceUrl: 'urn:botframework:directline:local',
+        receipts: new ReplyReceipts({ markReplyPushed: async () => ({}) as Inquiry }),
+        liveSockets: () => 0,
         adapter: {
           async continueConversationAsync(botAppId, ref, logic) {
             const sent: string[] = [];
@@ -222,10 +226,11 @@ describe('staff reply delivery', () => {
     });
     const inquiry = (serviceUrl: string, id: string) =>
       ({ id: 'Q1', locale: 'ja', conversationReference: reference(serviceUrl, id) }) as Inquiry;
-    expect(await deliver(inquiry('urn:botframework:directline:local', 'dl-1'), 'こんにちは')).toBe(
-      'delivered',
+    // Written into the transcript, but nobody read it: pending. The connector accepted: pushed.
+    expect(await deliver(inquiry('urn:botframework:directline:local', 'dl-1'), r('こんにちは'))).toBe(
+      'pending',
     );
-    expect(await deliver(inquiry('https://smba.example/', 'teams-1'), 'hi')).toBe('delivered');
+    expect(await deliver(inquiry('https://smba.example/', 'teams-1'), r('hi'))).toBe('pushed');
     expect(dlCalls).toEqual([
       {
         botAppId: 'app-id',
@@ -246,10 +251,10 @@ describe('staff reply delivery', () => {
       },
     });
     const base = { id: 'Q1', locale: 'ja' } as Inquiry;
-    expect(await deliver({ ...base, conversationReference: {} }, 'x')).toBe('pending');
-    expect(await deliver({ ...base, conversationReference: reference('https://x.example/', 'c') }, 'x')).toBe(
-      'pending',
-    );
+    expect(await deliver({ ...base, conversationReference: {} }, r('x'))).toBe('pending');
+    expect(
+      await deliver({ ...base, conversationReference: reference('https://x.example/', 'c') }, r('x')),
+    ).toBe('pending');
   });
 });
 
@@ -267,9 +272,10 @@ describe('pending-reply middleware', () => {
           addresses.push(address);
           return claims;
         },
-        markReplyDelivered: async () => {
+        markReplyPushed: async () => {
           throw new Error('EIO');
         },
+        settleInTranscript: async () => undefined,
         releaseReply: async (id) => {
           released.push(id);
         },
@@ -313,7 +319,12 @@ describe('staff reply into Web Chat (the in-process Direct Line adapter)', () =>
           throw new Error('must not be used for Direct Line');
         }) as never,
       },
-      directLine: { adapter: dl, serviceUrl: DIRECTLINE_SERVICE_URL },
+      directLine: {
+        adapter: dl,
+        serviceUrl: DIRECTLINE_SERVICE_URL,
+        receipts: new ReplyReceipts({ markReplyPushed: async () => ({}) as Inquiry }),
+        liveSockets: () => 0,
+      },
     });
     const live = await dl.conversations.create();
     const inquiry = (conversationId: string) =>
@@ -328,9 +339,10 @@ describe('staff reply into Web Chat (the in-process Direct Line adapter)', () =>
           bot: { id: 'bot' },
         },
       }) as Inquiry;
-    expect(await deliver(inquiry(live.id), 'Your new card is on its way.')).toBe('delivered');
+    // In the transcript, no client reading: pending (the member's client fetches it on return).
+    expect(await deliver(inquiry(live.id), r('Your new card is on its way.'))).toBe('pending');
     const texts = (await dl.conversations.list(live.id)).activities.map((a) => a.text);
     expect(texts).toContain('Reply from our staff: Your new card is on its way.');
-    expect(await deliver(inquiry('gone-conversation'), 'hello?')).toBe('pending');
+    expect(await deliver(inquiry('gone-conversation'), r('hello?'))).toBe('pending');
   });
 });

@@ -212,8 +212,8 @@ describe('InquiryService', () => {
     const claimed = await store.claimPendingReplies(here);
     expect(claimed.map((c) => c.reply.text)).toEqual(['お待たせしました']);
     expect(await store.claimPendingReplies(here)).toEqual([]);
-    await store.markReplyDelivered(q.id, reply.id);
-    expect((await store.get(q.id))?.replies[0]).toMatchObject({ delivery: 'delivered' });
+    await store.markReplyPushed(q.id, reply.id);
+    expect((await store.get(q.id))?.replies[0]).toMatchObject({ delivery: 'pushed' });
     expect(await store.claimPendingReplies(here)).toEqual([]);
   });
 
@@ -244,8 +244,8 @@ describe('InquiryService', () => {
     // The reply was sent; now the disk fails.
     await rm(dir, { recursive: true });
     await writeFile(dir, 'not a folder');
-    await expect(store.markReplyDelivered(q.id, reply.id)).rejects.toThrow();
-    expect((await store.get(q.id))?.replies[0]?.delivery).toBe('delivered');
+    await expect(store.markReplyPushed(q.id, reply.id)).rejects.toThrow();
+    expect((await store.get(q.id))?.replies[0]?.delivery).toBe('pushed');
     await store.releaseReply(reply.id); // a caller that releases anyway changes nothing
     expect(await store.claimPendingReplies(here)).toEqual([]);
     expect(store.unrecordedCount).toBe(1);
@@ -255,7 +255,7 @@ describe('InquiryService', () => {
     await store.flush();
     expect(store.unrecordedCount).toBe(0);
     const reopened = await openInquiries(dir, testRules());
-    expect((await reopened.get(q.id))?.replies[0]?.delivery).toBe('delivered');
+    expect((await reopened.get(q.id))?.replies[0]?.delivery).toBe('pushed');
   });
 
   it('never writes an inquiry it could not read back: unusable instants fall back to its clock', async () => {
@@ -301,5 +301,27 @@ describe('InquiryService', () => {
     await expect(store.addReply(q.id, { author: 'a', text: 'x' })).rejects.toMatchObject({
       name: 'InquiryClosedError',
     });
+  });
+});
+
+describe('replies stored before "pushed"', () => {
+  it('reads a stored "delivered" reply as pushed (with its instant), a pending one as pending', async () => {
+    const dir = join(await tempDir(), 'inquiries');
+    const store = await openInquiries(dir, testRules());
+    const q = await store.create(newInquiry());
+    const { reply } = await store.addReply(q.id, { author: 'sato', text: 'old answer' });
+    await store.flush();
+    const file = join(dir, `${q.id}.json`);
+    const doc = JSON.parse(await readFile(file, 'utf8'));
+    doc.replies = [
+      { ...doc.replies[0], delivery: 'delivered', deliveredAt: '2026-11-20T01:00:00.000Z' },
+      { ...doc.replies[0], id: `${reply.id}-2`, delivery: 'pending' },
+    ];
+    await writeFile(file, JSON.stringify(doc));
+    const reopened = await openInquiries(dir, testRules());
+    const replies = (await reopened.get(q.id))!.replies;
+    expect(replies[0]).toMatchObject({ delivery: 'pushed', pushedAt: '2026-11-20T01:00:00.000Z' });
+    expect(replies[0]).not.toHaveProperty('deliveredAt');
+    expect(replies[1]?.delivery).toBe('pending');
   });
 });

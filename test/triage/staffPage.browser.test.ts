@@ -198,13 +198,13 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
 
     await page.locator('#reply-text').fill('カードの利用停止を確認しました。再発行のご案内をお送りします。');
     await page.locator('#reply-form button[type="submit"]').click();
-    await page.locator('#status').filter({ hasText: 'Reply sent' }).waitFor();
+    await page.locator('#status').filter({ hasText: 'Reply reached' }).waitFor();
     await connector.waitFor(1);
     expect(connector.texts()).toEqual([
       '担当者からの返信: カードの利用停止を確認しました。再発行のご案内をお送りします。',
     ]);
     expect((await s.inquiries.get(ids.lost!))?.status).toBe('waiting_member');
-    await page.locator('#detail-replies li').filter({ hasText: 'delivered' }).first().waitFor();
+    await page.locator('#detail-replies li').filter({ hasText: 'pushed' }).first().waitFor();
 
     // Escape goes back to the queue, focus on the row's button.
     await page.keyboard.press('Escape');

@@ -70,11 +70,11 @@ export async function openLowdbPersistence(options: LowdbPersistenceOptions): Pr
   };
 }
 
-/** The outbox entries the stored inquiries imply: every reply still pending. */
+/** The outbox entries the stored inquiries imply: every reply still pending and not in a transcript. */
 export function pendingReplies(inquiries: readonly Inquiry[]): OutboxEntry[] {
   return inquiries.flatMap((q) =>
     q.replies
-      .filter((r) => r.delivery === 'pending')
+      .filter((r) => r.delivery === 'pending' && !r.inTranscript)
       .map((r) => ({
         replyId: r.id,
         inquiryId: q.id,
