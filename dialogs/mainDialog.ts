@@ -25,7 +25,7 @@ import { followUpsFor, pickFollowUp } from './followUps.js';
 import { HANDOFF_DIALOG, HandoffDialog } from './handoffDialog.js';
 import { LOGIN_DIALOG, LOGIN_TOPICS, LoginDialog } from './loginDialog.js';
 import { LOST_CARD_DIALOG, LOST_CARD_TOPICS, LostCardDialog } from './lostCardDialog.js';
-import { foldForMatch, longestMatch } from './matchText.js';
+import { foldForMatch, foldPhrase, longestMatch } from './matchText.js';
 import { PIN_DIALOG, PIN_TOPICS, PinDialog } from './pinDialog.js';
 import {
   matchChoiceDetail,
@@ -312,7 +312,7 @@ export class MainDialog {
     const folded = foldForMatch(text);
     const words = this.deps.knowledge.conversation.languageWords;
     for (const lang of ['ja', 'en'] as const) {
-      if (words[lang].some((w) => foldForMatch(w) === folded)) return lang;
+      if (words[lang].some((w) => foldPhrase(w) === folded)) return lang;
     }
     return undefined;
   }
