@@ -26,7 +26,7 @@ import { followUpsFor, pickFollowUp } from './followUps.js';
 import { HANDOFF_DIALOG, HandoffDialog } from './handoffDialog.js';
 import { LOGIN_DIALOG, LOGIN_TOPICS, LoginDialog } from './loginDialog.js';
 import { LOST_CARD_DIALOG, LOST_CARD_TOPICS, LostCardDialog } from './lostCardDialog.js';
-import { foldForMatch, longestMatch } from './matchText.js';
+import { foldForMatch, foldPhrase, longestMatch } from './matchText.js';
 import { PIN_DIALOG, PIN_TOPICS, PinDialog } from './pinDialog.js';
 import {
   matchChoiceDetail,
@@ -189,7 +189,9 @@ export class MainDialog {
       ? { topic: 'cancel', score: 1, ambiguous: false }
       : this.recognize(text);
     context.turnState.set(ROUTED_TOPIC_KEY, recognition.topic);
-    this.recordTurn(context, session, dc, text, recognition);
+    // The question the member is answering, if any (read once: nothing below changes it before the flow runs).
+    const pending = this.pendingQuestion(dc);
+    this.recordTurn(context, session, dc, text, recognition, pending);
     // 「はい」「うーん」 out of context are not a question about something else: that needs some words.
     const outOfScope = recognition.noneKind === 'out_of_scope' && this.saysSomething(text);
     context.turnState.set(NONE_KIND_KEY, outOfScope ? 'out_of_scope' : 'unclear');
@@ -206,7 +208,6 @@ export class MainDialog {
     if (dc.activeDialog) {
       // An answer to the pending question wins over everything else (「no thanks」 is "no" here, and
       // 「わからない」 is an answer the question handles, not "forgot my ID").
-      const pending = this.pendingQuestion(dc);
       const unsure = foldForMatch(text).length <= 12 && longestMatch(text, c.unsureWords) > 0;
       const answer = pending ? matchChoiceDetail(text, pending, this.deps.recognizeYesNo) : undefined;
       // Read only by its grammar (「カードを盗まれた」 is "positive"), a confident new request is not an answer.
@@ -350,7 +351,7 @@ export class MainDialog {
     const folded = foldForMatch(text);
     const words = this.deps.knowledge.conversation.languageWords;
     for (const lang of ['ja', 'en'] as const) {
-      if (words[lang].some((w) => foldForMatch(w) === folded)) return lang;
+      if (words[lang].some((w) => foldPhrase(w) === folded)) return lang;
     }
     return undefined;
   }
@@ -387,8 +388,9 @@ export class MainDialog {
 
   /** The question the innermost dialog is waiting on, if it is one of ours. */
   private pendingQuestion(dc: DialogContext): QuestionOptions | undefined {
+    // dc.child builds a new DialogContext on every read: read it once per level.
     let inner: DialogContext = dc;
-    while (inner.child) inner = inner.child;
+    for (let child = inner.child; child; child = inner.child) inner = child;
     const options = inner.activeDialog?.state?.options as QuestionOptions | undefined;
     return options?.choices ? options : undefined;
   }
@@ -542,6 +544,7 @@ export class MainDialog {
     dc: DialogContext,
     text: string,
     recognition: RoutedRecognition,
+    pending: QuestionOptions | undefined,
   ): void {
     const x = this.deps.knowledge.privacy.excerpt;
     const lang = this.kit.lang(context);
@@ -552,7 +555,7 @@ export class MainDialog {
       trail.push({ from, text: line, at: new Date().toISOString() });
       if (trail.length > TRANSCRIPT_LINES) trail.splice(0, trail.length - TRANSCRIPT_LINES);
     };
-    push('member', this.understood(context, dc, text, recognition));
+    push('member', this.understood(context, text, recognition, pending));
     context.onSendActivities(async (_ctx, activities, next) => {
       const description = this.pendingQuestion(dc)?.values?.summary;
       for (const a of activities) {
@@ -567,13 +570,12 @@ export class MainDialog {
   /** A member message as the bot understood it: the choice it picked, the answer read, or the topic. */
   private understood(
     context: TurnContext,
-    dc: DialogContext,
     text: string,
     recognition: RoutedRecognition,
+    pending: QuestionOptions | undefined,
   ): string {
     const x = this.deps.knowledge.privacy.excerpt;
     const { lang, now } = turnInfo(context);
-    const pending = this.pendingQuestion(dc);
     if (pending) {
       const value = matchChoiceDetail(text, pending, this.deps.recognizeYesNo)?.value;
       const choice = pending.choices.find((c) => c.value === value);

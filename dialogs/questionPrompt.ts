@@ -3,7 +3,7 @@ import { Prompt, type PromptOptions, type PromptRecognizerResult } from 'botbuil
 import type { BilingualText } from '../src/knowledge/bilingual.js';
 import type { Choice } from '../src/knowledge/flowSchemas.js';
 import { fill } from '../src/knowledge/template.js';
-import { foldForMatch, longestMatch } from './matchText.js';
+import { foldForMatch, foldPhrase, longestFoldedMatch } from './matchText.js';
 import { turnInfo } from './turn.js';
 
 export const QUESTION_PROMPT = 'question';
@@ -136,12 +136,27 @@ export function matchChoiceDetail(
   options: QuestionOptions,
   yesNo: YesNoRecognizer,
 ): ChoiceMatch | undefined {
+  // A turn reads the same answer against the same question up to three times (the router, the
+  // excerpt trail, the prompt): the options object lives for that turn only, so is the memo.
+  const memo = matched.get(options);
+  if (memo && memo.text === text && memo.yesNo === yesNo) return memo.result;
+  const result = readChoice(text, options, yesNo);
+  matched.set(options, { text, yesNo, result });
+  return result;
+}
+
+const matched = new WeakMap<
+  QuestionOptions,
+  { text: string; yesNo: YesNoRecognizer; result: ChoiceMatch | undefined }
+>();
+
+function readChoice(text: string, options: QuestionOptions, yesNo: YesNoRecognizer): ChoiceMatch | undefined {
   const folded = foldForMatch(text);
   const exact = options.choices.find(
     (c) =>
-      foldForMatch(c.label.ja) === folded ||
-      foldForMatch(c.label.en) === folded ||
-      foldForMatch(c.value) === folded,
+      foldPhrase(c.label.ja) === folded ||
+      foldPhrase(c.label.en) === folded ||
+      foldPhrase(c.value) === folded,
   );
   if (exact) return { value: exact.value, byPolarity: false };
   const index = Number.parseInt(folded, 10);
@@ -158,7 +173,7 @@ export function matchChoiceDetail(
     // はい/いいえ inside 「はい、できません」 are read below, together with the rest of the answer.
     const words = options.yesNo ? choice.synonyms : [...choice.synonyms, choice.label.ja, choice.label.en];
     for (const phrase of words) {
-      const length = longestMatch(text, [phrase]);
+      const length = longestFoldedMatch(folded, [phrase]);
       if (length > 0 && (!best || length > best.length)) best = { choice, phrase, length };
     }
   }

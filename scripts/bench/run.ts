@@ -153,6 +153,7 @@ try {
         'replies/turn',
         'server CPU ms/turn',
         'server peak RSS',
+        'heap used at end',
         'errors',
       ],
       results.map(({ target, result: r }) => [
@@ -164,6 +165,7 @@ try {
         fmt(r.repliesPerTurn, 2),
         fmt(r.serverCpuMsPerTurn, 2),
         mb(r.server.peakRss),
+        mb(r.server.heapUsed),
         String(r.errors + r.errorReplies),
       ]),
     ),

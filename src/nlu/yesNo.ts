@@ -2,6 +2,7 @@
 // in knowledge/confirm-words.json; recognizers-text's boolean model is the fallback for phrasings
 // the list does not have (it knows はい/いいえ and many English forms).
 import { join } from 'node:path';
+import { ChoiceRecognizer } from '@microsoft/recognizers-text-choice';
 import * as Recognizers from '@microsoft/recognizers-text-suite';
 import { z } from 'zod';
 import { loadJsonFile } from '../knowledge/loader.js';
@@ -80,9 +81,22 @@ export function yesNoWith(text: string, vocab: Vocabulary): boolean | undefined 
   const culture = /[\u3040-\u30ff\u4e00-\u9fff]/.test(s)
     ? Recognizers.Culture.Japanese
     : Recognizers.Culture.English;
-  const r = Recognizers.recognizeBoolean(text.normalize('NFKC'), culture)[0];
+  const r = booleanModel(culture).parse(text.normalize('NFKC'))[0];
   const value = (r?.resolution as { value?: unknown } | undefined)?.value;
   return typeof value === 'boolean' ? value : undefined;
+}
+
+// Recognizers.recognizeBoolean builds a recogniser and its model (dozens of regular expressions) on
+// every call; the model is built once per culture instead (parse keeps no state between calls).
+type BooleanModel = ReturnType<ChoiceRecognizer['getBooleanModel']>;
+const booleanModels = new Map<string, BooleanModel>();
+function booleanModel(culture: string): BooleanModel {
+  let model = booleanModels.get(culture);
+  if (!model) {
+    model = new ChoiceRecognizer(culture).getBooleanModel(culture, true);
+    booleanModels.set(culture, model);
+  }
+  return model;
 }
 
 export function recognizeYesNo(text: string): boolean | undefined {
