@@ -71,7 +71,7 @@ describe('staff reply delivery', () => {
     });
     const stored = (await s.inquiries.get(q.id))!;
     expect(stored.status).toBe('waiting_member');
-    expect(stored.replies).toMatchObject([{ author: 'sato', delivery: 'pushed' }]);
+    expect(stored.replies).toMatchObject([{ author: 'service', delivery: 'pushed' }]);
     expect(stored.replies[0]!.pushedAt).toBeDefined();
   });
 
