@@ -7,18 +7,24 @@ import { LocalTurnLock, MemoryExpiringKeys, MemoryOutbox, MemoryRateLimitStores 
 import type { OutboxEntry, Persistence } from '../types.js';
 import { FileDirectLineLog } from './directLineLog.js';
 import { LowdbInquiryRepository } from './inquiries.js';
+import { LowdbMetricsStore } from './metrics.js';
 import { FileSecretStore } from './secrets.js';
 import { LowdbUnansweredStore } from './unanswered.js';
 
 // The embedded backend: lowdb files under DATA_DIR, for one process. Layout:
 //   state/         conversation state, a file per key      inquiries/   a file per inquiry
 //   directline/    a file per Web Chat conversation        unanswered.json
-//   secrets/       generated secrets (0600)
+//   secrets/       generated secrets (0600)                metrics.json (counters, no member text)
+
+/** METRICS_RETENTION_DAYS' default, 400 days. */
+export const DEFAULT_METRICS_RETENTION_MS = 400 * 24 * 60 * 60 * 1000;
 
 export interface LowdbPersistenceOptions {
   dataDir: string;
   stateTtlMs: number;
   directLineRetentionMs: number;
+  /** Counters older than this are dropped by sweep(). */
+  metricsRetentionMs?: number;
   logger?: { warn(obj: object, msg: string): void };
   now?: () => number;
 }
@@ -36,9 +42,16 @@ export async function openLowdbPersistence(options: LowdbPersistenceOptions): Pr
     retentionMs: options.directLineRetentionMs,
     now,
   });
+  const metrics = await LowdbMetricsStore.open(join(dataDir, 'metrics.json'), { logger });
   const keys = new MemoryExpiringKeys(now);
   const flush = async () => {
-    await Promise.all([state.flush(), inquiries.flush(), unanswered.flush(), directLine.flush()]);
+    await Promise.all([
+      state.flush(),
+      inquiries.flush(),
+      unanswered.flush(),
+      directLine.flush(),
+      metrics.flush(),
+    ]);
   };
   return {
     backend: 'lowdb',
@@ -51,8 +64,12 @@ export async function openLowdbPersistence(options: LowdbPersistenceOptions): Pr
     turnLock: new LocalTurnLock(),
     rateLimits: new MemoryRateLimitStores(),
     secrets: new FileSecretStore(join(dataDir, 'secrets')),
+    metrics,
     async sweep() {
       await state.sweepExpired();
+      await metrics.sweepBefore(
+        new Date(now() - (options.metricsRetentionMs ?? DEFAULT_METRICS_RETENTION_MS)),
+      );
       await directLine.sweepExpired();
       keys.sweep();
     },
