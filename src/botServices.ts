@@ -3,6 +3,7 @@ import { MainDialog } from '../dialogs/mainDialog.js';
 import { createSupportFacts } from '../dialogs/supportFacts.js';
 import { MemberHelpBot } from './bot.js';
 import type { Config } from './config.js';
+import { InsightRecorder } from './insights/recorder.js';
 import { type Knowledge, loadKnowledge } from './knowledge/index.js';
 import type { Logger } from './logger.js';
 import { resolveWhen } from './nlu/entities.js';
@@ -29,6 +30,8 @@ export interface BotServices {
   recognizer: Pick<TopicRecognizer, 'recognizeText'>;
   inquiries: InquiryService;
   unanswered: UnansweredLogService;
+  /** The counters (insight): the dialogs record turns and CSAT; live chat records takeovers here. */
+  metrics: InsightRecorder;
   bot: MemberHelpBot;
   /** For every adapter, in this order: the secret guard first, so nothing downstream sees a secret. */
   middleware: Middleware[];
@@ -70,6 +73,7 @@ export async function createBotServices(
         dataDir: config.dataDir,
         stateTtlHours: config.stateTtlHours,
         directLineRetentionHours: config.directLineRetentionHours ?? 24,
+        metricsRetentionDays: config.metricsRetentionDays,
       },
       logger,
     ));
@@ -81,6 +85,7 @@ export async function createBotServices(
     { logger },
   );
   const unanswered = new UnansweredLogService(persistence.unanswered);
+  const metrics = new InsightRecorder(persistence.metrics, now);
 
   const conversationState = new JsonConversationState(storage, {
     schema: conversationDocumentSchema,
@@ -112,6 +117,7 @@ export async function createBotServices(
         persistence.rateLimits,
       ),
       unanswered,
+      metrics,
       logger,
     },
     conversationState,
@@ -125,6 +131,7 @@ export async function createBotServices(
     recognizer,
     inquiries,
     unanswered,
+    metrics,
     bot,
     middleware: [
       createSecretGuardMiddleware(knowledge.privacy, { store: persistence.keys }),
