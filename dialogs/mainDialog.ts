@@ -182,7 +182,7 @@ export class MainDialog {
     if (!text) {
       // A button value or an attachment without text: the pending question asks again; otherwise a miss.
       if (dc.activeDialog) {
-        outcome.topic = session.lastTopic;
+        outcome.topic = this.flowTopic(dc, session);
         await dc.continueDialog();
         return;
       }
@@ -220,7 +220,7 @@ export class MainDialog {
       : this.recognize(text);
     context.turnState.set(ROUTED_TOPIC_KEY, recognition.topic);
     if (recognition.topic === 'cancel') outcome.cancel = true;
-    outcome.topic = dc.activeDialog && session.lastTopic ? session.lastTopic : recognition.topic;
+    outcome.topic = dc.activeDialog ? this.flowTopic(dc, session) : recognition.topic;
     this.recordTurn(context, session, dc, text, recognition);
     // 「はい」「うーん」 out of context are not a question about something else: that needs some words.
     const outOfScope = recognition.noneKind === 'out_of_scope' && this.saysSomething(text);
@@ -389,6 +389,11 @@ export class MainDialog {
     const pressed = this.buttons.get(foldForMatch(text));
     if (pressed) return { topic: pressed, score: 1, ambiguous: false };
     return this.deps.recognize(text);
+  }
+
+  /** The topic of the running flow, for the counters: a person (the inquiry flow), else the last topic. */
+  private flowTopic(dc: DialogContext, session: SessionState): TopicId | undefined {
+    return dc.activeDialog?.id === HANDOFF_DIALOG ? 'handoff.human' : session.lastTopic;
   }
 
   /** The question the innermost dialog is waiting on, if it is one of ours. */
