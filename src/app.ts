@@ -23,6 +23,7 @@ import {
   safeHandler,
 } from './httpErrors.js';
 import { clientAddress, ProxyTrust } from './httpRequest.js';
+import { registerMetricsApi } from './insights/metricsApi.js';
 import type { Knowledge } from './knowledge/index.js';
 import { fill } from './knowledge/template.js';
 import { detectLang } from './language.js';
@@ -229,7 +230,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   for (const m of [turnLock, ...turnMiddleware]) directLine.use(m);
   registerWebChatPage(server);
 
-  registerStaffApi(server, {
+  const staffApi = registerStaffApi(server, {
     staffToken: config.staffToken,
     inquiries: services.inquiries,
     unanswered: services.unanswered,
@@ -241,6 +242,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
     }),
     logger,
+  });
+  registerMetricsApi(server, staffApi.route, {
+    metrics: persistence.metrics,
+    topicLabels: knowledge.conversation.topicLabels,
   });
   registerStaffPage(server);
 

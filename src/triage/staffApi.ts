@@ -130,68 +130,80 @@ function detail(q: Inquiry, now: Date) {
   };
 }
 
-export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
+/** A staff route's answer; `contentType` sends `body` as text (the CSV export) instead of JSON. */
+export interface StaffResult {
+  status: number;
+  body?: unknown;
+  contentType?: string;
+}
+export type StaffRoute = (
+  handler: (req: Request) => Promise<StaffResult>,
+) => (req: Request, res: Response) => Promise<void>;
+
+export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: StaffRoute } {
   const now = deps.now ?? (() => new Date());
   const expected = deps.staffToken;
 
-  const route =
-    (handler: (req: Request) => Promise<{ status: number; body?: unknown }>) =>
-    async (req: Request, res: Response) => {
-      res.header('Cache-Control', 'no-store');
-      try {
-        if (!expected) {
-          throw new HttpError(
-            503,
-            'StaffApiDisabled',
-            'The staff API is off: set STAFF_TOKEN (at least 16 characters) to enable it.',
-          );
-        }
-        const presented = bearerToken(req.header('authorization'));
-        if (presented === undefined || !tokenMatches(presented, expected)) {
-          res.header('WWW-Authenticate', 'Bearer realm="staff"');
-          throw new HttpError(
-            401,
-            'Unauthorized',
-            'A valid staff token is required: Authorization: Bearer <STAFF_TOKEN>.',
-          );
-        }
-        const result = await handler(req);
-        if (result.body === undefined) res.send(result.status);
-        else res.send(result.status, result.body);
-      } catch (err) {
-        if (err instanceof HttpError) {
-          err.send(res);
-        } else if (err instanceof InquiryNotFoundError) {
-          res.send(404, { error: { code: 'NotFound', message: `No inquiry ${err.id}` } });
-        } else if (err instanceof InvalidTransitionError) {
-          res.send(409, {
-            error: {
-              code: 'InvalidTransition',
-              message: err.message,
-              from: err.from,
-              to: err.to,
-              allowed: err.allowed,
-            },
-          });
-        } else if (err instanceof InquiryClosedError) {
-          res.send(409, { error: { code: 'InquiryResolved', message: err.message } });
-        } else if (isStorageFailure(err)) {
-          deps.logger?.warn(
-            { err: (err as Error).message, path: req.path() },
-            'staff API: storage unavailable',
-          );
-          new HttpError(
-            503,
-            'StorageUnavailable',
-            'The inquiry storage is not available right now; try again shortly.',
-            { retryAfterSeconds: 5 },
-          ).send(res);
-        } else {
-          deps.logger?.warn({ err: (err as Error).message, path: req.path() }, 'staff API failed');
-          res.send(500, { error: { code: 'InternalError', message: 'Something went wrong; try again.' } });
-        }
+  const route: StaffRoute = (handler) => async (req: Request, res: Response) => {
+    res.header('Cache-Control', 'no-store');
+    try {
+      if (!expected) {
+        throw new HttpError(
+          503,
+          'StaffApiDisabled',
+          'The staff API is off: set STAFF_TOKEN (at least 16 characters) to enable it.',
+        );
       }
-    };
+      const presented = bearerToken(req.header('authorization'));
+      if (presented === undefined || !tokenMatches(presented, expected)) {
+        res.header('WWW-Authenticate', 'Bearer realm="staff"');
+        throw new HttpError(
+          401,
+          'Unauthorized',
+          'A valid staff token is required: Authorization: Bearer <STAFF_TOKEN>.',
+        );
+      }
+      const result = await handler(req);
+      if (result.contentType) {
+        const text = Buffer.from(String(result.body ?? ''), 'utf8');
+        res.writeHead(result.status, { 'Content-Type': result.contentType, 'Content-Length': text.length });
+        res.end(text);
+      } else if (result.body === undefined) res.send(result.status);
+      else res.send(result.status, result.body);
+    } catch (err) {
+      if (err instanceof HttpError) {
+        err.send(res);
+      } else if (err instanceof InquiryNotFoundError) {
+        res.send(404, { error: { code: 'NotFound', message: `No inquiry ${err.id}` } });
+      } else if (err instanceof InvalidTransitionError) {
+        res.send(409, {
+          error: {
+            code: 'InvalidTransition',
+            message: err.message,
+            from: err.from,
+            to: err.to,
+            allowed: err.allowed,
+          },
+        });
+      } else if (err instanceof InquiryClosedError) {
+        res.send(409, { error: { code: 'InquiryResolved', message: err.message } });
+      } else if (isStorageFailure(err)) {
+        deps.logger?.warn(
+          { err: (err as Error).message, path: req.path() },
+          'staff API: storage unavailable',
+        );
+        new HttpError(
+          503,
+          'StorageUnavailable',
+          'The inquiry storage is not available right now; try again shortly.',
+          { retryAfterSeconds: 5 },
+        ).send(res);
+      } else {
+        deps.logger?.warn({ err: (err as Error).message, path: req.path() }, 'staff API failed');
+        res.send(500, { error: { code: 'InternalError', message: 'Something went wrong; try again.' } });
+      }
+    }
+  };
 
   const inquiryId = (req: Request): string => {
     const parsed = idParam.safeParse(req.params?.id);
@@ -359,4 +371,5 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
       return { status: 204 };
     }),
   );
+  return { route };
 }
