@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { PUBLIC_DIR } from '../paths.js';
 
@@ -17,7 +17,8 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/staff/insights.css': { file: 'insights.css', type: 'text/css; charset=utf-8' },
   // The charting library, bundled from node_modules (no CDN): same origin, so script-src 'self' holds.
   '/staff/vendor/chart.umd.min.js': {
-    file: createRequire(import.meta.url).resolve('chart.js/dist/chart.umd.min.js'),
+    // Beside the package's main file (dist/chart.cjs); the UMD build is not in its "exports".
+    file: join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'),
     type: 'text/javascript; charset=utf-8',
   },
 };
