@@ -51,6 +51,8 @@ export interface MainDialogDeps extends Omit<DialogDeps, 'session'> {
 const CLARIFY_DIALOG = 'clarify';
 /** turnState: why this turn's message was recognised as none (out_of_scope / unclear). */
 const NONE_KIND_KEY = Symbol('noneKind');
+/** turnState: this activity has been counted. */
+const COUNTED_KEY = Symbol('counted');
 
 /** Folded Japanese text shorter than this is too little to call out of scope (「天気」 is unclear). */
 const MIN_OUT_OF_SCOPE_CHARS = 5;
@@ -142,7 +144,9 @@ export class MainDialog {
   private count(context: TurnContext): void {
     const metrics = this.deps.metrics;
     const activity = context.activity;
-    if (!metrics || !activity.conversation?.id) return;
+    // Once per activity: a turn botbuilder re-runs on a fresh state (bot.ts) is still one turn.
+    if (!metrics || !activity.conversation?.id || context.turnState.get(COUNTED_KEY)) return;
+    context.turnState.set(COUNTED_KEY, true);
     const outcome = turnOutcome(context);
     outcome.secretWarning = secretsFound(context).length > 0;
     let info: ReturnType<typeof turnInfo> | undefined;
