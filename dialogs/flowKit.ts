@@ -6,6 +6,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import type { MetricsRecorder } from '../src/insights/recorder.js';
 import type { BilingualText } from '../src/knowledge/bilingual.js';
 import type { Choice } from '../src/knowledge/flowSchemas.js';
 import type { Knowledge } from '../src/knowledge/index.js';
@@ -18,7 +19,7 @@ import { menuActions } from './replies.js';
 import type { RoutedRecognition } from './routing.js';
 import { emptySession, type SessionState } from './session.js';
 import type { SupportFacts } from './supportFacts.js';
-import { turnInfo } from './turn.js';
+import { turnInfo, turnOutcome } from './turn.js';
 
 export interface DialogDeps {
   knowledge: Knowledge;
@@ -44,6 +45,8 @@ export interface DialogDeps {
   transcriptHours?: (activity: TurnContext['activity']) => number | undefined;
   unanswered: UnansweredLog;
   session: StatePropertyAccessor<SessionState>;
+  /** The counters (src/insights); absent: nothing is counted. */
+  metrics?: MetricsRecorder;
 }
 
 /** Small helpers every flow uses, so each flow file reads as its conversation. */
@@ -100,8 +103,30 @@ export class FlowKit {
     ];
   }
 
-  /** Ends a flow with its concrete next step and the menu buttons, so the member is never stranded. */
+  /**
+   * Ends a flow with its answer: the concrete next step, then 「お役に立ちましたか？」 with two buttons
+   * (「いいえ」 brings back the menu and, where staff can help, a person). Counted as answered.
+   */
   async finish(step: WaterfallStepContext, text?: string, offerHuman = true): Promise<DialogTurnResult> {
+    await this.close(step, text, offerHuman);
+    turnOutcome(step.context).answered = true;
+    const session = await this.deps.session.get(step.context, emptySession());
+    if (session.lastTopic) {
+      const lang = this.lang(step.context);
+      const q = this.conversation.csat;
+      const actions: CardAction[] = [q.yes[lang], q.no[lang]].map((label) => ({
+        type: ActionTypes.ImBack,
+        title: label,
+        value: label,
+      }));
+      await step.context.sendActivity(MessageFactory.suggestedActions(actions, q.question[lang]));
+      session.csatFor = session.lastTopic;
+    }
+    return step.endDialog();
+  }
+
+  /** Ends a flow that gave no answer (an inquiry filed or not, a give-up) with the next steps only. */
+  async close(step: WaterfallStepContext, text?: string, offerHuman = true): Promise<DialogTurnResult> {
     await this.sendNextSteps(
       step.context,
       text ?? this.conversation.anythingElse[this.lang(step.context)],
@@ -164,7 +189,7 @@ export class FlowKit {
   async giveUp(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const session = await this.deps.session.get(step.context, emptySession());
     session.offeredHuman = true;
-    return this.finish(step, this.conversation.fallbackOfferHuman[this.lang(step.context)]);
+    return this.close(step, this.conversation.fallbackOfferHuman[this.lang(step.context)]);
   }
 
   menuWithHuman(lang: Lang): CardAction[] {

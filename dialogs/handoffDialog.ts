@@ -9,7 +9,7 @@ import { FREE_TEXT, type QuestionAnswer, QuestionPrompt, UNRECOGNIZED } from './
 import { CONTROL_TOPICS } from './routing.js';
 import { emptySession } from './session.js';
 import type { SupportFacts } from './supportFacts.js';
-import { turnInfo } from './turn.js';
+import { turnInfo, turnOutcome } from './turn.js';
 
 export const HANDOFF_DIALOG = 'handoff';
 /** A description is filed under (and refused for) the topic it is recognised as only this surely. */
@@ -61,7 +61,7 @@ export class HandoffDialog extends ComponentDialog {
 
     // The policy says why a topic stays off the web (payment: phone only; PIN: in person only).
     const refuse = (step: WaterfallStepContext, facts: SupportFacts) =>
-      kit.finish(
+      kit.close(
         step,
         facts.webRefusal ??
           kit.text(step.context, k.texts.refusedPayment, { phone: facts.phone, hours: facts.hours }),
@@ -96,7 +96,7 @@ export class HandoffDialog extends ComponentDialog {
         async (step) => {
           const answer = (step.result as QuestionAnswer).value;
           if (answer === 'prepared') return step.next(step.result);
-          if (answer !== 'another' && answer !== 'yes') return kit.finish(step);
+          if (answer !== 'another' && answer !== 'yes') return kit.close(step);
           const again = ((step.options ?? {}) as HandoffOptions).emptyDescriptions ?? 0;
           return kit.ask(
             step,
@@ -110,7 +110,7 @@ export class HandoffDialog extends ComponentDialog {
         },
         async (step) => {
           const answer = step.result as QuestionAnswer;
-          if (answer.value === 'cancel') return kit.finish(step, kit.text(step.context, k.texts.notSent));
+          if (answer.value === 'cancel') return kit.close(step, kit.text(step.context, k.texts.notSent));
           state(step).summary = answer.text;
           if (answer.value === FREE_TEXT) {
             const options = (step.options ?? {}) as HandoffOptions;
@@ -118,7 +118,7 @@ export class HandoffDialog extends ComponentDialog {
               const empty = (options.emptyDescriptions ?? 0) + 1;
               if (empty > MAX_EMPTY_DESCRIPTIONS) {
                 const f = kit.facts(step.context, state(step).topic);
-                return kit.finish(
+                return kit.close(
                   step,
                   kit.text(step.context, k.texts.noContent, { phone: f.phone, hours: f.hours }),
                 );
@@ -154,7 +154,7 @@ export class HandoffDialog extends ComponentDialog {
           if (answer !== 'yes') {
             return answer === UNRECOGNIZED
               ? kit.giveUp(step)
-              : kit.finish(step, kit.text(step.context, k.texts.notSent));
+              : kit.close(step, kit.text(step.context, k.texts.notSent));
           }
           return this.create(kit, step);
         },
@@ -192,6 +192,7 @@ export class HandoffDialog extends ComponentDialog {
           ? due
           : facts.webExpectedAt;
       session.lastInquiry = { id: inquiry.id, expectedAt: promised.toISOString() };
+      turnOutcome(step.context).handoff = true;
       const values = {
         ...phone,
         id: inquiry.id,
@@ -208,13 +209,13 @@ export class HandoffDialog extends ComponentDialog {
         await step.context.sendActivity(text);
         return step.endDialog();
       }
-      return kit.finish(step, text);
+      return kit.close(step, text);
     } catch (err) {
       if (err instanceof InquiryLimitReachedError) {
-        return kit.finish(step, kit.text(step.context, k.texts.limitReached, phone));
+        return kit.close(step, kit.text(step.context, k.texts.limitReached, phone));
       }
       // The member must never be told an inquiry exists that was not stored.
-      return kit.finish(step, kit.text(step.context, k.texts.failed, phone));
+      return kit.close(step, kit.text(step.context, k.texts.failed, phone));
     }
   }
 }

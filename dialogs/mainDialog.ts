@@ -39,7 +39,7 @@ import { menuActions } from './replies.js';
 import { CONTROL_TOPICS, type RoutedRecognition } from './routing.js';
 import { SERVICE_TOPICS, SERVICES_DIALOG, ServicesDialog } from './servicesDialog.js';
 import { BOT_LINE_CHARS, emptySession, type SessionState, TRANSCRIPT_LINES } from './session.js';
-import { setTurnInfo, turnInfo } from './turn.js';
+import { setTurnInfo, turnInfo, turnOutcome } from './turn.js';
 import { WEBID_DIALOG, WEBID_TOPICS, WebIdDialog } from './webIdDialog.js';
 
 export interface MainDialogDeps extends Omit<DialogDeps, 'session'> {
@@ -52,6 +52,8 @@ export interface MainDialogDeps extends Omit<DialogDeps, 'session'> {
 const CLARIFY_DIALOG = 'clarify';
 /** turnState: why this turn's message was recognised as none (out_of_scope / unclear). */
 const NONE_KIND_KEY = Symbol('noneKind');
+/** turnState: this activity has been counted. */
+const COUNTED_KEY = Symbol('counted');
 
 /** Folded Japanese text shorter than this is too little to call out of scope (「天気」 is unclear). */
 const MIN_OUT_OF_SCOPE_CHARS = 5;
@@ -131,7 +133,40 @@ export class MainDialog {
     }
   }
 
+  /** Routes one member message, then counts what the turn did (never the member's words). */
   async run(context: TurnContext): Promise<void> {
+    try {
+      await this.route(context);
+    } finally {
+      this.count(context);
+    }
+  }
+
+  private count(context: TurnContext): void {
+    const metrics = this.deps.metrics;
+    const activity = context.activity;
+    // Once per activity: a turn botbuilder re-runs on a fresh state (bot.ts) is still one turn.
+    if (!metrics || !activity.conversation?.id || context.turnState.get(COUNTED_KEY)) return;
+    context.turnState.set(COUNTED_KEY, true);
+    const outcome = turnOutcome(context);
+    outcome.secretWarning = secretsFound(context).length > 0;
+    let info: ReturnType<typeof turnInfo> | undefined;
+    try {
+      info = turnInfo(context);
+    } catch {
+      info = undefined; // the turn failed before the router read it
+    }
+    const lang = info?.lang ?? detectLang(activity.text, activity.locale);
+    metrics.turn(
+      activity.conversation.id,
+      info?.now ?? this.deps.instantOf(activity),
+      lang,
+      activity.channelId ?? 'unknown',
+      outcome,
+    );
+  }
+
+  private async route(context: TurnContext): Promise<void> {
     const activity = context.activity;
     const text = (activity.text ?? '').trim();
     const session = await this.session.get(context, emptySession());
@@ -142,12 +177,17 @@ export class MainDialog {
     // The offer of a person stands for the next message only.
     const offeredHuman = session.offeredHuman === true;
     session.offeredHuman = false;
+    // So does 「お役に立ちましたか？」: any other message is simply the next question.
+    const csatFor = session.csatFor;
+    session.csatFor = undefined;
+    const outcome = turnOutcome(context);
     const dc = await this.dialogs.createContext(context);
     const c = this.deps.knowledge.conversation;
 
     if (!text) {
       // A button value or an attachment without text: the pending question asks again; otherwise a miss.
       if (dc.activeDialog) {
+        outcome.topic = this.flowTopic(dc, session);
         await dc.continueDialog();
         return;
       }
@@ -156,6 +196,10 @@ export class MainDialog {
     const asked = this.languageAsked(text);
     if (asked) return this.continueIn(dc, session, asked);
     const lang = this.kit.lang(context);
+    if (csatFor && !dc.activeDialog) {
+      const helpful = this.csatAnswer(text);
+      if (helpful !== undefined) return this.answerCsat(context, session, csatFor, helpful);
+    }
     if (longestMatch(text, c.restartWords) > 0 && foldForMatch(text).length <= 12) {
       const reminder = this.leaveReminder(dc);
       await dc.cancelAllDialogs();
@@ -189,6 +233,8 @@ export class MainDialog {
       ? { topic: 'cancel', score: 1, ambiguous: false }
       : this.recognize(text);
     context.turnState.set(ROUTED_TOPIC_KEY, recognition.topic);
+    if (recognition.topic === 'cancel') outcome.cancel = true;
+    outcome.topic = dc.activeDialog ? this.flowTopic(dc, session) : recognition.topic;
     // The question the member is answering, if any (read once: nothing below changes it before the flow runs).
     const pending = this.pendingQuestion(dc);
     this.recordTurn(context, session, dc, text, recognition, pending);
@@ -271,6 +317,7 @@ export class MainDialog {
     const followUp = this.followUpFor(session, recognition, text);
     if (followUp && session.lastTopic) {
       session.misses = 0;
+      outcome.topic = session.lastTopic;
       await this.kit.sendNextSteps(
         context,
         this.kit.text(context, followUp.answer, this.kit.callCenter(context, session.lastTopic)),
@@ -281,6 +328,7 @@ export class MainDialog {
     }
     if (recognition.ambiguous && recognition.runnerUp) {
       this.clarifyTexts.set(conversationKey(context), text);
+      outcome.didYouMean = true;
       await dc.beginDialog(CLARIFY_DIALOG, { topics: [recognition.topic, recognition.runnerUp] });
       return;
     }
@@ -386,6 +434,11 @@ export class MainDialog {
     return this.deps.recognize(text);
   }
 
+  /** The topic of the running flow, for the counters: a person (the inquiry flow), else the last topic. */
+  private flowTopic(dc: DialogContext, session: SessionState): TopicId | undefined {
+    return dc.activeDialog?.id === HANDOFF_DIALOG ? 'handoff.human' : session.lastTopic;
+  }
+
   /** The question the innermost dialog is waiting on, if it is one of ours. */
   private pendingQuestion(dc: DialogContext): QuestionOptions | undefined {
     // dc.child builds a new DialogContext on every read: read it once per level.
@@ -438,6 +491,7 @@ export class MainDialog {
     const begin = (id: string, options: object) =>
       replace ? dc.replaceDialog(id, options) : dc.beginDialog(id, options);
     const end = async () => (replace ? dc.endDialog() : undefined);
+    turnOutcome(dc.context).topic = topic;
 
     if (topic === 'none') {
       await this.miss(dc.context, session, text);
@@ -493,7 +547,7 @@ export class MainDialog {
     if (!(TOPIC_IDS as readonly string[]).includes(chosen) || chosen === 'none') {
       // "None of these" is an answer, not a miss: keep the question for staff, show the menu.
       const lang = this.kit.lang(step.context);
-      await this.recordUnanswered(text, lang, turnInfo(step.context).now);
+      await this.recordUnanswered(text, lang, turnInfo(step.context).now, session.lastTopic);
       await this.sendMenu(step.context, this.deps.knowledge.conversation.menuPrompt[lang]);
       return step.endDialog();
     }
@@ -507,7 +561,8 @@ export class MainDialog {
   private async miss(context: TurnContext, session: SessionState, text: string): Promise<void> {
     const c = this.deps.knowledge.conversation;
     const lang = this.kit.lang(context);
-    await this.recordUnanswered(text, lang, this.deps.instantOf(context.activity));
+    turnOutcome(context).fallback = true;
+    await this.recordUnanswered(text, lang, this.deps.instantOf(context.activity), session.lastTopic);
     if (context.turnState.get(NONE_KIND_KEY) === 'out_of_scope') {
       session.misses = 0;
       return this.sendMenu(context, c.outOfScope[lang]);
@@ -529,9 +584,37 @@ export class MainDialog {
   }
 
   /** The unanswered-question log keeps only what the strict pass leaves: nothing that could be a secret. */
-  private async recordUnanswered(text: string, lang: Lang, at: Date): Promise<void> {
+  private async recordUnanswered(text: string, lang: Lang, at: Date, topic?: TopicId): Promise<void> {
     const kept = text ? strictMask(text) : undefined;
-    if (kept) await this.deps.unanswered.record(kept, lang, at).catch(() => undefined);
+    if (kept) await this.deps.unanswered.record(kept, lang, at, topic).catch(() => undefined);
+  }
+
+  /** 「はい」/「いいえ」 (a button in either language, or a short plain yes/no); undefined for anything else. */
+  private csatAnswer(text: string): boolean | undefined {
+    const q = this.deps.knowledge.conversation.csat;
+    const folded = foldForMatch(text);
+    if (Object.values(q.yes).some((l) => foldForMatch(l) === folded)) return true;
+    if (Object.values(q.no).some((l) => foldForMatch(l) === folded)) return false;
+    return folded.length <= 12 ? this.deps.recognizeYesNo(text) : undefined;
+  }
+
+  /** Counts the answer for the topic; 「いいえ」 offers the menu, and a person where staff can help. */
+  private async answerCsat(
+    context: TurnContext,
+    session: SessionState,
+    topic: TopicId,
+    helpful: boolean,
+  ): Promise<void> {
+    const q = this.deps.knowledge.conversation.csat;
+    const lang = this.kit.lang(context);
+    session.misses = 0;
+    turnOutcome(context).topic = topic;
+    const conversationId = context.activity.conversation?.id;
+    if (conversationId) this.deps.metrics?.csat(conversationId, turnInfo(context).now, topic, helpful);
+    if (helpful) return this.kit.sendNextSteps(context, q.thanks[lang], false);
+    const noPerson = q.noPersonFor.includes(topic) || this.kit.facts(context, topic).phoneOnly === true;
+    if (noPerson) return this.sendMenu(context, q.sorryNoPerson[lang]);
+    await this.kit.sendWithMenu(context, q.sorry[lang]);
   }
 
   /**

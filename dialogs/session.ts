@@ -9,6 +9,8 @@ export interface SessionState {
   lastTopic?: TopicId;
   /** The bot's last message offered a person: a plain yes takes it. */
   offeredHuman?: boolean;
+  /** The bot's last message asked 「お役に立ちましたか？」 about this topic: the next message may answer it. */
+  csatFor?: TopicId;
   /** The inquiry left in this conversation most recently, and the answer time the member was told. */
   lastInquiry?: { id: string; expectedAt: string };
   /** The language the member chose (page switch or 「English」): replies follow it. */

@@ -23,6 +23,7 @@ import {
   safeHandler,
 } from './httpErrors.js';
 import { clientAddress, ProxyTrust } from './httpRequest.js';
+import { registerMetricsApi } from './insights/metricsApi.js';
 import type { Knowledge } from './knowledge/index.js';
 import { fill } from './knowledge/template.js';
 import { detectLang } from './language.js';
@@ -246,7 +247,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     settings: { serviceToken: config.staffToken, ...config.staffAuth },
     now,
   });
-  registerStaffApi(server, {
+  const staffApi = registerStaffApi(server, {
     auth: staffAuth,
     audit,
     accounts: persistence.staff,
@@ -268,6 +269,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
     }),
     logger,
+  });
+  registerMetricsApi(server, staffApi.route, {
+    metrics: persistence.metrics,
+    topicLabels: knowledge.conversation.topicLabels,
   });
   registerStaffPage(server);
 

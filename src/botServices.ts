@@ -4,6 +4,7 @@ import { createSupportFacts } from '../dialogs/supportFacts.js';
 import { MemberHelpBot } from './bot.js';
 import type { Config } from './config.js';
 import { DIRECTLINE_SERVICE_URL } from './directline/directLineAdapter.js';
+import { InsightRecorder } from './insights/recorder.js';
 import { type Knowledge, loadKnowledge } from './knowledge/index.js';
 import type { Logger } from './logger.js';
 import { resolveWhen } from './nlu/entities.js';
@@ -31,6 +32,8 @@ export interface BotServices {
   recognizer: Pick<TopicRecognizer, 'recognizeText'>;
   inquiries: InquiryService;
   unanswered: UnansweredLogService;
+  /** The counters (insight): the dialogs record turns and CSAT; live chat records takeovers here. */
+  metrics: InsightRecorder;
   bot: MemberHelpBot;
   /** For every adapter, in this order: the secret guard first, so nothing downstream sees a secret. */
   middleware: Middleware[];
@@ -72,6 +75,7 @@ export async function createBotServices(
         dataDir: config.dataDir,
         stateTtlHours: config.stateTtlHours,
         directLineRetentionHours: config.directLineRetentionHours ?? 24,
+        metricsRetentionDays: config.metricsRetentionDays,
       },
       logger,
     ));
@@ -83,6 +87,7 @@ export async function createBotServices(
     { logger },
   );
   const unanswered = new UnansweredLogService(persistence.unanswered);
+  const metrics = new InsightRecorder(persistence.metrics, now);
 
   const conversationState = new JsonConversationState(storage, {
     schema: conversationDocumentSchema,
@@ -119,6 +124,7 @@ export async function createBotServices(
       // A reference number from any conversation: its status only, limited per member and address.
       lookupInquiry: createInquiryLookup(inquiries, { stores: persistence.rateLimits, logger }),
       unanswered,
+      metrics,
       logger,
     },
     conversationState,
@@ -132,6 +138,7 @@ export async function createBotServices(
     recognizer,
     inquiries,
     unanswered,
+    metrics,
     bot,
     middleware: [
       createSecretGuardMiddleware(knowledge.privacy, { store: persistence.keys }),

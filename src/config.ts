@@ -35,6 +35,7 @@ const envSchema = z.object({
     .positive()
     .max(24 * 366)
     .default(24),
+  METRICS_RETENTION_DAYS: z.coerce.number().positive().max(3660).default(400),
   // Persistence (src/persistence): embedded lowdb under DATA_DIR, or PostgreSQL shared by instances.
   STORAGE: z.enum(['lowdb', 'postgres'], { error: "must be empty, 'lowdb' or 'postgres'" }).default('lowdb'),
   DATABASE_URL: z
@@ -83,6 +84,8 @@ export interface Config {
   directLineTokenSecret: string;
   /** Hours a Web Chat transcript is kept after the conversation's last activity. */
   directLineRetentionHours: number;
+  /** METRICS_RETENTION_DAYS: counters older than this are dropped (default 400). */
+  metricsRetentionDays: number;
   /** Where everything is kept: lowdb files under dataDir, or PostgreSQL at databaseUrl. */
   storage: 'lowdb' | 'postgres';
   databaseUrl: string;
@@ -150,6 +153,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stateTtlHours: e.STATE_TTL_HOURS,
     directLineTokenSecret: e.DIRECTLINE_TOKEN_SECRET,
     directLineRetentionHours: e.DIRECTLINE_RETENTION_HOURS,
+    metricsRetentionDays: e.METRICS_RETENTION_DAYS,
     storage: e.STORAGE,
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,

@@ -51,6 +51,21 @@ export const conversationSchema = z
     languageWords: z
       .object({ ja: z.array(z.string().min(1)).min(1), en: z.array(z.string().min(1)).min(1) })
       .strict(),
+    /**
+     * The question after a flow's answer (two buttons, yes / no) and what follows each answer.
+     * `noPersonFor`: topics staff cannot help with in chat (payment, the PIN): 「いいえ」 offers only the menu.
+     */
+    csat: z
+      .object({
+        question: bilingualText,
+        yes: bilingualText,
+        no: bilingualText,
+        thanks: bilingualText,
+        sorry: bilingualText,
+        sorryNoPerson: bilingualText,
+        noPersonFor: z.array(z.enum(TOPIC_IDS)),
+      })
+      .strict(),
     /** Labels and filler around a masked secret: 「暗証番号は****です」 says nothing else. */
     secretFillers: z.array(z.string().min(1)).min(1),
   })

@@ -11,7 +11,8 @@ const HOUR_MS = 60 * 60 * 1000;
 export type PersistenceConfig = Pick<
   Config,
   'storage' | 'databaseUrl' | 'databasePoolMax' | 'dataDir' | 'stateTtlHours' | 'directLineRetentionHours'
->;
+> &
+  Partial<Pick<Config, 'metricsRetentionDays'>>;
 
 /**
  * Opens the backend `STORAGE` names: lowdb under DATA_DIR ('' or 'lowdb'), or PostgreSQL at
@@ -26,6 +27,7 @@ export async function openPersistence(
   const common = {
     stateTtlMs: config.stateTtlHours * HOUR_MS,
     directLineRetentionMs: config.directLineRetentionHours * HOUR_MS,
+    metricsRetentionMs: (config.metricsRetentionDays ?? 400) * 24 * HOUR_MS,
     logger,
     now: options.now,
   };

@@ -119,6 +119,8 @@ export interface UnansweredGroup {
   lastSeen: string;
   /** Up to 3 distinct masked wordings, most recent first. */
   examples: string[];
+  /** The topic the member was in at the most recent sighting, when there was one. */
+  topic?: string;
 }
 
 /** One masked, normalised sighting, as src/triage/unansweredLog.ts prepares it. */
@@ -128,6 +130,8 @@ export interface UnansweredSighting {
   masked: string;
   lang: Lang;
   at: string;
+  /** The topic the member was in when the bot missed (「有効期限は？」 after points). */
+  topic?: string;
 }
 
 export interface UnansweredStore {
@@ -314,6 +318,68 @@ export interface StaffStore {
   listAudit(query: AuditQuery): Promise<AuditEntry[]>;
 }
 
+/**
+ * One counted thing, never the member's words: a member turn (what happened in it), a CSAT answer,
+ * or a staff takeover of the conversation.
+ */
+export interface MetricEvent {
+  conversationId: string;
+  /** ISO instant. */
+  at: string;
+  kind: 'turn' | 'csat' | 'takeover';
+  /** The topic the turn was about (the flow it was in), or the topic a CSAT answer rates. */
+  topic?: string;
+  /** The flow reached its answer in this turn. */
+  answered?: boolean;
+  fallback?: boolean;
+  didYouMean?: boolean;
+  /** An inquiry was filed in this turn. */
+  handoff?: boolean;
+  cancel?: boolean;
+  secretWarning?: boolean;
+  lang?: Lang;
+  channel?: string;
+  /** CSAT: 「はい」 true, 「いいえ」 false. */
+  helpful?: boolean;
+}
+
+/** What GET /api/staff/metrics returns (the insight issue defines each field). */
+export interface MetricsSummary {
+  conversations: number;
+  contained: number;
+  handedOff: number;
+  fallbackOnly: number;
+  turns: number;
+  fallbackTurns: number;
+  csat: { positive: number; negative: number };
+  topics: Array<{ topic: string; count: number }>;
+  csatByTopic: Array<{ topic: string; positive: number; negative: number }>;
+  byHour: Array<{ hour: number; conversations: number; handedOff: number }>;
+  series: Array<{
+    date: string;
+    conversations: number;
+    contained: number;
+    handedOff: number;
+    fallbackTurns: number;
+    csatPositive: number;
+    csatNegative: number;
+  }>;
+}
+
+/**
+ * The counters. `record` is cheap (buffered, no round trip per turn); `flush` writes what is
+ * buffered (close() flushes too). Everything of a conversation is counted in the window of its first
+ * member message, so a summary flushes first.
+ */
+export interface MetricsStore {
+  record(event: MetricEvent): void;
+  flush(): Promise<void>;
+  /** Conversations whose first member message is in [from, to). */
+  summary(from: Date, to: Date): Promise<MetricsSummary>;
+  /** Drops events older than the instant; returns how many. */
+  sweepBefore(before: Date): Promise<number>;
+}
+
 export interface Persistence {
   readonly backend: BackendName;
   readonly state: StateStorage;
@@ -326,6 +392,7 @@ export interface Persistence {
   readonly rateLimits: RateLimitStores;
   readonly secrets: SecretStore;
   readonly staff: StaffStore;
+  readonly metrics: MetricsStore;
   /** Removes what outlived its retention (state, transcripts, expired keys). */
   sweep(): Promise<void>;
   /** True when the backend can take writes now (DATA_DIR writable; the database answers). */

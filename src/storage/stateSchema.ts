@@ -19,6 +19,7 @@ export const sessionStateSchema = z
     misses: z.number().int().min(0),
     lastTopic: z.enum(TOPIC_IDS).optional(),
     offeredHuman: z.boolean().optional(),
+    csatFor: z.enum(TOPIC_IDS).optional(),
     lastInquiry: z.object({ id: z.string(), expectedAt: z.string() }).optional(),
     lang: z.enum(LOCALES).optional(),
     // Absent in states written before the trail replaced the transcript: the dialog starts one.

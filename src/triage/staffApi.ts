@@ -43,10 +43,12 @@ export interface StaffApiDeps {
   now?: () => Date;
 }
 
+/** A staff route's answer; `contentType` sends `body` as text (the CSV export) instead of JSON. */
 export interface RouteResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  contentType?: string;
 }
 export type StaffHandler = (req: Request, actor: StaffActor) => Promise<RouteResult>;
 export type StaffRoute = (
@@ -217,7 +219,11 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
 
   const send = (res: Response, result: RouteResult) => {
     for (const [name, value] of Object.entries(result.headers ?? {})) res.header(name, value);
-    if (result.body === undefined) res.send(result.status);
+    if (result.contentType) {
+      const text = Buffer.from(String(result.body ?? ''), 'utf8');
+      res.writeHead(result.status, { 'Content-Type': result.contentType, 'Content-Length': text.length });
+      res.end(text);
+    } else if (result.body === undefined) res.send(result.status);
     else res.send(result.status, result.body);
   };
 

@@ -80,5 +80,6 @@ export interface InquiryIntake {
 
 /** Fallback utterances the bot did not understand, counted so staff can add content. */
 export interface UnansweredLog {
-  record(text: string, lang: Lang, at: Date): Promise<void>;
+  /** `topic`: the topic the member was in when the bot missed. */
+  record(text: string, lang: Lang, at: Date, topic?: string): Promise<void>;
 }

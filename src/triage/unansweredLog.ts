@@ -24,13 +24,13 @@ export function normalizeUtterance(text: string): string {
 export class UnansweredLogService implements UnansweredLog {
   constructor(private readonly store: UnansweredStore) {}
 
-  async record(text: string, lang: Lang, at: Date): Promise<void> {
+  async record(text: string, lang: Lang, at: Date, topic?: string): Promise<void> {
     const masked = maskText(text).replace(/\s+/gu, ' ').trim().slice(0, MAX_TEXT);
     const normalized = normalizeUtterance(masked);
     if (!normalized) return;
     const id = createHash('sha256').update(normalized).digest('hex').slice(0, 16);
     const when = (Number.isNaN(at.getTime()) ? new Date() : at).toISOString();
-    await this.store.add({ id, normalized, masked, lang, at: when });
+    await this.store.add({ id, normalized, masked, lang, at: when, ...(topic ? { topic } : {}) });
   }
 
   /** Groups, most frequent first, then most recent. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHarness, joined, lastButtons } from '../support/dialogHarness.js';
+import { answerButtons, createHarness, joined, lastButtons } from '../support/dialogHarness.js';
 import { useTempDirs } from '../support/tempDir.js';
 
 const tempDir = useTempDirs();
@@ -112,7 +112,8 @@ describe('follow-ups read in context', () => {
     const r = await h.say('パスワード忘れちゃった');
     expect(joined(r)).toContain('Web‐ID、パスワードをお忘れの方はコチラ');
     expect(joined(r)).toContain('カード番号でログインするときのパスワード');
-    expect(lastButtons(r)).toContain('担当者に問い合わせる');
+    expect(answerButtons(r)).toContain('担当者に問い合わせる');
+    expect(r.at(-1)).toEqual({ text: 'お役に立ちましたか？', buttons: ['はい', 'いいえ'] });
   });
 });
 
@@ -200,7 +201,8 @@ describe('lost card found, in-person hours', () => {
     await h.say('カードを落としました');
     const r = await h.say('見つかりました！');
     expect(joined(r)).toContain('見つかってよかったです');
-    expect(lastButtons(r)).toEqual(['メニュー', '担当者に問い合わせる']);
+    expect(answerButtons(r)).toEqual(['メニュー', '担当者に問い合わせる']);
+    expect(lastButtons(r)).toEqual(['はい', 'いいえ']);
   });
 
   it('en: asking when the machines are open gives the in-person hours, not only the phone', async () => {

@@ -8,6 +8,7 @@ import {
   DuplicateInquiryError,
   ETagConflictError,
   InquiryNotFoundError,
+  type MetricEvent,
   type Persistence,
 } from '../../src/persistence/types.js';
 import type { Inquiry } from '../../src/triage/types.js';
@@ -311,9 +312,142 @@ describe.each([
           firstSeen: '2026-11-26T01:00:00.000Z',
           lastSeen: '2026-11-26T01:00:04.000Z',
         });
+        await p.unanswered.add({
+          id: 'g3',
+          normalized: 'g3',
+          masked: '有効期限は',
+          lang: 'ja',
+          at: '2026-11-26T01:00:05.000Z',
+          topic: 'service.points',
+        });
+        await p.flush();
+        expect((await p.unanswered.list()).find((g) => g.id === 'g3')?.topic).toBe('service.points');
+        expect((await p.unanswered.list()).find((g) => g.id === 'g2')?.topic).toBeUndefined();
+        await p.unanswered.dismiss('g3');
         expect(await p.unanswered.dismiss('g1')).toBe(true);
         expect(await p.unanswered.dismiss('g1')).toBe(false);
         expect((await p.unanswered.list()).map((g) => g.id)).toEqual(['g2']);
+      }));
+  });
+
+  describe('metrics', () => {
+    const DAY = 24 * HOUR;
+    const turn = (conversationId: string, at: string, extra: Partial<MetricEvent> = {}): MetricEvent => ({
+      conversationId,
+      at,
+      kind: 'turn',
+      lang: 'ja',
+      channel: 'webchat',
+      ...extra,
+    });
+    function recordScenario(p: Persistence) {
+      const events: MetricEvent[] = [
+        // Before the window: its later turn inside the window does not bring it in.
+        turn('c5', '2026-11-25T14:00:00.000Z', { topic: 'greeting' }),
+        turn('c5', '2026-11-26T02:00:00.000Z', { topic: 'greeting' }),
+        turn('c1', '2026-11-26T00:30:00.000Z', { topic: 'service.points', answered: true }),
+        turn('c1', '2026-11-26T00:31:00.000Z', { topic: 'service.points', fallback: true }),
+        {
+          conversationId: 'c1',
+          at: '2026-11-26T00:32:00.000Z',
+          kind: 'csat',
+          topic: 'service.points',
+          helpful: true,
+        },
+        turn('c2', '2026-11-26T15:30:00.000Z', { topic: 'none', fallback: true }),
+        turn('c2', '2026-11-26T15:31:00.000Z', { topic: 'none', fallback: true, secretWarning: true }),
+        turn('c3', '2026-11-26T03:00:00.000Z', { topic: 'login.trouble', handoff: true }),
+        {
+          conversationId: 'c3',
+          at: '2026-11-26T03:01:00.000Z',
+          kind: 'csat',
+          topic: 'login.trouble',
+          helpful: false,
+        },
+        turn('c4', '2026-11-26T05:00:00.000Z', { topic: 'card.lost', answered: true }),
+        { conversationId: 'c4', at: '2026-11-28T05:00:00.000Z', kind: 'takeover' },
+        // No member message: not a conversation.
+        { conversationId: 'c6', at: '2026-11-26T05:00:00.000Z', kind: 'takeover' },
+      ];
+      for (const e of events) p.metrics.record(e);
+    }
+    const from = new Date('2026-11-25T15:00:00.000Z'); // 11-26 00:00 JST
+    const to = new Date('2026-11-27T15:00:00.000Z'); // 11-28 00:00 JST
+
+    it('counts each conversation in the window of its first member message, hours and dates in JST', () =>
+      withBackend(async (p) => {
+        recordScenario(p);
+        const m = await p.metrics.summary(from, to);
+        expect(m).toMatchObject({
+          conversations: 4,
+          contained: 2,
+          handedOff: 2,
+          fallbackOnly: 1,
+          turns: 6,
+          fallbackTurns: 3,
+          csat: { positive: 1, negative: 1 },
+        });
+        expect(m.topics).toEqual([
+          { topic: 'none', count: 2 },
+          { topic: 'service.points', count: 2 },
+          { topic: 'card.lost', count: 1 },
+          { topic: 'login.trouble', count: 1 },
+        ]);
+        expect(m.csatByTopic).toEqual([
+          { topic: 'login.trouble', positive: 0, negative: 1 },
+          { topic: 'service.points', positive: 1, negative: 0 },
+        ]);
+        expect(m.byHour).toHaveLength(24);
+        expect(m.byHour.filter((h) => h.conversations > 0)).toEqual([
+          { hour: 0, conversations: 1, handedOff: 0 },
+          { hour: 9, conversations: 1, handedOff: 0 },
+          { hour: 12, conversations: 1, handedOff: 1 },
+          { hour: 14, conversations: 1, handedOff: 1 },
+        ]);
+        expect(m.series).toEqual([
+          {
+            date: '2026-11-26',
+            conversations: 3,
+            contained: 1,
+            handedOff: 2,
+            fallbackTurns: 1,
+            csatPositive: 1,
+            csatNegative: 1,
+          },
+          {
+            date: '2026-11-27',
+            conversations: 1,
+            contained: 1,
+            handedOff: 0,
+            fallbackTurns: 2,
+            csatPositive: 0,
+            csatNegative: 0,
+          },
+        ]);
+        const narrow = await p.metrics.summary(
+          new Date('2026-11-26T03:00:00.000Z'),
+          new Date('2026-11-26T05:00:00.000Z'),
+        );
+        expect(narrow).toMatchObject({ conversations: 1, handedOff: 1, turns: 1 });
+        expect(narrow.series.map((r) => r.date)).toEqual(['2026-11-26']);
+      }));
+
+    it('keeps the counts across a close and reopen, and the sweep drops them after the retention', () =>
+      withBackend(async (p, { backend, clock: c }) => {
+        recordScenario(p);
+        await p.close();
+        const again = await backend.open(c.now);
+        try {
+          expect((await again.metrics.summary(from, to)).conversations).toBe(4);
+          c.advance(399 * DAY);
+          await again.sweep();
+          expect((await again.metrics.summary(from, to)).conversations).toBe(4);
+          c.advance(3 * DAY);
+          await again.sweep();
+          expect((await again.metrics.summary(from, to)).conversations).toBe(0);
+        } finally {
+          await again.close();
+        }
       }));
   });
 

@@ -80,6 +80,13 @@ export function joined(replies: Reply[]): string {
   return replies.map((r) => r.text).join('\n');
 }
 
+/** The buttons of a flow's answer: the reply before 「お役に立ちましたか？」 when the turn ends with it. */
+export function answerButtons(replies: Reply[]): string[] {
+  const last = replies.at(-1);
+  const asked = last && ['お役に立ちましたか？', 'Was this helpful?'].includes(last.text);
+  return (asked ? replies.at(-2) : last)?.buttons ?? [];
+}
+
 /** The buttons offered with the last reply of a turn. */
 export function lastButtons(replies: Reply[]): string[] {
   return replies.at(-1)?.buttons ?? [];

@@ -7,6 +7,7 @@ import { LocalTurnLock, MemoryExpiringKeys, MemoryOutbox, MemoryRateLimitStores 
 import type { OutboxEntry, Persistence } from '../types.js';
 import { FileDirectLineLog } from './directLineLog.js';
 import { LowdbInquiryRepository } from './inquiries.js';
+import { LowdbMetricsStore } from './metrics.js';
 import { FileSecretStore } from './secrets.js';
 import { LowdbStaffStore } from './staff.js';
 import { LowdbUnansweredStore } from './unanswered.js';
@@ -15,11 +16,17 @@ import { LowdbUnansweredStore } from './unanswered.js';
 //   state/         conversation state, a file per key      inquiries/   a file per inquiry
 //   directline/    a file per Web Chat conversation        unanswered.json
 //   secrets/       generated secrets (0600)                 staff/       accounts, sessions, audit
+//   metrics.json   counters, no member text
+
+/** METRICS_RETENTION_DAYS' default, 400 days. */
+export const DEFAULT_METRICS_RETENTION_MS = 400 * 24 * 60 * 60 * 1000;
 
 export interface LowdbPersistenceOptions {
   dataDir: string;
   stateTtlMs: number;
   directLineRetentionMs: number;
+  /** Counters older than this are dropped by sweep(). */
+  metricsRetentionMs?: number;
   logger?: { warn(obj: object, msg: string): void };
   now?: () => number;
 }
@@ -37,10 +44,17 @@ export async function openLowdbPersistence(options: LowdbPersistenceOptions): Pr
     retentionMs: options.directLineRetentionMs,
     now,
   });
+  const metrics = await LowdbMetricsStore.open(join(dataDir, 'metrics.json'), { logger });
   const keys = new MemoryExpiringKeys(now);
   const staff = await LowdbStaffStore.open(join(dataDir, 'staff'));
   const flush = async () => {
-    await Promise.all([state.flush(), inquiries.flush(), unanswered.flush(), directLine.flush()]);
+    await Promise.all([
+      state.flush(),
+      inquiries.flush(),
+      unanswered.flush(),
+      directLine.flush(),
+      metrics.flush(),
+    ]);
   };
   return {
     backend: 'lowdb',
@@ -54,8 +68,12 @@ export async function openLowdbPersistence(options: LowdbPersistenceOptions): Pr
     rateLimits: new MemoryRateLimitStores(),
     secrets: new FileSecretStore(join(dataDir, 'secrets')),
     staff,
+    metrics,
     async sweep() {
       await state.sweepExpired();
+      await metrics.sweepBefore(
+        new Date(now() - (options.metricsRetentionMs ?? DEFAULT_METRICS_RETENTION_MS)),
+      );
       await directLine.sweepExpired();
       keys.sweep();
     },

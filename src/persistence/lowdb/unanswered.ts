@@ -17,6 +17,7 @@ const groupSchema = z.object({
   firstSeen: z.string(),
   lastSeen: z.string(),
   examples: z.array(z.string()),
+  topic: z.string().optional(),
 });
 const fileSchema = z.object({ version: z.literal(1), groups: z.array(groupSchema) });
 type FileData = z.infer<typeof fileSchema>;
@@ -78,6 +79,7 @@ export class LowdbUnansweredStore implements UnansweredStore {
       group.count += 1;
       if (s.at > group.lastSeen) group.lastSeen = s.at;
       group.examples = [s.masked, ...group.examples.filter((e) => e !== s.masked)].slice(0, MAX_EXAMPLES);
+      if (s.topic) group.topic = s.topic;
       // Re-insert: Map order doubles as recency order for eviction.
       this.groups.delete(s.id);
       this.groups.set(s.id, group);
@@ -90,6 +92,7 @@ export class LowdbUnansweredStore implements UnansweredStore {
         firstSeen: s.at,
         lastSeen: s.at,
         examples: [s.masked],
+        ...(s.topic ? { topic: s.topic } : {}),
       });
       this.evict();
     }

@@ -5,6 +5,7 @@ import { PROJECT_ROOT } from '../../paths.js';
 import type { Persistence } from '../types.js';
 import { createPool, Db, describeDatabaseUrl } from './db.js';
 import { PgDirectLineLog } from './directLineLog.js';
+import { PgMetricsStore } from './metrics.js';
 import { PgStaffStore } from './staff.js';
 import {
   PgExpiringKeys,
@@ -37,6 +38,8 @@ export interface PostgresPersistenceOptions {
   poolMax: number;
   stateTtlMs: number;
   directLineRetentionMs: number;
+  /** Counters older than this are dropped by sweep() (default 400 days). */
+  metricsRetentionMs?: number;
   logger?: { warn(obj: object, msg: string): void; info?(obj: object, msg: string): void };
   now?: () => number;
   migrationsDir?: string;
@@ -105,6 +108,8 @@ export async function openPostgresPersistence(options: PostgresPersistenceOption
   const state = new PgStateStorage(db, options.stateTtlMs, now);
   const unanswered = new PgUnansweredStore(db, MAX_UNANSWERED_GROUPS);
   const keys = new PgExpiringKeys(db, now);
+  const metrics = new PgMetricsStore(db, logger);
+  const metricsRetentionMs = options.metricsRetentionMs ?? 400 * 24 * 60 * 60 * 1000;
   let closed: Promise<void> | undefined;
   return {
     backend: 'postgres',
@@ -118,7 +123,9 @@ export async function openPostgresPersistence(options: PostgresPersistenceOption
     rateLimits: new PgRateLimitStores(pool),
     secrets: new PgSecretStore(db),
     staff: new PgStaffStore(db),
+    metrics,
     async sweep() {
+      await metrics.sweepBefore(new Date(now() - metricsRetentionMs));
       await state.sweepExpired();
       await directLine.sweepExpired();
       await keys.sweep();
@@ -131,10 +138,15 @@ export async function openPostgresPersistence(options: PostgresPersistenceOption
         () => false,
       );
     },
-    // Every write is committed before its promise resolves: nothing is pending.
-    async flush() {},
+    // Every write but the buffered counters is committed before its promise resolves.
+    flush: () => metrics.flush(),
     close() {
       closed ??= (async () => {
+        await metrics
+          .flush()
+          .catch((err: unknown) =>
+            logger?.warn({ err: (err as Error).message }, 'metrics not written at close'),
+          );
         await directLine.close();
         await Promise.all([pool.end(), lockPool.end()]);
       })();

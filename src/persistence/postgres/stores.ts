@@ -218,15 +218,16 @@ export class PgUnansweredStore implements UnansweredStore {
   async add(s: UnansweredSighting): Promise<void> {
     // The new wording first, then the earlier distinct ones, three at most.
     await this.db.query(
-      `INSERT INTO unanswered_groups (id, normalized, lang, count, first_seen, last_seen, examples)
-       VALUES ($1, $2, $3, 1, $4, $4, jsonb_build_array($5::text))
+      `INSERT INTO unanswered_groups (id, normalized, lang, count, first_seen, last_seen, examples, topic)
+       VALUES ($1, $2, $3, 1, $4, $4, jsonb_build_array($5::text), $6)
        ON CONFLICT (id) DO UPDATE SET count = unanswered_groups.count + 1,
+         topic = COALESCE(EXCLUDED.topic, unanswered_groups.topic),
          last_seen = GREATEST(unanswered_groups.last_seen, EXCLUDED.last_seen),
          examples = jsonb_build_array($5::text) || COALESCE((
            SELECT jsonb_agg(e ORDER BY n) FROM jsonb_array_elements(unanswered_groups.examples)
              WITH ORDINALITY AS t(e, n)
            WHERE e <> to_jsonb($5::text) AND n <= 2), '[]'::jsonb)`,
-      [s.id, s.normalized, s.lang, s.at, s.masked],
+      [s.id, s.normalized, s.lang, s.at, s.masked, s.topic ?? null],
     );
   }
 
@@ -239,6 +240,7 @@ export class PgUnansweredStore implements UnansweredStore {
       first_seen: Date;
       last_seen: Date;
       examples: string[];
+      topic: string | null;
     }>('SELECT * FROM unanswered_groups ORDER BY count DESC, last_seen DESC LIMIT $1', [this.maxGroups]);
     return rows.map((r) => ({
       id: r.id,
@@ -248,6 +250,7 @@ export class PgUnansweredStore implements UnansweredStore {
       firstSeen: r.first_seen.toISOString(),
       lastSeen: r.last_seen.toISOString(),
       examples: r.examples,
+      ...(r.topic ? { topic: r.topic } : {}),
     }));
   }
 
