@@ -88,7 +88,14 @@ export class LowdbMetricsStore implements MetricsStore {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.dirty) await this.writeNow();
+    if (this.dirty) {
+      await this.writeNow().catch((err: NodeJS.ErrnoException) => {
+        // DATA_DIR itself is gone (removed under a running bot): nothing left to write the counts to,
+        // and shutting down must not fail on it. Any other failure is the caller's to see.
+        if (err.code !== 'ENOENT') throw err;
+        this.options.logger?.warn({ err: err.message }, 'metrics not written: DATA_DIR is gone');
+      });
+    }
     await this.writing;
   }
 
