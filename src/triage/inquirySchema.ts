@@ -35,4 +35,16 @@ export const inquirySchema = z.object({
       deliveredAt: isoInstant.optional(),
     }),
   ),
+  messages: z
+    .array(
+      z.object({
+        id: z.string(),
+        from: z.enum(['member', 'staff', 'bot']),
+        text: z.string().max(MAX_TEXT),
+        at: isoInstant,
+        author: z.string().optional(),
+      }),
+    )
+    .optional(),
+  liveChat: z.object({ login: z.string(), name: z.string(), since: isoInstant }).nullable().optional(),
 });

@@ -136,13 +136,14 @@ export const STATUS_TRANSITIONS: Record<InquiryStatus, readonly InquiryStatus[]>
   new: ['in_progress', 'resolved'],
   in_progress: ['waiting_member', 'resolved'],
   waiting_member: ['in_progress', 'resolved'],
+  member_replied: ['in_progress', 'resolved'],
   resolved: ['in_progress'],
 };
 
-/** Staff owe an answer on new and in-progress inquiries; waiting_member and resolved are not overdue. */
+/** Staff owe an answer on new, in-progress and member-replied inquiries; waiting_member and resolved are not overdue. */
 export function isOverdue(inquiry: Pick<Inquiry, 'status' | 'dueAt'>, now: Date): boolean {
   return (
-    (inquiry.status === 'new' || inquiry.status === 'in_progress') &&
+    (inquiry.status === 'new' || inquiry.status === 'in_progress' || inquiry.status === 'member_replied') &&
     Date.parse(inquiry.dueAt) < now.getTime()
   );
 }
