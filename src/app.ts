@@ -240,6 +240,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       wording: knowledge.triage.staffReply,
       logger,
     }),
+    liveChat: {
+      wording: knowledge.triage.liveChat,
+      // Live-chat lines are worded by the staff API already: sent as they are.
+      send: createReplyDelivery({
+        cloudAdapter: adapter,
+        botAppId: config.microsoftAppId,
+        directLine: { adapter: directLine, serviceUrl: DIRECTLINE_SERVICE_URL },
+        wording: { ja: '{text}', en: '{text}' },
+        logger,
+      }),
+    },
+    events: persistence.inquiryEvents,
+    serviceName: knowledge.triage.liveChat.serviceName,
     logger,
   });
   registerStaffPage(server);

@@ -14,6 +14,7 @@ import { formatJst, formatJstFrom, instantOf } from './policy/index.js';
 import { createSecretGuardMiddleware } from './privacy/secretGuardMiddleware.js';
 import { JsonConversationState } from './storage/conversationState.js';
 import { conversationDocumentSchema } from './storage/stateSchema.js';
+import { createConversationMiddleware } from './triage/conversationMiddleware.js';
 import { createPendingReplyMiddleware } from './triage/delivery.js';
 import { limitInquiries } from './triage/inquiryLimit.js';
 import { InquiryService } from './triage/inquiryStore.js';
@@ -78,7 +79,7 @@ export async function createBotServices(
     persistence.inquiries,
     persistence.outbox,
     inquiryRulesFromPolicy(knowledge.supportHours, knowledge.triage),
-    { logger },
+    { logger, events: persistence.inquiryEvents },
   );
   const unanswered = new UnansweredLogService(persistence.unanswered);
 
@@ -129,6 +130,12 @@ export async function createBotServices(
     middleware: [
       createSecretGuardMiddleware(knowledge.privacy, { store: persistence.keys }),
       createPendingReplyMiddleware(inquiries, { wording: knowledge.triage.staffReply, logger }),
+      createConversationMiddleware(inquiries, {
+        wording: knowledge.triage.liveChat,
+        isCancel: (text) => recognizer.recognizeText(text).top.topic === 'cancel',
+        now,
+        logger,
+      }),
     ],
     async flush() {
       await inquiries.flush();

@@ -15,5 +15,10 @@ export type AuditDetail = Record<string, string | number | boolean | null>;
 
 /** Appends to the audit log (who, when, what, on which inquiry). */
 export interface AuditRecorder {
-  record(entry: { actor: StaffActor; action: string; inquiryId?: string; detail?: AuditDetail }): Promise<void>;
+  record(entry: {
+    actor: StaffActor;
+    action: string;
+    inquiryId?: string;
+    detail?: AuditDetail;
+  }): Promise<void>;
 }

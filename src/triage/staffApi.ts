@@ -3,6 +3,8 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { HttpError } from '../httpErrors.js';
 import { bearerToken } from '../httpRequest.js';
+import { fill } from '../knowledge/template.js';
+import type { InquiryEvents } from '../persistence/types.js';
 import { staffTextRefusal } from '../privacy/staffTextCheck.js';
 import { isStorageFailure } from '../storage/storageErrors.js';
 import { TOPIC_IDS } from '../topics.js';
@@ -14,8 +16,12 @@ import {
   type InquiryService,
   InvalidTransitionError,
   isOverdue,
+  LiveChatConflictError,
   STATUS_TRANSITIONS,
 } from './inquiryStore.js';
+import type { LiveChatWording } from './rules.js';
+import type { AuditRecorder, StaffActor } from './staffActor.js';
+import { registerStaffEvents } from './staffEvents.js';
 import { INQUIRY_STATUSES, type Inquiry, PRIORITIES } from './types.js';
 import type { UnansweredLogService } from './unansweredLog.js';
 
@@ -31,6 +37,13 @@ export interface StaffApiDeps {
   deliver: DeliverReply;
   logger?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   now?: () => Date;
+  audit?: AuditRecorder;
+  /** Live chat: the wording (knowledge/triage.json liveChat) and a sender of text as written. */
+  liveChat?: { wording: LiveChatWording; send: DeliverReply };
+  /** Pushes inquiry changes to the console (GET /api/staff/events); absent: no stream. */
+  events?: InquiryEvents;
+  /** The display name of the STAFF_TOKEN service (scripts); 'service' by default. */
+  serviceName?: string;
 }
 
 function digest(value: string): Buffer {
@@ -66,8 +79,10 @@ const listQuery = z
 
 const assignBody = z.object({ assignee: z.union([text(100), z.null()]) }).strict();
 const statusBody = z.object({ status: z.enum(INQUIRY_STATUSES) }).strict();
-const noteBody = z.object({ text: text(4000), author: text(100) }).strict();
-const replyBody = z.object({ text: text(2000), author: text(100) }).strict();
+// The author is the signed-in actor; an `author` in the body is accepted and ignored.
+const noteBody = z.object({ text: text(4000), author: z.unknown().optional() }).strict();
+const replyBody = z.object({ text: text(2000), author: z.unknown().optional() }).strict();
+const emptyBody = z.object({}).strict();
 const idParam = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 
 /** Staff never ask a member for, nor write, a card number, PIN or password: 422 with the reason. */
@@ -127,6 +142,8 @@ function detail(q: Inquiry, now: Date) {
     overdue: isOverdue(q, now),
     channel: q.conversationReference.channelId ?? null,
     allowedStatuses: STATUS_TRANSITIONS[q.status],
+    messages: (q.messages ?? []).map(({ id: _id, ...m }) => m),
+    liveChat: q.liveChat ? { name: q.liveChat.name, login: q.liveChat.login, since: q.liveChat.since } : null,
   };
 }
 
@@ -134,28 +151,40 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
   const now = deps.now ?? (() => new Date());
   const expected = deps.staffToken;
 
+  const serviceActor: StaffActor = {
+    login: 'service',
+    name: deps.serviceName || 'service',
+    role: 'supervisor',
+    service: true,
+  };
+  /** Who is calling (throws 503 when the API is off, 401 without valid credentials). */
+  const authenticate = (req: Request, res: Response): StaffActor => {
+    if (!expected) {
+      throw new HttpError(
+        503,
+        'StaffApiDisabled',
+        'The staff API is off: set STAFF_TOKEN (at least 16 characters) to enable it.',
+      );
+    }
+    const presented = bearerToken(req.header('authorization'));
+    if (presented === undefined || !tokenMatches(presented, expected)) {
+      res.header('WWW-Authenticate', 'Bearer realm="staff"');
+      throw new HttpError(
+        401,
+        'Unauthorized',
+        'A valid staff token is required: Authorization: Bearer <STAFF_TOKEN>.',
+      );
+    }
+    return serviceActor;
+  };
+
   const route =
-    (handler: (req: Request) => Promise<{ status: number; body?: unknown }>) =>
+    (handler: (req: Request, actor: StaffActor) => Promise<{ status: number; body?: unknown }>) =>
     async (req: Request, res: Response) => {
       res.header('Cache-Control', 'no-store');
       try {
-        if (!expected) {
-          throw new HttpError(
-            503,
-            'StaffApiDisabled',
-            'The staff API is off: set STAFF_TOKEN (at least 16 characters) to enable it.',
-          );
-        }
-        const presented = bearerToken(req.header('authorization'));
-        if (presented === undefined || !tokenMatches(presented, expected)) {
-          res.header('WWW-Authenticate', 'Bearer realm="staff"');
-          throw new HttpError(
-            401,
-            'Unauthorized',
-            'A valid staff token is required: Authorization: Bearer <STAFF_TOKEN>.',
-          );
-        }
-        const result = await handler(req);
+        const actor = authenticate(req, res);
+        const result = await handler(req, actor);
         if (result.body === undefined) res.send(result.status);
         else res.send(result.status, result.body);
       } catch (err) {
@@ -173,6 +202,8 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
               allowed: err.allowed,
             },
           });
+        } else if (err instanceof LiveChatConflictError) {
+          res.send(409, { error: { code: 'LiveChatConflict', message: err.message } });
         } else if (err instanceof InquiryClosedError) {
           res.send(409, { error: { code: 'InquiryResolved', message: err.message } });
         } else if (isStorageFailure(err)) {
@@ -239,7 +270,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
     route(async (req) => {
       const q = parse(listQuery, req.query, 'query');
       const filter: InquiryFilter = {
-        status: q.status === 'open' ? ['new', 'in_progress', 'waiting_member'] : q.status,
+        status: q.status === 'open' ? ['new', 'in_progress', 'waiting_member', 'member_replied'] : q.status,
         priority: q.priority,
         topic: q.topic,
         overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
@@ -290,11 +321,11 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
 
   server.post(
     '/api/staff/inquiries/:id/notes',
-    route(async (req) => {
+    route(async (req, actor) => {
       const id = inquiryId(req);
       const body = parse(noteBody, req.body, 'body');
       refuseSecrets(body.text);
-      const updated = await deps.inquiries.addNote(id, body);
+      const updated = await deps.inquiries.addNote(id, { author: actor.name, text: body.text });
       audit('note', id);
       return { status: 201, body: { inquiry: detail(updated, now()) } };
     }),
@@ -302,15 +333,19 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
 
   server.post(
     '/api/staff/inquiries/:id/replies',
-    route(async (req) => {
+    route(async (req, actor) => {
       const id = inquiryId(req);
       const body = parse(replyBody, req.body, 'body');
       refuseSecrets(body.text);
       // Stored (masked, pending) before sending: a crash mid-send leaves it for the next visit.
-      const { inquiry, reply } = await deps.inquiries.addReply(id, body);
+      const { inquiry, reply } = await deps.inquiries.addReply(id, { author: actor.name, text: body.text });
+      const live = inquiry.liveChat && deps.liveChat;
       let delivery: 'delivered' | 'pending' = 'pending';
       try {
-        delivery = await deps.deliver(inquiry, reply.text);
+        // In a live chat the member reads it at once, under the staff member's display name.
+        delivery = live
+          ? await live.send(inquiry, liveText(live.wording.staffMessage, inquiry, actor.name, reply.text))
+          : await deps.deliver(inquiry, reply.text);
       } catch {
         delivery = 'pending';
       }
@@ -331,6 +366,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
         }
       } else await deps.inquiries.releaseReply(reply.id);
       audit('reply', id, { delivery, recorded });
+      await deps.audit?.record({ actor, action: 'reply', inquiryId: id, detail: { delivery, live: !!live } });
       const stored = updated.replies.find((r) => r.id === reply.id) ?? reply;
       return {
         status: 201,
@@ -343,6 +379,49 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
       };
     }),
   );
+
+  const liveChat = (): NonNullable<StaffApiDeps['liveChat']> => {
+    if (!deps.liveChat) throw new HttpError(503, 'LiveChatOff', 'Live chat is not available on this server.');
+    return deps.liveChat;
+  };
+
+  // Live chat: the bot goes quiet in the member's conversation and the member sees who joined.
+  server.post(
+    '/api/staff/inquiries/:id/takeover',
+    route(async (req, actor) => {
+      const id = inquiryId(req);
+      parse(emptyBody, req.body ?? {}, 'body');
+      const { wording, send } = liveChat();
+      const current = await deps.inquiries.get(id);
+      if (!current) throw new InquiryNotFoundError(id);
+      const notice = liveText(wording.joined, current, actor.name);
+      const updated = await deps.inquiries.takeOver(id, actor, notice);
+      const delivery = await send(updated, notice).catch(() => 'pending' as const);
+      audit('takeover', id, { delivery });
+      await deps.audit?.record({ actor, action: 'takeover', inquiryId: id, detail: { delivery } });
+      return { status: 200, body: { delivery, inquiry: detail(updated, now()) } };
+    }),
+  );
+
+  server.post(
+    '/api/staff/inquiries/:id/release',
+    route(async (req, actor) => {
+      const id = inquiryId(req);
+      parse(emptyBody, req.body ?? {}, 'body');
+      const { wording, send } = liveChat();
+      const current = await deps.inquiries.get(id);
+      if (!current) throw new InquiryNotFoundError(id);
+      const notice = liveText(wording.left, current, current.liveChat?.name ?? actor.name);
+      const updated = await deps.inquiries.release(id, notice);
+      const delivery = await send(updated, notice).catch(() => 'pending' as const);
+      audit('release', id, { delivery });
+      await deps.audit?.record({ actor, action: 'release', inquiryId: id, detail: { delivery } });
+      return { status: 200, body: { delivery, inquiry: detail(updated, now()) } };
+    }),
+  );
+
+  if (deps.events)
+    registerStaffEvents(server, { events: deps.events, inquiries: deps.inquiries, authenticate });
 
   server.get(
     '/api/staff/unanswered',
@@ -359,4 +438,9 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): void {
       return { status: 204 };
     }),
   );
+}
+
+/** A live-chat line in the inquiry's language, with the staff member's display name (never the login). */
+function liveText(template: LiveChatWording['joined'], inquiry: Inquiry, name: string, message = ''): string {
+  return fill(template[inquiry.locale], { name, text: message });
 }
