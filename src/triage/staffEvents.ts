@@ -18,7 +18,7 @@ export interface StaffEventsDeps {
 }
 
 export function registerStaffEvents(server: Server, deps: StaffEventsDeps): void {
-  server.get('/api/staff/events', (req: Request, res: Response) => {
+  server.get('/api/staff/events', async (req: Request, res: Response) => {
     try {
       deps.authenticate(req, res);
     } catch (err) {
@@ -67,13 +67,17 @@ export function registerStaffEvents(server: Server, deps: StaffEventsDeps): void
     const unsubscribe = deps.events.subscribe(send);
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
-    const stop = () => {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      unsubscribe();
-    };
-    req.on('close', stop);
-    res.on('close', stop);
+    // The handler lasts as long as the stream.
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+        resolve();
+      };
+      req.on('close', stop);
+      res.on('close', stop);
+    });
   });
 }
