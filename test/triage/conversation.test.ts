@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { emulatorActivity, FakeConnector } from '../support/fakeConnector.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { nextStaffEvent } from '../support/staffEvents.js';
 import { useTempDirs } from '../support/tempDir.js';
 import { testConfig } from '../support/testConfig.js';
 
@@ -101,42 +102,6 @@ async function start(storage: 'lowdb' | 'postgres', at: string) {
   return { app, base, connector, say, call, inquiry, fileInquiry };
 }
 
-/** Reads Server-Sent Events from the staff stream until `until` accepts one. */
-async function nextEvent(
-  base: string,
-  trigger: () => Promise<unknown>,
-  until: (data: Record<string, unknown>) => boolean,
-): Promise<Record<string, unknown>> {
-  const controller = new AbortController();
-  const res = await fetch(`${base}/api/staff/events`, { headers: staff, signal: controller.signal });
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toContain('text/event-stream');
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  // The stream is open once its first comment arrives; only then is the change made.
-  const first = await reader.read();
-  buffer += decoder.decode(first.value ?? new Uint8Array(), { stream: true });
-  await trigger();
-  try {
-    for (;;) {
-      const blocks = buffer.split('\n\n');
-      buffer = blocks.pop() ?? '';
-      for (const block of blocks) {
-        const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (!data) continue;
-        const parsed = JSON.parse(data.slice(6)) as Record<string, unknown>;
-        if (until(parsed)) return parsed;
-      }
-      const { value, done } = await reader.read();
-      if (done) throw new Error('stream ended');
-      buffer += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    controller.abort();
-  }
-}
-
 describe.each(['lowdb', 'postgres'] as const)('conversation with staff (%s)', (storage) => {
   it('attaches the member answer to a staff reply: member_replied, staff told live, the member told it was passed on', async () => {
     const m = await start(storage, STAFFED);
@@ -146,8 +111,9 @@ describe.each(['lowdb', 'postgres'] as const)('conversation with staff (%s)', (s
 
     const answer = 'ありがとうございます、試しましたがまだ届きません';
     let told = '';
-    const event = await nextEvent(
+    const event = await nextStaffEvent(
       m.base,
+      staff,
       async () => {
         told = await m.say(answer);
       },
