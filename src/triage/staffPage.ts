@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { PUBLIC_DIR } from '../paths.js';
 
-// The staff console: three static files, no build step. The page holds no data until the staff
+// The staff console: a few static files, no build step. The page holds no data until the staff
 // member enters the token; everything else comes from the staff API.
 
 const FILES: Record<string, { file: string; type: string }> = {
@@ -11,6 +11,8 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/staff/': { file: 'staff.html', type: 'text/html; charset=utf-8' },
   '/staff/staff.js': { file: 'staff.js', type: 'text/javascript; charset=utf-8' },
   '/staff/staff.css': { file: 'staff.css', type: 'text/css; charset=utf-8' },
+  '/staff/conversation.js': { file: 'conversation.js', type: 'text/javascript; charset=utf-8' },
+  '/staff/conversation.css': { file: 'conversation.css', type: 'text/css; charset=utf-8' },
 };
 
 const SECURITY_HEADERS: Record<string, string> = {
