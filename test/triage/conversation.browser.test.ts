@@ -78,12 +78,24 @@ describe.skipIf(!runBrowser)('live chat in the browser (member phone + staff con
       .toContain('（担当者）: 迷惑メールフォルダをご確認いただけますか？');
     await send('ありました！');
     await expect.poll(() => panel.innerText(), { timeout: 15_000 }).toContain('ありました！');
-    if (SHOTS)
-      await staff.screenshot({ path: join(SHOTS, 'staff-conversation-desktop.png'), fullPage: true });
+    if (SHOTS) {
+      await staff.screenshot({ path: join(SHOTS, 'staff-console-desktop.png') });
+      // The detail column scrolls on its own: the panel itself, scrolled into view.
+      await panel.screenshot({ path: join(SHOTS, 'staff-conversation-desktop.png') });
+    }
 
     await panel.getByRole('button', { name: /Release/ }).click();
     await expect.poll(transcript, { timeout: 15_000 }).toContain('チャットから退出しました');
-    if (SHOTS) await member.screenshot({ path: join(SHOTS, 'member-live-chat-360.png') });
+    if (SHOTS) {
+      // Web Chat's own scroll-to-end may still be animating: go to the end for the picture.
+      await member
+        .locator('.webchat__basic-transcript__scrollable')
+        .evaluate((el: { scrollTop: number; scrollHeight: number }) => {
+          el.scrollTop = el.scrollHeight;
+        });
+      await member.waitForTimeout(300);
+      await member.screenshot({ path: join(SHOTS, 'member-live-chat-360.png') });
+    }
     // The bot only answered the cancel-free turns before the takeover and after the release.
     const text = await transcript();
     expect(text.indexOf('よろしくお願いします')).toBeGreaterThan(text.indexOf('がチャットに参加しました'));
