@@ -69,7 +69,8 @@ describe('staff reply delivery', () => {
     });
     const stored = (await s.inquiries.get(q.id))!;
     expect(stored.status).toBe('waiting_member');
-    expect(stored.replies).toMatchObject([{ author: 'sato', delivery: 'delivered' }]);
+    // The author is the caller (the STAFF_TOKEN service here); the body's author is ignored.
+    expect(stored.replies).toMatchObject([{ author: 'service', delivery: 'delivered' }]);
     expect(stored.replies[0]!.deliveredAt).toBeDefined();
   });
 
