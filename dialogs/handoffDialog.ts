@@ -199,11 +199,14 @@ export class HandoffDialog extends ComponentDialog {
         expected: kit.deps.formatTime(promised, lang, now),
         whereToRead: kit.whereToRead(step.context, promised),
       };
-      const text = kit.text(
+      const created = kit.text(
         step.context,
         inquiry.priority === 'urgent' ? k.texts.createdUrgent : k.texts.created,
         values,
       );
+      // Live chat is offered only while staff are on duty (the one schedule, src/policy).
+      const offer = facts.staffedNow ? kit.deps.knowledge.triage.liveChat.offer[lang] : '';
+      const text = offer ? `${created}\n\n${offer}` : created;
       // Started by another flow (lost card): that flow sends its own closing step and menu.
       if ((step.options as HandoffOptions).confirmed) {
         await step.context.sendActivity(text);

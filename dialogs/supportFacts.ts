@@ -1,4 +1,4 @@
-import { decide, formatJstFrom, type SupportHoursRules } from '../src/policy/index.js';
+import { decide, formatJstFrom, isOpenAt, type SupportHoursRules } from '../src/policy/index.js';
 import type { Lang, TopicId } from '../src/topics.js';
 
 /** Contact facts for one topic at one instant, already worded in the member's language. */
@@ -27,6 +27,8 @@ export interface SupportFacts {
   /** The policy's one-sentence summary for this topic. */
   reason: string;
   urgent: boolean;
+  /** Staff are on duty now (the web-inquiry schedule): only then is a live chat offered. */
+  staffedNow: boolean;
 }
 
 const MINUTE_MS = 60_000;
@@ -77,10 +79,17 @@ function factsAt(rules: SupportHoursRules, topic: TopicId, now: Date, lang: Lang
     webExpected: expected ? formatJstFrom(expected, now, lang) : undefined,
     webExpectedAt: expected ?? undefined,
     webRefusal: decision.webInquiry.refusal?.[lang],
+    staffedNow: staffedAt(rules, now),
     inPerson: decision.channels
       .filter((c) => c.kind === 'in_person')
       .map((c) => (lang === 'ja' ? `${c.label.ja}（${c.hours.ja}）` : `${c.label.en} (${c.hours.en})`)),
     reason: decision.reason[lang],
     urgent: decision.urgent,
   };
+}
+
+/** The one schedule staff work to: support-hours.json's web-inquiry channel. */
+export function staffedAt(rules: SupportHoursRules, at: Date): boolean {
+  const web = rules.channels[rules.webInquiry.channel];
+  return web ? isOpenAt(web.schedule, at) : false;
 }

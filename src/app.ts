@@ -247,6 +247,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     settings: { serviceToken: config.staffToken, ...config.staffAuth },
     now,
   });
+  const directLineDelivery = {
+    adapter: directLine,
+    serviceUrl: DIRECTLINE_SERVICE_URL,
+    receipts,
+    liveSockets: (conversationId: string) => directLine.streams?.openFor(conversationId) ?? 0,
+  };
+  // Live-chat lines are worded by the staff API already: sent as they are.
+  const liveDelivery = (settle: boolean) =>
+    createReplyDelivery({
+      cloudAdapter: adapter,
+      botAppId: config.microsoftAppId,
+      directLine: directLineDelivery,
+      ...(settle ? { inquiries: services.inquiries } : {}),
+      wording: { ja: '{text}', en: '{text}' },
+      logger,
+    });
   const staffApi = registerStaffApi(server, {
     auth: staffAuth,
     audit,
@@ -258,16 +274,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     deliver: createReplyDelivery({
       cloudAdapter: adapter,
       botAppId: config.microsoftAppId,
-      directLine: {
-        adapter: directLine,
-        serviceUrl: DIRECTLINE_SERVICE_URL,
-        receipts,
-        liveSockets: (conversationId) => directLine.streams?.openFor(conversationId) ?? 0,
-      },
+      directLine: directLineDelivery,
       inquiries: services.inquiries,
       wording: knowledge.triage.staffReply,
       logger,
     }),
+    liveChat: { wording: knowledge.triage.liveChat, send: liveDelivery(true), notify: liveDelivery(false) },
+    events: persistence.inquiryEvents,
+    onTakeover: (conversationId) => services.metrics.recordTakeover(conversationId),
+    serviceName: knowledge.triage.liveChat.serviceName,
     logger,
   });
   registerMetricsApi(server, staffApi.route, {

@@ -16,6 +16,7 @@ import { formatJst, formatJstFrom, instantOf } from './policy/index.js';
 import { createSecretGuardMiddleware } from './privacy/secretGuardMiddleware.js';
 import { JsonConversationState } from './storage/conversationState.js';
 import { conversationDocumentSchema } from './storage/stateSchema.js';
+import { createConversationMiddleware } from './triage/conversationMiddleware.js';
 import { createPendingReplyMiddleware } from './triage/delivery.js';
 import { limitInquiries } from './triage/inquiryLimit.js';
 import { createInquiryLookup } from './triage/inquiryLookup.js';
@@ -84,7 +85,7 @@ export async function createBotServices(
     persistence.inquiries,
     persistence.outbox,
     inquiryRulesFromPolicy(knowledge.supportHours, knowledge.triage),
-    { logger },
+    { logger, events: persistence.inquiryEvents },
   );
   const unanswered = new UnansweredLogService(persistence.unanswered);
   const metrics = new InsightRecorder(persistence.metrics, now);
@@ -145,6 +146,12 @@ export async function createBotServices(
       createPendingReplyMiddleware(inquiries, {
         wording: knowledge.triage.staffReply,
         directLineServiceUrl: DIRECTLINE_SERVICE_URL,
+        logger,
+      }),
+      createConversationMiddleware(inquiries, {
+        wording: knowledge.triage.liveChat,
+        isCancel: (text) => recognizer.recognizeText(text).top.topic === 'cancel',
+        now,
         logger,
       }),
     ],

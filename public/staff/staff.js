@@ -8,6 +8,7 @@
     new: '新規 new',
     in_progress: '対応中 in progress',
     waiting_member: '返答待ち waiting',
+    member_replied: '会員から返信 member replied',
     resolved: '解決 resolved',
   };
   const PRIORITY_LABEL = { urgent: '緊急 urgent', high: '高 high', normal: '中 normal', low: '低 low' };
@@ -412,7 +413,13 @@
       row.classList.toggle('current', row.dataset.id === q.id);
       row.querySelector('button')?.toggleAttribute('aria-current', row.dataset.id === q.id);
     }
+    document.dispatchEvent(new CustomEvent('staff:inquiry-shown', { detail: { inquiry: q } }));
   }
+  // The conversation panel (conversation.js) changed the inquiry: show the new version.
+  document.addEventListener('staff:inquiry-updated', (e) => {
+    if (e.detail?.inquiry?.id === currentId) renderDetail(e.detail.inquiry);
+    loadQueue({ quiet: true }).catch(() => undefined);
+  });
 
   let meta = { topics: [], priorities: [], cannedReplies: [] };
 
@@ -472,8 +479,6 @@
   async function openInquiry(id) {
     const { inquiry } = await api(`/api/staff/inquiries/${encodeURIComponent(id)}`);
     renderDetail(inquiry);
-    // Other panels (the live conversation) hang on this.
-    document.dispatchEvent(new CustomEvent('staff:inquiry-shown', { detail: { inquiry } }));
     $('detail-heading').focus();
     say(`Opened inquiry ${inquiry.id}.`);
   }

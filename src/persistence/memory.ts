@@ -1,6 +1,15 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { KeyedQueue } from '../keyedQueue.js';
-import type { ExpiringKeys, OutboxEntry, RateLimitStores, ReplyOutbox, TurnLock } from './types.js';
+import type {
+  ExpiringKeys,
+  InquiryEvent,
+  InquiryEventListener,
+  InquiryEvents,
+  OutboxEntry,
+  RateLimitStores,
+  ReplyOutbox,
+  TurnLock,
+} from './types.js';
 
 // The parts of the embedded backend that need no file: one process owns them. Short-lived keys live
 // minutes and rate-limit windows seconds, so a restart losing them costs nothing a member notices;
@@ -109,5 +118,27 @@ export class MemoryOutbox implements ReplyOutbox {
 
   async complete(replyId: string): Promise<void> {
     this.entries.delete(replyId);
+  }
+}
+
+/** Inquiry events within one process (the embedded backend serves one instance). */
+export class LocalInquiryEvents implements InquiryEvents {
+  private readonly listeners = new Set<InquiryEventListener>();
+
+  async publish(event: InquiryEvent): Promise<void> {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener({ ...event });
+      } catch {
+        // A listener's failure (a closed stream) never fails the writer.
+      }
+    }
+  }
+
+  subscribe(listener: InquiryEventListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 }

@@ -69,6 +69,31 @@ export interface InquiryRepository {
    * Rejects with InquiryNotFoundError when there is no such inquiry.
    */
   update(id: string, change: (current: Inquiry) => Inquiry): Promise<Inquiry>;
+  /**
+   * The inquiries filed from one conversation that are not resolved, newest first: asked on every
+   * member turn (is the conversation taken over? is an answer to a staff reply due?), so it is cheap.
+   */
+  openForConversation(conversationId: string): Promise<Inquiry[]>;
+}
+
+/** What staff listeners are told about an inquiry: re-read it for the content. */
+export interface InquiryEvent {
+  inquiryId: string;
+  kind: 'message' | 'status' | 'live';
+  /** The message that was added (kind 'message'). */
+  messageId?: string;
+}
+
+export type InquiryEventListener = (event: InquiryEvent) => void;
+
+/**
+ * Changes staff should see at once (a member's message, a takeover), from every instance: in-process
+ * on lowdb, LISTEN/NOTIFY on PostgreSQL. Best effort: a missed event leaves the console to its refresh.
+ */
+export interface InquiryEvents {
+  publish(event: InquiryEvent): Promise<void>;
+  /** Returns the unsubscribe function. */
+  subscribe(listener: InquiryEventListener): () => void;
 }
 
 export class DuplicateInquiryError extends Error {
@@ -384,6 +409,7 @@ export interface Persistence {
   readonly backend: BackendName;
   readonly state: StateStorage;
   readonly inquiries: InquiryRepository;
+  readonly inquiryEvents: InquiryEvents;
   readonly outbox: ReplyOutbox;
   readonly unanswered: UnansweredStore;
   readonly directLine: DirectLineLog;

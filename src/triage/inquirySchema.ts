@@ -39,6 +39,18 @@ export const inquirySchema = z.object({
       }),
     ),
   ),
+  messages: z
+    .array(
+      z.object({
+        id: z.string(),
+        from: z.enum(['member', 'staff', 'bot']),
+        text: z.string().max(MAX_TEXT),
+        at: isoInstant,
+        author: z.string().optional(),
+      }),
+    )
+    .optional(),
+  liveChat: z.object({ login: z.string(), name: z.string(), since: isoInstant }).nullable().optional(),
 });
 
 /** Records written before 'pushed' said 'delivered' (and deliveredAt): read them as pushed. */

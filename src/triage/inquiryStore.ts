@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   DuplicateInquiryError,
+  type InquiryEvent,
+  type InquiryEvents,
   InquiryNotFoundError,
   type InquiryQuery,
   type InquiryRepository,
@@ -18,7 +20,16 @@ import {
   priorityFor,
   STATUS_TRANSITIONS,
 } from './rules.js';
-import type { Inquiry, InquiryIntake, InquiryReply, InquiryStatus, NewInquiry, Priority } from './types.js';
+import type { StaffActor } from './staffActor.js';
+import type {
+  ConversationMessage,
+  Inquiry,
+  InquiryIntake,
+  InquiryReply,
+  InquiryStatus,
+  NewInquiry,
+  Priority,
+} from './types.js';
 
 // The inquiry rules over the persistence seam: ids, priority and due time on creation, status moves,
 // masking and clipping of every text, and the life of a staff reply (stored pending, claimed while it
@@ -57,7 +68,30 @@ export class InquiryClosedError extends Error {
   }
 }
 
+/** A takeover of an inquiry someone else has taken over, or a release of one nobody has. */
+export class LiveChatConflictError extends Error {
+  constructor(
+    readonly id: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LiveChatConflictError';
+  }
+}
+
+/** Statuses in which a member's message is an answer to staff (after a staff reply). */
+const AWAITING_MEMBER: readonly InquiryStatus[] = ['waiting_member', 'member_replied'];
+const MAX_MESSAGES = 500;
+
+export interface MemberMessageResult {
+  inquiry: Inquiry;
+  /** The conversation is taken over: the bot stays quiet. */
+  live: boolean;
+}
+
 export interface StoreOptions {
+  /** Where staff listeners hear of changes (the persistence's inquiry events). */
+  events?: InquiryEvents;
   now?: () => Date;
   logger?: { warn(obj: object, msg: string): void; error?(obj: object, msg: string): void };
   /** How long a claimed reply stays hidden from other claims if its claimer never reports back. */
@@ -125,6 +159,7 @@ export class InquiryService implements InquiryIntake {
   private readonly now: () => Date;
   private readonly logger: StoreOptions['logger'];
   private readonly claimMs: number;
+  private readonly events: InquiryEvents | undefined;
 
   constructor(
     private readonly repository: InquiryRepository,
@@ -135,6 +170,88 @@ export class InquiryService implements InquiryIntake {
     this.now = options.now ?? (() => new Date());
     this.logger = options.logger;
     this.claimMs = options.claimMs ?? DEFAULT_CLAIM_MS;
+    this.events = options.events;
+  }
+
+  /** Tells staff listeners (every instance); a lost event only delays the console until its refresh. */
+  private async notify(event: InquiryEvent): Promise<void> {
+    await this.events?.publish(event).catch((err: unknown) => {
+      this.logger?.warn({ inquiryId: event.inquiryId, err: (err as Error).message }, 'inquiry event lost');
+    });
+  }
+
+  private line(from: ConversationMessage['from'], text: string, author?: string): ConversationMessage {
+    return {
+      id: randomUUID(),
+      from,
+      text: clip(text),
+      at: this.now().toISOString(),
+      ...(author ? { author: clip(author).slice(0, 100) } : {}),
+    };
+  }
+
+  /**
+   * A member's message in a conversation with an open inquiry that is taken over (live chat) or
+   * awaits the member's answer to a staff reply: attached (masked) to that inquiry, which moves from
+   * waiting_member to member_replied; `notice` (what the bot tells the member) is kept as a bot line.
+   * Undefined when no inquiry of that conversation (same channel and serviceUrl) wants it.
+   */
+  async attachMemberMessage(
+    address: ConversationAddress,
+    text: string,
+    at: Date,
+    notice?: (inquiry: Inquiry) => string,
+  ): Promise<MemberMessageResult | undefined> {
+    const open = (await this.repository.openForConversation(address.conversationId)).filter((q) =>
+      sameConversation(q.conversationReference, address),
+    );
+    const target = open.find((q) => q.liveChat) ?? open.find((q) => AWAITING_MEMBER.includes(q.status));
+    if (!target) return undefined;
+    const message: ConversationMessage = {
+      ...this.line('member', text),
+      at: (usableInstant(at) ? at : this.now()).toISOString(),
+    };
+    let live = false;
+    const inquiry = await this.update(target.id, (q) => {
+      live = !!q.liveChat;
+      const messages = q.messages ?? [];
+      messages.push(message);
+      if (!live && notice) messages.push(this.line('bot', notice(q)));
+      q.messages = messages.slice(-MAX_MESSAGES);
+      if (q.status === 'waiting_member') q.status = 'member_replied';
+    });
+    await this.notify({ inquiryId: inquiry.id, kind: 'message', messageId: message.id });
+    return { inquiry, live };
+  }
+
+  /** Starts a live chat: the bot goes quiet in the member's conversation; an open inquiry is in progress. */
+  async takeOver(id: string, actor: StaffActor, notice: string): Promise<Inquiry> {
+    const inquiry = await this.update(id, (q) => {
+      if (q.status === 'resolved') throw new InquiryClosedError(id);
+      if (q.liveChat && q.liveChat.login !== actor.login) {
+        throw new LiveChatConflictError(id, `Inquiry ${id} is already taken over by ${q.liveChat.name}`);
+      }
+      q.liveChat = {
+        login: actor.login,
+        name: clip(actor.name).slice(0, 100),
+        since: this.now().toISOString(),
+      };
+      q.status = 'in_progress';
+      q.messages = [...(q.messages ?? []), this.line('bot', notice)].slice(-MAX_MESSAGES);
+    });
+    await this.notify({ inquiryId: id, kind: 'live' });
+    return inquiry;
+  }
+
+  /** Ends a live chat (staff, or the member cancelling): the bot answers again. */
+  async release(id: string, notice: string): Promise<Inquiry> {
+    const inquiry = await this.update(id, (q) => {
+      if (!q.liveChat) throw new LiveChatConflictError(id, `Inquiry ${id} is not taken over`);
+      q.liveChat = null;
+      q.messages = [...(q.messages ?? []), this.line('bot', notice)].slice(-MAX_MESSAGES);
+    });
+    await this.notify({ inquiryId: id, kind: 'live' });
+    return inquiry;
   }
 
   /** Inquiries that could not be read back from storage (set aside): shown to staff. */
@@ -222,6 +339,9 @@ export class InquiryService implements InquiryIntake {
       const allowed = STATUS_TRANSITIONS[q.status];
       if (!allowed.includes(status)) throw new InvalidTransitionError(q.status, status, allowed);
       q.status = status;
+    }).then(async (q) => {
+      await this.notify({ inquiryId: id, kind: 'status' });
+      return q;
     });
   }
 
@@ -268,7 +388,12 @@ export class InquiryService implements InquiryIntake {
       const inquiry = await this.update(id, (q) => {
         if (q.status === 'resolved') throw new InquiryClosedError(id);
         q.replies.push(entry);
-        q.status = 'waiting_member';
+        q.messages = [
+          ...(q.messages ?? []),
+          { id: entry.id, from: 'staff' as const, text: entry.text, at: entry.at, author: entry.author },
+        ].slice(-MAX_MESSAGES);
+        // In a live chat the conversation goes on: it stays in progress.
+        if (!q.liveChat) q.status = 'waiting_member';
       });
       return { inquiry, reply: structuredClone(entry) };
     } catch (err) {

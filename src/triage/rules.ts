@@ -11,6 +11,13 @@ import { type Inquiry, type InquiryStatus, PRIORITIES, type Priority } from './t
 const priority = z.enum(PRIORITIES);
 const topicKey = z.enum(TOPIC_IDS);
 
+/** A bilingual text whose both languages carry the placeholders the code fills in. */
+function placeholders(...names: string[]) {
+  return bilingualText.refine((t) => names.every((n) => t.ja.includes(n) && t.en.includes(n)), {
+    message: `both texts must contain ${names.join(' and ')}`,
+  });
+}
+
 export const triageRulesSchema = z
   .object({
     $comment: z.string().optional(),
@@ -29,8 +36,22 @@ export const triageRulesSchema = z
     staffReply: bilingualText.refine((t) => t.ja.includes('{text}') && t.en.includes('{text}'), {
       message: 'both texts must contain {text}',
     }),
+    liveChat: z
+      .object({
+        $comment: z.string().optional(),
+        passedOn: placeholders('{id}'),
+        joined: placeholders('{name}'),
+        left: placeholders('{name}'),
+        staffMessage: placeholders('{name}', '{text}'),
+        memberEnded: bilingualText,
+        offer: bilingualText,
+        serviceName: z.string().trim().min(1).max(100),
+      })
+      .strict(),
   })
   .strict();
+
+export type LiveChatWording = TriageRules['liveChat'];
 
 export type TriageRules = z.infer<typeof triageRulesSchema>;
 
@@ -136,13 +157,14 @@ export const STATUS_TRANSITIONS: Record<InquiryStatus, readonly InquiryStatus[]>
   new: ['in_progress', 'resolved'],
   in_progress: ['waiting_member', 'resolved'],
   waiting_member: ['in_progress', 'resolved'],
+  member_replied: ['in_progress', 'resolved'],
   resolved: ['in_progress'],
 };
 
-/** Staff owe an answer on new and in-progress inquiries; waiting_member and resolved are not overdue. */
+/** Staff owe an answer on new, in-progress and member-replied inquiries; waiting_member and resolved are not overdue. */
 export function isOverdue(inquiry: Pick<Inquiry, 'status' | 'dueAt'>, now: Date): boolean {
   return (
-    (inquiry.status === 'new' || inquiry.status === 'in_progress') &&
+    (inquiry.status === 'new' || inquiry.status === 'in_progress' || inquiry.status === 'member_replied') &&
     Date.parse(inquiry.dueAt) < now.getTime()
   );
 }

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { HttpError } from '../httpErrors.js';
 import { bearerToken, clientAddress, forwarded, ProxyTrust } from '../httpRequest.js';
-import type { AuditEntry, AuditQuery, StaffStore } from '../persistence/types.js';
+import { fill } from '../knowledge/template.js';
+import type { AuditEntry, AuditQuery, InquiryEvents, StaffStore } from '../persistence/types.js';
 import { staffTextRefusal } from '../privacy/staffTextCheck.js';
 import { csrfMatches, SESSION_COOKIE, type StaffAuth } from '../staff/staffAuth.js';
 import { isStorageFailure } from '../storage/storageErrors.js';
@@ -16,9 +18,12 @@ import {
   type InquiryService,
   InvalidTransitionError,
   isOverdue,
+  LiveChatConflictError,
   STATUS_TRANSITIONS,
 } from './inquiryStore.js';
+import type { LiveChatWording } from './rules.js';
 import type { AuditDetail, AuditRecorder, StaffActor, StaffRole } from './staffActor.js';
+import { registerStaffEvents } from './staffEvents.js';
 import { INQUIRY_STATUSES, type Inquiry, PRIORITIES } from './types.js';
 import type { UnansweredLogService } from './unansweredLog.js';
 
@@ -41,6 +46,17 @@ export interface StaffApiDeps {
   trust?: ProxyTrust;
   logger?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   now?: () => Date;
+  /**
+   * Live chat: the wording (knowledge/triage.json liveChat), a sender of staff messages as written
+   * (settled like replies), and one of join/leave notices (not replies: nothing to settle).
+   */
+  liveChat?: { wording: LiveChatWording; send: DeliverReply; notify: DeliverReply };
+  /** Pushes inquiry changes to the console (GET /api/staff/events); absent: no stream. */
+  events?: InquiryEvents;
+  /** Told when staff take a conversation over (the insight counters: it is then not contained). */
+  onTakeover?: (conversationId: string) => void;
+  /** The display name of the STAFF_TOKEN service (scripts); 'service' by default. */
+  serviceName?: string;
 }
 
 /** A staff route's answer; `contentType` sends `body` as text (the CSV export) instead of JSON. */
@@ -109,6 +125,7 @@ function cookie(req: Request, name: string): string | undefined {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const emptyBody = z.object({}).strict();
 const idParam = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 
 /** Staff never ask a member for, nor write, a card number, PIN or password: 422 with the reason. */
@@ -168,6 +185,8 @@ function detail(q: Inquiry, now: Date) {
     overdue: isOverdue(q, now),
     channel: q.conversationReference.channelId ?? null,
     allowedStatuses: STATUS_TRANSITIONS[q.status],
+    messages: (q.messages ?? []).map(({ id: _id, ...m }) => m),
+    liveChat: q.liveChat ? { name: q.liveChat.name, login: q.liveChat.login, since: q.liveChat.since } : null,
   };
 }
 
@@ -191,6 +210,8 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
           allowed: err.allowed,
         },
       });
+    } else if (err instanceof LiveChatConflictError) {
+      res.send(409, { error: { code: 'LiveChatConflict', message: err.message } });
     } else if (err instanceof InquiryClosedError) {
       res.send(409, { error: { code: 'InquiryResolved', message: err.message } });
     } else if (isStorageFailure(err)) {
@@ -248,6 +269,8 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
         );
       }
     }
+    // The service token speaks to members under the service's display name (knowledge/triage.json).
+    if (found.actor.service && deps.serviceName) found.actor = { ...found.actor, name: deps.serviceName };
     return found;
   };
 
@@ -391,7 +414,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
     route(async (req) => {
       const q = parse(listQuery, req.query, 'query');
       const filter: InquiryFilter = {
-        status: q.status === 'open' ? ['new', 'in_progress', 'waiting_member'] : q.status,
+        status: q.status === 'open' ? ['new', 'in_progress', 'waiting_member', 'member_replied'] : q.status,
         priority: q.priority,
         topic: q.topic,
         overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
@@ -463,9 +486,16 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
       refuseSecrets(body.text);
       // Stored (masked, pending) before sending: a crash mid-send leaves it for the next visit.
       const { inquiry, reply } = await deps.inquiries.addReply(id, { text: body.text, author: actor.name });
+      const live = inquiry.liveChat && deps.liveChat;
       let delivery: DeliveryResult = 'pending';
       try {
-        delivery = await deps.deliver(inquiry, reply);
+        // In a live chat the member reads it at once, under the staff member's display name.
+        delivery = live
+          ? await live.send(inquiry, {
+              id: reply.id,
+              text: liveText(live.wording.staffMessage, inquiry, actor.name, reply.text),
+            })
+          : await deps.deliver(inquiry, reply);
       } catch {
         delivery = 'pending';
       }
@@ -488,7 +518,7 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
         await deps.inquiries.releaseReply(reply.id);
         updated = (await deps.inquiries.get(id).catch(() => undefined)) ?? inquiry;
       }
-      await audit(actor, 'reply', id, { delivery, recorded });
+      await audit(actor, 'reply', id, { delivery, recorded, live: !!live });
       const stored = updated.replies.find((r) => r.id === reply.id) ?? reply;
       return {
         status: 201,
@@ -601,6 +631,60 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
     );
   }
 
+  const liveChat = (): NonNullable<StaffApiDeps['liveChat']> => {
+    if (!deps.liveChat) throw new HttpError(503, 'LiveChatOff', 'Live chat is not available on this server.');
+    return deps.liveChat;
+  };
+
+  // Live chat: the bot goes quiet in the member's conversation and the member sees who joined.
+  server.post(
+    '/api/staff/inquiries/:id/takeover',
+    route(async (req, actor) => {
+      const id = inquiryId(req);
+      parse(emptyBody, req.body ?? {}, 'body');
+      const { wording, notify } = liveChat();
+      const current = await deps.inquiries.get(id);
+      if (!current) throw new InquiryNotFoundError(id);
+      const notice = liveText(wording.joined, current, actor.name);
+      const updated = await deps.inquiries.takeOver(id, actor, notice);
+      const conversationId = updated.conversationReference.conversation?.id;
+      if (conversationId) deps.onTakeover?.(conversationId);
+      const delivery = await notify(updated, { id: randomUUID(), text: notice }).catch(
+        () => 'pending' as const,
+      );
+      await audit(actor, 'takeover', id, { delivery });
+      return { status: 200, body: { delivery, inquiry: detail(updated, now()) } };
+    }),
+  );
+
+  server.post(
+    '/api/staff/inquiries/:id/release',
+    route(async (req, actor) => {
+      const id = inquiryId(req);
+      parse(emptyBody, req.body ?? {}, 'body');
+      const { wording, notify } = liveChat();
+      const current = await deps.inquiries.get(id);
+      if (!current) throw new InquiryNotFoundError(id);
+      const notice = liveText(wording.left, current, current.liveChat?.name ?? actor.name);
+      const updated = await deps.inquiries.release(id, notice);
+      const delivery = await notify(updated, { id: randomUUID(), text: notice }).catch(
+        () => 'pending' as const,
+      );
+      await audit(actor, 'release', id, { delivery });
+      return { status: 200, body: { delivery, inquiry: detail(updated, now()) } };
+    }),
+  );
+
+  if (deps.events)
+    registerStaffEvents(server, {
+      events: deps.events,
+      inquiries: deps.inquiries,
+      authenticate: async (req) => {
+        await requireEnabled();
+        return (await caller(req)).actor;
+      },
+    });
+
   server.get(
     '/api/staff/unanswered',
     route(async () => ({ status: 200, body: { groups: await deps.unanswered.list() } })),
@@ -617,4 +701,9 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
     }),
   );
   return { route };
+}
+
+/** A live-chat line in the inquiry's language, with the staff member's display name (never the login). */
+function liveText(template: LiveChatWording['joined'], inquiry: Inquiry, name: string, message = ''): string {
+  return fill(template[inquiry.locale], { name, text: message });
 }

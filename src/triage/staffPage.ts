@@ -22,6 +22,8 @@ const FILES: Record<string, { file: string; type: string }> = {
     file: join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'),
     type: 'text/javascript; charset=utf-8',
   },
+  '/staff/conversation.js': { file: 'conversation.js', type: 'text/javascript; charset=utf-8' },
+  '/staff/conversation.css': { file: 'conversation.css', type: 'text/css; charset=utf-8' },
 };
 
 const SECURITY_HEADERS: Record<string, string> = {

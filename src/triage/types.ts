@@ -4,7 +4,13 @@ import type { Lang, TopicId } from '../topics.js';
 // The contract between the bot (handoff dialog, fallback) and the staff side. Every text in here has
 // been through the secret guard before it reaches a store.
 
-export const INQUIRY_STATUSES = ['new', 'in_progress', 'waiting_member', 'resolved'] as const;
+export const INQUIRY_STATUSES = [
+  'new',
+  'in_progress',
+  'waiting_member',
+  'member_replied',
+  'resolved',
+] as const;
 export type InquiryStatus = (typeof INQUIRY_STATUSES)[number];
 
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
@@ -54,6 +60,23 @@ export interface InquiryReply {
   inTranscript?: boolean;
 }
 
+/** One line of the two-way conversation staff see: the member's messages (masked), staff and bot lines. */
+export interface ConversationMessage {
+  id: string;
+  from: 'member' | 'staff' | 'bot';
+  text: string;
+  at: string;
+  /** The staff member's display name (staff lines only). */
+  author?: string;
+}
+
+/** Who has taken the inquiry's conversation over for a live chat (the bot stays quiet meanwhile). */
+export interface LiveChat {
+  login: string;
+  name: string;
+  since: string;
+}
+
 export interface Inquiry {
   id: string;
   topic: TopicId;
@@ -70,6 +93,10 @@ export interface Inquiry {
   assignee: string | null;
   notes: InquiryNote[];
   replies: InquiryReply[];
+  /** The conversation after the inquiry was filed (older records have none). */
+  messages?: ConversationMessage[];
+  /** Set while a staff member is chatting live with the member. */
+  liveChat?: LiveChat | null;
 }
 
 /** The bot's side of the inquiry store: create an inquiry the member is told about. */

@@ -263,6 +263,71 @@ describe.each([
         expect(updated.status).toBe('in_progress');
         expect((await p.inquiries.list({ status: ['in_progress'] })).map((q) => q.id)).toEqual(['QX']);
       }));
+
+    it('finds the open inquiries of a conversation, newest first, and keeps messages and live-chat state', () =>
+      withBackend(async (p, { backend, clock: c }) => {
+        const ref = (id: string) => ({ conversation: { id } as never, channelId: 'webchat' });
+        await p.inquiries.insert(inquiry('QO1', { conversationReference: ref('conv-shared') }));
+        await p.inquiries.insert(
+          inquiry('QO2', {
+            conversationReference: ref('conv-shared'),
+            createdAt: '2026-11-26T01:30:00.000Z',
+          }),
+        );
+        await p.inquiries.insert(
+          inquiry('QO3', { conversationReference: ref('conv-shared'), status: 'resolved' }),
+        );
+        await p.inquiries.insert(inquiry('QO4', { conversationReference: ref('conv-other') }));
+        const ids = async () => (await p.inquiries.openForConversation('conv-shared')).map((q) => q.id);
+        expect(await ids()).toEqual(['QO2', 'QO1']);
+        const message = {
+          id: 'm1',
+          from: 'member' as const,
+          text: 'まだ届きません',
+          at: '2026-11-26T02:00:00.000Z',
+        };
+        await p.inquiries.update('QO1', (q) => ({
+          ...q,
+          status: 'member_replied',
+          messages: [message],
+          liveChat: { login: 'sato', name: '佐藤', since: '2026-11-26T02:00:00.000Z' },
+        }));
+        await p.inquiries.update('QO2', (q) => ({ ...q, status: 'resolved' }));
+        const reopened = p.backend === 'postgres' ? await backend.open(c.now) : p;
+        try {
+          const [found] = await reopened.inquiries.openForConversation('conv-shared');
+          expect(found).toMatchObject({ id: 'QO1', status: 'member_replied', messages: [message] });
+          expect(found?.liveChat?.name).toBe('佐藤');
+          expect((await reopened.inquiries.list({ status: ['member_replied'] })).map((q) => q.id)).toEqual([
+            'QO1',
+          ]);
+        } finally {
+          if (reopened !== p) await reopened.close();
+        }
+        expect(await p.inquiries.openForConversation('conv-none')).toEqual([]);
+      }));
+
+    it('tells inquiry-event subscribers, from another instance too; an unsubscribed listener hears nothing', () =>
+      withBackend(async (p, { backend, clock: c }) => {
+        const writer = p.backend === 'postgres' ? await backend.open(c.now) : p;
+        try {
+          const heard: unknown[] = [];
+          const unsubscribe = p.inquiryEvents.subscribe((e) => heard.push(e));
+          await writer.inquiryEvents.publish({ inquiryId: 'QE1', kind: 'message', messageId: 'm1' });
+          await writer.inquiryEvents.publish({ inquiryId: 'QE1', kind: 'live' });
+          await until(() => heard.length >= 2, 'two inquiry events');
+          expect(heard).toEqual([
+            { inquiryId: 'QE1', kind: 'message', messageId: 'm1' },
+            { inquiryId: 'QE1', kind: 'live' },
+          ]);
+          unsubscribe();
+          await writer.inquiryEvents.publish({ inquiryId: 'QE1', kind: 'status' });
+          await new Promise((r) => setTimeout(r, 100));
+          expect(heard).toHaveLength(2);
+        } finally {
+          if (writer !== p) await writer.close();
+        }
+      }));
   });
 
   describe('reply outbox', () => {

@@ -6,6 +6,7 @@ import { call, startConversation } from '../directline/helpers.js';
 import { emulatorActivity, FakeConnector } from '../support/fakeConnector.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { killServerProcesses, type ServerProcess, startServerProcess } from '../support/serverProcess.js';
+import { nextStaffEvent } from '../support/staffEvents.js';
 
 // Two real server processes (A and B) on one PostgreSQL database, as behind a load balancer: a member's
 // turns land on either, staff use either, and either may die. DIRECTLINE_TOKEN_SECRET is unset: both
@@ -192,6 +193,48 @@ describe('two instances on one PostgreSQL database', { timeout: 120_000 }, () =>
       { timeout: 10_000, interval: 100 },
     );
     onB.close();
+  });
+
+  it('a member message on B reaches the staff event stream on A; a live chat taken over on A keeps the bot on B quiet', async () => {
+    const conversation = 'two-instances-conversation';
+    await say(b, conversation, 'オペレーターにつないでください');
+    await say(b, conversation, 'Web-IDの登録メールが何度やっても届きません');
+    const id = REFERENCE.exec(await say(b, conversation, 'はい'))?.[1];
+    expect(id).toBeDefined();
+    expect(
+      (await staff(a, `/inquiries/${id}/replies`, { text: '迷惑メール設定をご確認ください。' })).status,
+    ).toBe(201);
+
+    let told = '';
+    const event = await nextStaffEvent(
+      a.base,
+      staffHeaders,
+      async () => {
+        told = await say(b, conversation, 'まだ届きません');
+      },
+      (e) => e.kind === 'message',
+    );
+    expect(told).toContain('担当者にお伝えしました');
+    expect(event).toMatchObject({
+      inquiryId: id,
+      status: 'member_replied',
+      message: { from: 'member', text: 'まだ届きません' },
+    });
+
+    expect((await staff(a, `/inquiries/${id}/takeover`, {})).status).toBe(200);
+    let quiet = 'unset';
+    const live = await nextStaffEvent(
+      a.base,
+      staffHeaders,
+      async () => {
+        quiet = await say(b, conversation, '今どうなっていますか');
+      },
+      (e) => e.kind === 'message',
+    );
+    expect(quiet).toBe('');
+    expect(live).toMatchObject({ inquiryId: id, message: { text: '今どうなっていますか' } });
+    expect((await staff(b, `/inquiries/${id}/release`, {})).status).toBe(200);
+    expect(await say(a, conversation, 'ログイン方法を教えて')).toContain('会員ログイン');
   });
 
   it('after kill -9 of A the history is intact; the member goes on on B, then on the restarted A', async () => {

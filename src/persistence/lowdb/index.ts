@@ -3,7 +3,13 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LowdbStorage } from '../../storage/lowdbStorage.js';
 import type { Inquiry } from '../../triage/types.js';
-import { LocalTurnLock, MemoryExpiringKeys, MemoryOutbox, MemoryRateLimitStores } from '../memory.js';
+import {
+  LocalInquiryEvents,
+  LocalTurnLock,
+  MemoryExpiringKeys,
+  MemoryOutbox,
+  MemoryRateLimitStores,
+} from '../memory.js';
 import type { OutboxEntry, Persistence } from '../types.js';
 import { FileDirectLineLog } from './directLineLog.js';
 import { LowdbInquiryRepository } from './inquiries.js';
@@ -60,6 +66,7 @@ export async function openLowdbPersistence(options: LowdbPersistenceOptions): Pr
     backend: 'lowdb',
     state,
     inquiries,
+    inquiryEvents: new LocalInquiryEvents(),
     outbox,
     unanswered,
     directLine,

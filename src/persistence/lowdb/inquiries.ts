@@ -144,6 +144,13 @@ export class LowdbInquiryRepository implements InquiryRepository {
     });
   }
 
+  async openForConversation(conversationId: string): Promise<Inquiry[]> {
+    return [...this.index.values()]
+      .filter((q) => q.status !== 'resolved' && q.conversationReference.conversation?.id === conversationId)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .map((q) => structuredClone(q));
+  }
+
   /** Every inquiry (the lowdb outbox rebuilds its pending replies from them at start-up). */
   all(): Inquiry[] {
     return [...this.index.values()].map((q) => structuredClone(q));

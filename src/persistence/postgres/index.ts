@@ -5,6 +5,7 @@ import { PROJECT_ROOT } from '../../paths.js';
 import type { Persistence } from '../types.js';
 import { createPool, Db, describeDatabaseUrl } from './db.js';
 import { PgDirectLineLog } from './directLineLog.js';
+import { PgInquiryEvents } from './inquiryEvents.js';
 import { PgMetricsStore } from './metrics.js';
 import { PgStaffStore } from './staff.js';
 import {
@@ -95,9 +96,16 @@ export async function openPostgresPersistence(options: PostgresPersistenceOption
     now,
     logger,
   });
+  const inquiryEvents = new PgInquiryEvents({
+    db,
+    connectListener: () => new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 }),
+    logger,
+  });
   try {
     await directLine.start();
+    await inquiryEvents.start();
   } catch (err) {
+    await directLine.close().catch(() => undefined);
     await Promise.all([pool.end(), lockPool.end()]);
     throw new DatabaseStartError(
       `Cannot listen on PostgreSQL at ${describeDatabaseUrl(databaseUrl)}: ${(err as Error).message}`,
@@ -115,6 +123,7 @@ export async function openPostgresPersistence(options: PostgresPersistenceOption
     backend: 'postgres',
     state,
     inquiries: new PgInquiryRepository(db),
+    inquiryEvents,
     outbox: new PgReplyOutbox(db, now),
     unanswered,
     directLine,
@@ -148,6 +157,7 @@ export async function openPostgresPersistence(options: PostgresPersistenceOption
             logger?.warn({ err: (err as Error).message }, 'metrics not written at close'),
           );
         await directLine.close();
+        await inquiryEvents.close();
         await Promise.all([pool.end(), lockPool.end()]);
       })();
       return closed;

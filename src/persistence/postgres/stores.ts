@@ -99,8 +99,8 @@ export class PgInquiryRepository implements InquiryRepository {
 
   async insert(inquiry: Inquiry): Promise<void> {
     const { rows } = await this.db.query(
-      `INSERT INTO inquiries (id, topic, priority, status, assignee, created_at, due_at, document)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      `INSERT INTO inquiries (id, topic, priority, status, assignee, created_at, due_at, document, conversation_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9) ON CONFLICT (id) DO NOTHING RETURNING id`,
       columns(inquiry),
     );
     if (!rows[0]) throw new DuplicateInquiryError(inquiry.id);
@@ -126,7 +126,7 @@ export class PgInquiryRepository implements InquiryRepository {
     if (query.topic?.length) where.push(`topic = ANY(${param([...query.topic])})`);
     if (query.assignee !== undefined) where.push(`assignee = ${param(query.assignee)}`);
     if (query.overdue !== undefined) {
-      const overdue = `(status IN ('new', 'in_progress') AND due_at < ${param(query.now ?? new Date())})`;
+      const overdue = `(status IN ('new', 'in_progress', 'member_replied') AND due_at < ${param(query.now ?? new Date())})`;
       where.push(query.overdue ? overdue : `NOT ${overdue}`);
     }
     const { rows } = await this.db.query<{ document: Inquiry }>(
@@ -146,19 +146,39 @@ export class PgInquiryRepository implements InquiryRepository {
       );
       if (!rows[0]) throw new InquiryNotFoundError(id);
       const next = change(rows[0].document);
-      const [, topic, priority, status, assignee, createdAt, dueAt, document] = columns(next);
+      const [, topic, priority, status, assignee, createdAt, dueAt, document, conversationId] = columns(next);
       await client.query(
         `UPDATE inquiries SET topic = $2, priority = $3, status = $4, assignee = $5, created_at = $6,
-           due_at = $7, document = $8::jsonb WHERE id = $1`,
-        [id, topic, priority, status, assignee, createdAt, dueAt, document],
+           due_at = $7, document = $8::jsonb, conversation_id = $9 WHERE id = $1`,
+        [id, topic, priority, status, assignee, createdAt, dueAt, document, conversationId],
       );
       return next;
     });
   }
+
+  async openForConversation(conversationId: string): Promise<Inquiry[]> {
+    // Indexed (migration inquiry-conversation): one cheap lookup per member turn.
+    const { rows } = await this.db.query<{ document: Inquiry }>(
+      `SELECT document FROM inquiries WHERE conversation_id = $1 AND status <> 'resolved'
+       ORDER BY created_at DESC, id`,
+      [conversationId],
+    );
+    return rows.map((r) => r.document);
+  }
 }
 
 function columns(q: Inquiry): unknown[] {
-  return [q.id, q.topic, q.priority, q.status, q.assignee, q.createdAt, q.dueAt, JSON.stringify(q)];
+  return [
+    q.id,
+    q.topic,
+    q.priority,
+    q.status,
+    q.assignee,
+    q.createdAt,
+    q.dueAt,
+    JSON.stringify(q),
+    q.conversationReference.conversation?.id ?? null,
+  ];
 }
 
 export class PgReplyOutbox implements ReplyOutbox {
