@@ -49,15 +49,15 @@
 // Masking is stable for ordinary input: masking the output again changes nothing and finds nothing
 // (a kept last-4 followed by 9+ more digits can, rarely, be masked again through Luhn).
 
-export type SecretKind = 'card_number' | 'pin' | 'password';
+export type SecretKind = 'card_number' | 'pin' | 'password' | 'security_code';
 
 export interface MaskResult {
   text: string;
-  /** Kinds found, each once, in the order card_number, pin, password. */
+  /** Kinds found, each once, in the order card_number, pin, password, security_code. */
   found: SecretKind[];
 }
 
-const KIND_ORDER: readonly SecretKind[] = ['card_number', 'pin', 'password'];
+export const KIND_ORDER: readonly SecretKind[] = ['card_number', 'pin', 'password', 'security_code'];
 
 const MASK_CHAR = '*';
 const PASSWORD_MASK = '********';
@@ -989,7 +989,7 @@ function maskPinsInWords(text: string, found: Set<SecretKind>): string {
 // word right before a copula, not one that reads as a sentence or names a script (「ひらがなでもいい」).
 const KANA_WORD_PW_RE = new RegExp(
   `(${PASSWORD_LABEL})(${SP}(?:は|って|わ|[:：=＝])${SP}(?:${FILLER}[、${SPACES}]*)?(?:[^${SPACES}、。]{1,10}?(?:で|の)[、${SPACES}]+)?)` +
-    `([ぁ-ゖァ-ヺー]{2,12}?)(?=${SP}(?:です|でした|だよ|だった|にして|に設定|にしま|にした|[。．.!！]|$))`,
+    `([ぁ-ゖァ-ヺー]{2,12}?)(?=${SP}(?:です|でした|だよ|だった|にして|に設定|にしま|にした)|(?<=[:：=＝]${SP}[ぁ-ゖァ-ヺー]+)${SP}(?:[。．.!！]|$))`,
   'gu',
 );
 const NOT_A_KANA_PASSWORD = new Set(
@@ -1008,6 +1008,36 @@ function maskKanaWordPasswords(text: string, found: Set<SecretKind>): string {
     found.add('password');
     return label + sep + PASSWORD_MASK;
   });
+}
+
+// ---- security codes: the 3 (or 4) digits on the back of a card ----
+const SECURITY_LABEL =
+  '(?:セキュリテ[ィイ][ーｰ]?(?:コード|番号|ナンバー)|せきゅりてぃ[ーｰ]?(?:こーど|コード)|ｾｷｭﾘﾃｨ[ｰ]?ｺｰﾄﾞ|' +
+  `(?:カードの)?裏(?:面)?(?:の|に(?:ある|書いてある))?${SP}(?:[3３三4４四]${SP}(?:桁|けた|ケタ)(?:の)?)?(?:数字|番号|コード)|` +
+  `(?:カードの)?裏(?:面)?の${SP}[3３三4４四]${SP}(?:桁|けた|ケタ)|` +
+  `${LATIN_BEFORE}(?:${['security code', 'security number', 'secuirty code', 'securty code', 'cvv2', 'cvv', 'cvc2', 'cvc', 'csc', 'cid'].map(wide).join('|')})${LATIN_AFTER}|` +
+  `${LATIN_BEFORE}(?:(?:${wide('3')}|${wide('three')}|${wide('4')}|${wide('four')})[${SPACES}\\-]?${wide('digit')}[sSｓＳ]?${SP}(?:${wide('code')}${SP}|${wide('number')}${SP})?|` +
+  `(?:${wide('code')}|${wide('digits')}|${wide('number')})${SP})${wide('on the back')}(?:${SP}${wide('of')}${SP}(?:${wide('the')}|${wide('my')})${SP}${wide('card')})?${LATIN_AFTER})`;
+const SECURITY_LABEL_RE = new RegExp(SECURITY_LABEL, 'u');
+const SECURITY_NUMBER = `(?<![${DIGIT_CHARS}A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A¥￥$＄#＃*])(?<![${DIGIT_CHARS}*][${NUMBER_JOINERS}:：])${DIGIT}{3,4}(?![${DIGIT_CHARS}A-Za-z%％*])(?![${SPACES}]${DIGIT})${NUMBER_GOES_ON}${UNIT_AFTER}`;
+const SECURITY_RE = new RegExp(`(${SECURITY_LABEL}${LABEL_SEP})(${SECURITY_NUMBER})`, 'gu');
+// Anywhere else in a message that names the code: 「…裏の３桁ですよね？うちのは419です」.
+const SECURITY_LOOSE = new RegExp(SECURITY_NUMBER, 'gu');
+
+function maskSecurityCodes(text: string, found: Set<SecretKind>): string {
+  if (!SECURITY_LABEL_RE.test(text)) return text;
+  let hit = false;
+  let out = text.replace(SECURITY_RE, (_w, prefix: string, value: string) => {
+    hit = true;
+    return prefix + MASK_CHAR.repeat(value.length);
+  });
+  out = out.replace(SECURITY_LOOSE, (n: string, offset: number, all: string) => {
+    if (REFERENCE_BEFORE.test(all.slice(Math.max(0, offset - 16), offset))) return n;
+    hit = true;
+    return MASK_CHAR.repeat(n.length);
+  });
+  if (hit) found.add('security_code');
+  return out;
 }
 
 /**
@@ -1038,6 +1068,7 @@ export function maskSecrets(text: string): MaskResult {
   if (labelled) out = maskPins(out, found);
   if (labelled || PIN_USE_HINT.test(out)) out = maskPinsInWords(out, found);
   out = sweepLabelledMessage(out, found);
+  out = maskSecurityCodes(out, found);
   return { text: out, found: KIND_ORDER.filter((k) => found.has(k)) };
 }
 
