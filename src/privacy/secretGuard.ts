@@ -1003,7 +1003,7 @@ const NOT_A_KANA_PASSWORD = new Set(
 function maskKanaWordPasswords(text: string, found: Set<SecretKind>): string {
   return text.replace(KANA_WORD_PW_RE, (whole, label: string, sep: string, value: string) => {
     if (WEAK_LABEL.test(label) || NOT_A_KANA_PASSWORD.has(value)) return whole;
-    if (/い$|[かねよ]$|^[はがをもにでのと]|です|ます|でも|けど|から|まで|ので/u.test(value)) return whole;
+    if (/い$|[かねよ]$|です|ます|でも|けど|から|まで|ので/u.test(value)) return whole;
     if (KANA_SENTENCE_END.test(value)) return whole;
     found.add('password');
     return label + sep + PASSWORD_MASK;
