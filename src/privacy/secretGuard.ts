@@ -955,7 +955,8 @@ const PIN_LABEL_ALL = new RegExp(PIN_LABEL, 'gu');
 
 function maskPinPieces(text: string): string {
   if (!SPLIT_MARKER_JA.test(text)) return text;
-  let out = text;
+  // One split for the whole text: a long message may hold many labels.
+  let units: string[] | undefined;
   for (const label of text.matchAll(PIN_LABEL_ALL)) {
     const from = (label.index ?? 0) + label[0].length;
     const window = windowAfter(text, from);
@@ -963,12 +964,11 @@ function maskPinPieces(text: string): string {
     const pieces = [...window.matchAll(PIN_PIECE_RE)];
     const digits = pieces.reduce((n, m) => n + m[0].length, 0);
     if (pieces.length < 2 || digits < 4 || digits > 8) continue;
-    const units = out.split('');
+    units ??= text.split('');
     for (const m of pieces)
       for (let i = 0; i < m[0].length; i++) units[from + (m.index ?? 0) + i] = MASK_CHAR;
-    out = units.join('');
   }
-  return out;
+  return units ? units.join('') : text;
 }
 
 function maskPinsInWords(text: string, found: Set<SecretKind>): string {
