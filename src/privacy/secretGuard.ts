@@ -42,6 +42,14 @@
 // - Values split across phrases: the rest of a card label's sentence (runs of digits that make 12–19
 //   together, or 8–9 named alone) and of a password label's sentence (「前半がsakuraで後半が0315」,
 //   "starts with maple and ends with 4411"): maskSplitCards / maskSplitPasswords.
+// - Described rather than labelled: a describing word before the value (「パスワードは誕生日で19880315」,
+//   「数字の55」), a PIN named by its use (「ATMの番号、1192」「番号を7777にした」, "I type 3579 at the ATM") or
+//   told in pieces (「最初の2桁が48で、あとが15」), digits spelt in kana or words (よんにーごーきゅー, "four
+//   five six seven"), a kana-only password before a copula (「パスワードはさくらです」, not 「…ひらがなでも
+//   いいですか」), a lone card-length run later in the card label's sentence: maskPinsInWords,
+//   maskKanaWordPasswords, maskSplitPasswords, maskSplitCards.
+// - Card security codes (セキュリティコード, 裏の3桁, CVV/CVC, "code on the back"): the 3–4 digits after
+//   the label, and any standalone 3–4 digit number in a message naming one (kind security_code).
 // - Look-alikes stay: error and model codes (E3307, SC-54C), the member's ID (IDはkenta55), years
 //   (since 2016), ticket and reference numbers (整理券は 0321 番, コード 4410).
 // - A label ending one message ("暗証番号は", "password:") and the bare value in the next: see
