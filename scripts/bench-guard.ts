@@ -28,6 +28,11 @@ const cases: Record<string, string> = {
   'quoted kana': fill('パスワード「さくら '),
   'separators only': fill('ー・、'),
   'labels of every kind': fill('暗証番号 パスワード カード番号 ID '),
+  'PIN label + spelt digits': fill('暗証番号はいちにー'),
+  'PIN pieces with markers': fill('暗証番号は最初が12で後が34、'),
+  'kana after password label': fill('パスワードは ひらがなで さくら'),
+  'security labels + digits': fill('セキュリティコード 123 裏の3桁 '),
+  'number set phrases': fill('番号を1234に'),
 };
 
 // A seeded mix of the pieces the patterns look for (deterministic: same messages every run).

@@ -12,6 +12,7 @@ export const privacySchema = z
         card_number: bilingualText,
         pin: bilingualText,
         password: bilingualText,
+        security_code: bilingualText,
         /** Used when more than one kind was found in the same message. */
         multiple: bilingualText,
       })

@@ -42,6 +42,14 @@
 // - Values split across phrases: the rest of a card label's sentence (runs of digits that make 12–19
 //   together, or 8–9 named alone) and of a password label's sentence (「前半がsakuraで後半が0315」,
 //   "starts with maple and ends with 4411"): maskSplitCards / maskSplitPasswords.
+// - Described rather than labelled: a describing word before the value (「パスワードは誕生日で19880315」,
+//   「数字の55」), a PIN named by its use (「ATMの番号、1192」「番号を7777にした」, "I type 3579 at the ATM") or
+//   told in pieces (「最初の2桁が48で、あとが15」), digits spelt in kana or words (よんにーごーきゅー, "four
+//   five six seven"), a kana-only password before a copula (「パスワードはさくらです」, not 「…ひらがなでも
+//   いいですか」), a lone card-length run later in the card label's sentence: maskPinsInWords,
+//   maskKanaWordPasswords, maskSplitPasswords, maskSplitCards.
+// - Card security codes (セキュリティコード, 裏の3桁, CVV/CVC, "code on the back"): the 3–4 digits after
+//   the label, and any standalone 3–4 digit number in a message naming one (kind security_code).
 // - Look-alikes stay: error and model codes (E3307, SC-54C), the member's ID (IDはkenta55), years
 //   (since 2016), ticket and reference numbers (整理券は 0321 番, コード 4410).
 // - A label ending one message ("暗証番号は", "password:") and the bare value in the next: see
@@ -49,15 +57,15 @@
 // Masking is stable for ordinary input: masking the output again changes nothing and finds nothing
 // (a kept last-4 followed by 9+ more digits can, rarely, be masked again through Luhn).
 
-export type SecretKind = 'card_number' | 'pin' | 'password';
+export type SecretKind = 'card_number' | 'pin' | 'password' | 'security_code';
 
 export interface MaskResult {
   text: string;
-  /** Kinds found, each once, in the order card_number, pin, password. */
+  /** Kinds found, each once, in the order card_number, pin, password, security_code. */
   found: SecretKind[];
 }
 
-const KIND_ORDER: readonly SecretKind[] = ['card_number', 'pin', 'password'];
+export const KIND_ORDER: readonly SecretKind[] = ['card_number', 'pin', 'password', 'security_code'];
 
 const MASK_CHAR = '*';
 const PASSWORD_MASK = '********';
@@ -707,7 +715,13 @@ const COUNT_AFTER = /^[\s\u3000]*(?:桁|けた|ケタ|円|年|月|日|回|時|�
 function windowAfter(text: string, from: number): string {
   let w = text.slice(from, from + SPLIT_WINDOW);
   const end = SENTENCE_END.exec(w);
-  if (end) w = w.slice(0, end.index);
+  // 「tama」と「0721」をつなげた: a quote opened after the label is part of the value, not its end.
+  const closesOwn = end && /[」』]/u.test(end[0]) && /[「『]/u.test(w.slice(0, end.index));
+  if (end && !closesOwn) w = w.slice(0, end.index);
+  else if (closesOwn) {
+    const hard = /[。！？!?\n]/u.exec(w);
+    if (hard) w = w.slice(0, hard.index);
+  }
   const next = ANY_SECRET_LABEL.exec(w);
   return next && next.index > 0 ? w.slice(0, next.index) : w;
 }
@@ -731,7 +745,11 @@ function maskSplitCards(text: string, found: Set<SecretKind>): string {
     }
     // Parts of a card are 12+ digits together; one run of 8–9 is a part named alone (「最初の8桁は…」);
     // longer single runs are the labelled card pass's. More than a card's digits: all of them go.
-    if (runs.length === 1 ? total < 8 || total > 9 : total < 12) continue;
+    // A single run of 10–19 digits further on in the label's sentence is the card too (「カードの番号を
+    // 書きます 4 9 8 0 …」); right after the label the labelled card pass keeps its shape rules.
+    const alone =
+      runs.length === 1 && total >= 10 && total <= 19 && !CARD_LABEL_BEFORE.test(text.slice(0, runs[0]!.at));
+    if (runs.length === 1 ? (total < 8 || total > 9) && !alone : total < 12) continue;
     let keep = total >= 13 && total <= 19 ? 4 : 0;
     for (let r = runs.length - 1; r >= 0; r--) {
       const run = runs[r]!;
@@ -762,6 +780,13 @@ const WEAK_MARKER_EN = new RegExp(
 );
 const SPLIT_MARKER_JA =
   /前半|後半|最初|最後|次|続き|あと|後に|後ろ|頭|お尻|末尾|つなげ|繋げ|組み合わせ|プラス|足し|付け|つけ/u;
+// What a member says a password is made of: 「誕生日で19880315」「数字の55」「娘の名前でmiyu」.
+const DESCRIBES_JA =
+  /誕生日|生年月日|記念日|名前|なまえ|苗字|名字|ローマ字|数字|英字|小文字|大文字|電話番号|ペット|犬|猫|西暦/u;
+// Parts named as parts (two-digit pieces count then): 「大文字のKと小文字のenjiと数字の55」.
+const PIECES_JA = new RegExp(`${SPLIT_MARKER_JA.source}|${DESCRIBES_JA.source}`, 'u');
+// Six or more digits with no unit are neither a time nor an amount (amounts carry 円 or commas).
+const LONG_NUMBER = /^[0-9０-９]{6,}$/u;
 const WINDOW_TOKEN = new RegExp(`[${PW_CHARS}]+`, 'gu');
 
 // After the label, what introduces its value: 「パスワードは…」「パスワードの前半は…」, "password: …", not
@@ -791,7 +816,9 @@ function maskSplitPasswords(text: string, found: Set<SecretKind>): string {
         '',
       );
       const lower = asciiLower(core);
-      if (core.length < 3 || core.includes(MASK_CHAR)) continue;
+      const shortPart =
+        japanese && core.length === 2 && /^[0-9０-９]{2}$/u.test(core) && PIECES_JA.test(window);
+      if ((core.length < 3 && !shortPart) || core.includes(MASK_CHAR)) continue;
       if (NOT_A_PASSWORD.has(lower) || PHRASE_WORDS.has(lower)) continue;
       if (NOT_SWEPT.test(core) || CODE_SHAPE.test(core) || NOT_A_VALUE_SHAPE.test(core)) continue;
       const at = t.at + t.raw.indexOf(core);
@@ -811,7 +838,13 @@ function maskSplitPasswords(text: string, found: Set<SecretKind>): string {
     // In Japanese a number alone is a time or an amount, unless a word of the same password or a
     // word for its parts (前半, 最後に …) is there too; in English the markers said so already.
     const kept = parts.filter(
-      (p) => !japanese || HAS_LETTER.test(p.core) || lettered || SPLIT_MARKER_JA.test(window),
+      (p) =>
+        !japanese ||
+        HAS_LETTER.test(p.core) ||
+        lettered ||
+        SPLIT_MARKER_JA.test(window) ||
+        DESCRIBES_JA.test(window) ||
+        LONG_NUMBER.test(p.core),
     );
     for (const p of kept) {
       if (p.at < last) continue;
@@ -874,16 +907,158 @@ export function maskBareSecret(text: string, pending: PendingSecret): MaskResult
   return { text: open + PASSWORD_MASK + close, found: ['password'] };
 }
 
+// ---- PINs and passwords in words, or named by what they are for ----
+
+// Digits spelt out: 「よんにーごーきゅー」「いち、に、さん、よん」, "four five six seven", "ichi ni san yon".
+const KANA_DIGIT =
+  '(?:ぜろ|ゼロ|れい|まる|いち|イチ|にー|にい|に|ニ|さん|サン|よん|ヨン|し|ご[ーう]?|ゴ|ろく|ロク|なな|ナナ|しち|はち|ハチ|きゅ[ーう]|キュ[ーウ]|く)';
+const WORD_DIGIT = [
+  'zero',
+  'oh',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ichi',
+  'ni',
+  'san',
+  'yon',
+  'shi',
+  'go',
+  'roku',
+  'nana',
+  'shichi',
+  'hachi',
+  'kyu',
+  'kyuu',
+]
+  .map(wide)
+  .join('|');
+const SPELT_JOIN = `(?:[${SPACES}]?[、,，・･\\-][${SPACES}]?|[${SPACES}])`;
+const SPELT_PIN_RE = new RegExp(
+  `(${PIN_LABEL}${LABEL_SEP})` +
+    `(${KANA_DIGIT}(?:${SPELT_JOIN}?${KANA_DIGIT}){3,7}(?!${SPELT_JOIN}${KANA_DIGIT})(?=${SP}(?:です|でした|だ|か|に|で|[。.．!！?？、]|$))` +
+    `|${LATIN_BEFORE}(?:${WORD_DIGIT})(?:${SPELT_JOIN}(?:${WORD_DIGIT})){3,7}${LATIN_AFTER})`,
+  'gu',
+);
+// Named by its use: 「ATMの番号、1192」; set as a number: 「番号を7777にしました」; "I type 3579 at the ATM".
+const PIN_USE_RE = new RegExp(
+  `((?:ATM|ＡＴＭ|エーティーエム)(?:の|で(?:の|使う|使っている)?)${SP}(?:番号|ばんごう|数字|コード)${LABEL_SEP}` +
+    `|(?<!(?:会員|受付|問い?合わ?せ|電話|整理券|郵便|申込|契約|口座|予約|お客様|携帯|取引)${SP})(?:番号|ばんごう)${SP}を${SP}(?=${DIGIT}{4,8}${SP}に${SP}(?:し|設定|変|決))` +
+    `|${LATIN_BEFORE}(?:${['type', 'typed', 'enter', 'entered', 'press', 'pressed', 'key in', 'put in', 'use'].map(wide).join('|')})${SP}(?=${DIGIT}{4,8}${SP}(?:${wide('at')}|${wide('into')}|${wide('on')}|${wide('in')})${SP}(?:${wide('the')}${SP})?(?:${wide('atm')}|${wide('cash machine')})))` +
+    `(${DIGIT}{4,8})(?!${SP}${DIGIT})${NUMBER_GOES_ON}${UNIT_AFTER}`,
+  'gu',
+);
+// A PIN told in pieces: 「最初の2桁が48で、あとが15」. Two-digit pieces after the label, with a word for parts.
+const PIN_PIECE_RE = new RegExp(
+  `(?<![${DIGIT_CHARS}])${DIGIT}{1,4}(?![${DIGIT_CHARS}])(?!${SP}(?:桁|けた|ケタ|回|円|年|月|日|時|分|歳|番(?!号)|文字))`,
+  'gu',
+);
+const PIN_LABEL_ALL = new RegExp(PIN_LABEL, 'gu');
+
+function maskPinPieces(text: string): string {
+  if (!SPLIT_MARKER_JA.test(text)) return text;
+  // One split for the whole text: a long message may hold many labels.
+  let units: string[] | undefined;
+  for (const label of text.matchAll(PIN_LABEL_ALL)) {
+    const from = (label.index ?? 0) + label[0].length;
+    const window = windowAfter(text, from);
+    if (!SPLIT_MARKER_JA.test(window)) continue;
+    const pieces = [...window.matchAll(PIN_PIECE_RE)];
+    const digits = pieces.reduce((n, m) => n + m[0].length, 0);
+    if (pieces.length < 2 || digits < 4 || digits > 8) continue;
+    units ??= text.split('');
+    for (const m of pieces)
+      for (let i = 0; i < m[0].length; i++) units[from + (m.index ?? 0) + i] = MASK_CHAR;
+  }
+  return units ? units.join('') : text;
+}
+
+function maskPinsInWords(text: string, found: Set<SecretKind>): string {
+  let out = text.replace(SPELT_PIN_RE, (_w, prefix: string, value: string) => {
+    found.add('pin');
+    return prefix + value.replace(/[^\s、,，・･\-\u3000]/gu, MASK_CHAR);
+  });
+  out = out.replace(PIN_USE_RE, (_w, prefix: string, value: string) => {
+    found.add('pin');
+    return prefix + MASK_CHAR.repeat(value.length);
+  });
+  const pieces = maskPinPieces(out);
+  if (pieces !== out) found.add('pin');
+  return pieces;
+}
+
+// A password in kana, unquoted: 「パスワードはさくらです」「パスワードは ひらがなで いぬ です」. Only a kana
+// word right before a copula, not one that reads as a sentence or names a script (「ひらがなでもいい」).
+const KANA_WORD_PW_RE = new RegExp(
+  `(${PASSWORD_LABEL})(${SP}(?:は|って|わ|[:：=＝])${SP}(?:${FILLER}[、${SPACES}]*)?(?:[^${SPACES}、。]{1,10}?(?:で|の)[、${SPACES}]+)?)` +
+    `([ぁ-ゖァ-ヺー]{2,12}?)(?=${SP}(?:です|でした|だよ|だった|にして|に設定|にしま|にした)|(?<=[:：=＝]${SP}[ぁ-ゖァ-ヺー]+)${SP}(?:[。．.!！]|$))`,
+  'gu',
+);
+const NOT_A_KANA_PASSWORD = new Set(
+  (
+    'まだ なし ない ある わからない しらない おなじ いっしょ べつ ひみつ なに なん これ それ あれ どれ ここ ' +
+    'ひらがな カタカナ かたかな ローマじ すうじ えいご ぜんかく はんかく オーケー ダメ だめ ちがう メール スマホ アプリ ' +
+    'ログイン エラー リセット セット ひつよう ふめい ナシ なく わすれ'
+  ).split(' '),
+);
+
+function maskKanaWordPasswords(text: string, found: Set<SecretKind>): string {
+  return text.replace(KANA_WORD_PW_RE, (whole, label: string, sep: string, value: string) => {
+    if (WEAK_LABEL.test(label) || NOT_A_KANA_PASSWORD.has(value)) return whole;
+    if (/い$|[かねよ]$|です|ます|でも|けど|から|まで|ので/u.test(value)) return whole;
+    if (KANA_SENTENCE_END.test(value)) return whole;
+    found.add('password');
+    return label + sep + PASSWORD_MASK;
+  });
+}
+
+// ---- security codes: the 3 (or 4) digits on the back of a card ----
+const SECURITY_LABEL =
+  '(?:セキュリテ[ィイ][ーｰ]?(?:コード|番号|ナンバー)|せきゅりてぃ[ーｰ]?(?:こーど|コード)|ｾｷｭﾘﾃｨ[ｰ]?ｺｰﾄﾞ|' +
+  `(?:カードの)?裏(?:面)?(?:の|に(?:ある|書いてある))?${SP}(?:[3３三4４四]${SP}(?:桁|けた|ケタ)(?:の)?)?(?:数字|番号|コード)|` +
+  `(?:カードの)?裏(?:面)?の${SP}[3３三4４四]${SP}(?:桁|けた|ケタ)|` +
+  `${LATIN_BEFORE}(?:${['security code', 'security number', 'secuirty code', 'securty code', 'cvv2', 'cvv', 'cvc2', 'cvc', 'csc', 'cid'].map(wide).join('|')})${LATIN_AFTER}|` +
+  `${LATIN_BEFORE}(?:(?:${wide('3')}|${wide('three')}|${wide('4')}|${wide('four')})[${SPACES}\\-]?${wide('digit')}[sSｓＳ]?${SP}(?:${wide('code')}${SP}|${wide('number')}${SP})?|` +
+  `(?:${wide('code')}|${wide('digits')}|${wide('number')})${SP})${wide('on the back')}(?:${SP}${wide('of')}${SP}(?:${wide('the')}|${wide('my')})${SP}${wide('card')})?${LATIN_AFTER})`;
+const SECURITY_LABEL_RE = new RegExp(SECURITY_LABEL, 'u');
+const SECURITY_NUMBER = `(?<![${DIGIT_CHARS}A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A¥￥$＄#＃*])(?<![${DIGIT_CHARS}*][${NUMBER_JOINERS}:：])${DIGIT}{3,4}(?![${DIGIT_CHARS}A-Za-z%％*])(?![${SPACES}]${DIGIT})${NUMBER_GOES_ON}${UNIT_AFTER}`;
+const SECURITY_RE = new RegExp(`(${SECURITY_LABEL}${LABEL_SEP})(${SECURITY_NUMBER})`, 'gu');
+// Anywhere else in a message that names the code: 「…裏の３桁ですよね？うちのは419です」.
+const SECURITY_LOOSE = new RegExp(SECURITY_NUMBER, 'gu');
+
+function maskSecurityCodes(text: string, found: Set<SecretKind>): string {
+  if (!SECURITY_LABEL_RE.test(text)) return text;
+  let hit = false;
+  let out = text.replace(SECURITY_RE, (_w, prefix: string, value: string) => {
+    hit = true;
+    return prefix + MASK_CHAR.repeat(value.length);
+  });
+  out = out.replace(SECURITY_LOOSE, (n: string, offset: number, all: string) => {
+    if (REFERENCE_BEFORE.test(all.slice(Math.max(0, offset - 16), offset))) return n;
+    hit = true;
+    return MASK_CHAR.repeat(n.length);
+  });
+  if (hit) found.add('security_code');
+  return out;
+}
+
 /**
  * Masks card numbers, PINs and passwords in one text. Pure; safe to call on anything (masked text
  * comes back unchanged). Passwords first (a value may contain digits), then cards, then PINs (so a
  * card number after "暗証番号は" keeps its card shape).
  */
+const PIN_USE_HINT = /ATM|ＡＴＭ|エーティーエム|番号|ばんごう/iu;
 const MAYBE_SECRET = new RegExp(`[!-~\\uFF01-\\uFF5E${KANJI_DIGITS}零]`, 'u');
 
 export function maskSecrets(text: string): MaskResult {
-  if (!MAYBE_SECRET.test(text) && !(/[「『"“'‘]/u.test(text) && ANY_LABEL.test(text))) {
-    return { text, found: [] }; // no digit, letter, symbol or quoted passphrase: nothing to mask
+  if (!MAYBE_SECRET.test(text) && !ANY_LABEL.test(text)) {
+    return { text, found: [] }; // no digit, letter or symbol, and no label for a kana value: nothing to mask
   }
   const found = new Set<SecretKind>();
   let out = text;
@@ -893,12 +1068,15 @@ export function maskSecrets(text: string): MaskResult {
     out = maskPasswords(out, found);
     out = maskKanaPasswords(out, found);
     out = maskReversed(out, found);
+    out = maskKanaWordPasswords(out, found);
   }
   if (labelled) out = maskSplitPasswords(out, found);
   out = maskSplitCards(out, found);
   out = maskCards(out, found);
   if (labelled) out = maskPins(out, found);
+  if (labelled || PIN_USE_HINT.test(out)) out = maskPinsInWords(out, found);
   out = sweepLabelledMessage(out, found);
+  out = maskSecurityCodes(out, found);
   return { text: out, found: KIND_ORDER.filter((k) => found.has(k)) };
 }
 

@@ -3,6 +3,7 @@ import { detectLang } from '../language.js';
 import type { ExpiringKeys } from '../persistence/types.js';
 import type { PrivacyKnowledge } from './privacyKnowledge.js';
 import {
+  KIND_ORDER,
   maskBareSecret,
   maskDeepWithFindings,
   maskSecrets,
@@ -121,7 +122,7 @@ export class SecretGuardMiddleware implements Middleware {
       activity.value = r.value;
       for (const k of r.found) found.add(k);
     }
-    const kinds = (['card_number', 'pin', 'password'] as const).filter((k) => found.has(k));
+    const kinds = KIND_ORDER.filter((k) => found.has(k));
     context.turnState.set(SECRETS_FOUND_KEY, kinds);
 
     const fromMember =

@@ -14,6 +14,7 @@ const NAMES: Record<SecretKind, string> = {
   card_number: 'a card number',
   pin: 'a PIN (暗証番号)',
   password: 'a password',
+  security_code: 'a card security code',
 };
 
 const LABELS: Array<[SecretKind, RegExp]> = [
@@ -23,6 +24,7 @@ const LABELS: Array<[SecretKind, RegExp]> = [
     /暗証番号|暗証|(?<![A-Za-z])pin(?:\s*(?:number|code))?(?![A-Za-z])|ピン(?:番号|コード)?(?![ァ-ヺー])/iu,
   ],
   ['password', /パスワード|パスコード|(?<![A-Za-z])(?:password|passcode|passwd)(?![A-Za-z])/iu],
+  ['security_code', /セキュリティ[ー]?コード|security\s*code|(?<![A-Za-z])(?:cvv|cvc)(?![A-Za-z])/iu],
 ];
 // Asking for it: 「…を教えてください」「お送りください」, "please send/tell/give/confirm your …". Entering it
 // is an instruction for the login screen (「ログイン画面でパスワードを入力してください」) unless the

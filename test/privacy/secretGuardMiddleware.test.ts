@@ -271,7 +271,7 @@ describe('privacy knowledge', () => {
       }
     }
     expect(knowledge.warnings.multiple.ja).toContain(
-      'カード番号・暗証番号・パスワードはチャットに入力しないでください',
+      'カード番号・暗証番号・パスワード・セキュリティコードはチャットに入力しないでください',
     );
   });
 });
