@@ -3,25 +3,9 @@
 // every value from the API is inserted as text, never as HTML.
 
 (() => {
-  const TOKEN_KEY = 'staff.token';
-
-  /** The one way this file calls the API: the signed-in session when there is one, else the token. */
-  function staffFetch(path, options = {}) {
-    if (window.staffSession && typeof window.staffSession.fetch === 'function') {
-      return window.staffSession.fetch(path, options);
-    }
-    const headers = { Accept: 'application/json', ...(options.headers || {}) };
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    if (token) headers.Authorization = `Bearer ${token}`;
-    return fetch(path, { cache: 'no-store', ...options, headers });
-  }
-
+  /** The one way this file calls the API: the signed-in session (session.js adds the CSRF token). */
   async function callJson(path, body) {
-    const res = await staffFetch(path, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const res = await window.staffSession.fetch(path, body === undefined ? {} : { body });
     const json = await res.json().catch(() => null);
     if (!res.ok) throw new Error(json?.error?.message || `HTTP ${res.status}`);
     return json;
@@ -160,7 +144,10 @@
     const controller = new AbortController();
     stream = controller;
     try {
-      const res = await staffFetch('/api/staff/events', {
+      // A GET with the session cookie (no CSRF token needed to read).
+      const res = await fetch('/api/staff/events', {
+        credentials: 'same-origin',
+        cache: 'no-store',
         signal: controller.signal,
         headers: { Accept: 'text/event-stream' },
       });

@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
+import { hashPassword } from '../../src/staff/passwords.js';
 import { launchChromium, runBrowser } from '../support/browser.js';
 
 // Live chat in two browsers on the real app: the member in Web Chat on a phone (360x640), staff in
@@ -12,6 +13,7 @@ import { launchChromium, runBrowser } from '../support/browser.js';
 // the member sees who joined, the staff message under that name, and the leave notice.
 
 const STAFF_TOKEN = 'staff-token-for-browser-live-0123';
+const STAFF_PASSWORD = 'live chat password 2026';
 const SHOTS = process.env.SCREENSHOT_DIR;
 
 describe.skipIf(!runBrowser)('live chat in the browser (member phone + staff console)', () => {
@@ -27,6 +29,16 @@ describe.skipIf(!runBrowser)('live chat in the browser (member phone + staff con
     dataDir = await mkdtemp(join(tmpdir(), 'live-chat-e2e-'));
     app = await createApp(parseConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', STAFF_TOKEN }));
     url = await app.listen(0, '127.0.0.1');
+    const at = new Date().toISOString();
+    await app.persistence.staff.addAccount({
+      login: 'sato',
+      name: '佐藤',
+      role: 'agent',
+      passwordHash: await hashPassword(STAFF_PASSWORD),
+      disabled: false,
+      createdAt: at,
+      updatedAt: at,
+    });
     browser = await launchChromium();
     member = await browser.newPage({ viewport: { width: 360, height: 640 } });
     staff = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
@@ -59,8 +71,8 @@ describe.skipIf(!runBrowser)('live chat in the browser (member phone + staff con
     expect(id).toBeDefined();
 
     await staff.goto(`${url}/staff`);
-    await staff.locator('#login-name').fill('佐藤');
-    await staff.locator('#login-token').fill(STAFF_TOKEN);
+    await staff.locator('#login-name').fill('sato');
+    await staff.locator('#login-password').fill(STAFF_PASSWORD);
     await staff.getByRole('button', { name: 'Sign in' }).click();
     await staff.locator(`button[data-id="${id}"]`).click();
     const panel = staff.locator('#inquiry-conversation');
@@ -73,9 +85,10 @@ describe.skipIf(!runBrowser)('live chat in the browser (member phone + staff con
     await expect.poll(() => panel.innerText(), { timeout: 15_000 }).toContain('よろしくお願いします');
     await panel.locator('textarea').fill('迷惑メールフォルダをご確認いただけますか？');
     await panel.getByRole('button', { name: /Send/ }).click();
+    // Under the signed-in account's display name.
     await expect
       .poll(transcript, { timeout: 15_000 })
-      .toContain('（担当者）: 迷惑メールフォルダをご確認いただけますか？');
+      .toContain('佐藤（担当者）: 迷惑メールフォルダをご確認いただけますか？');
     await send('ありました！');
     await expect.poll(() => panel.innerText(), { timeout: 15_000 }).toContain('ありました！');
     if (SHOTS) {
