@@ -314,10 +314,22 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
       ...(secure(req) ? ['Secure'] : []),
     ].join('; ');
 
-  server.post('/api/staff/login', async (req: Request, res: Response) => {
-    res.header('Cache-Control', 'no-store');
-    try {
-      await requireEnabled();
+  /** The session routes: the API must be on; each checks who is calling itself (sign-in: nobody yet). */
+  const sessionRoute =
+    (handler: (req: Request, res: Response) => Promise<RouteResult>) =>
+    async (req: Request, res: Response) => {
+      res.header('Cache-Control', 'no-store');
+      try {
+        await requireEnabled();
+        send(res, await handler(req, res));
+      } catch (err) {
+        fail(req, res, err);
+      }
+    };
+
+  server.post(
+    '/api/staff/login',
+    sessionRoute(async (req, res) => {
       const body = parse(loginBody, req.body, 'body');
       const { sessionId, session, actor } = await auth.signIn(
         body.login,
@@ -325,21 +337,18 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
         clientAddress(req, trust),
       );
       res.header('Set-Cookie', sessionCookie(req, sessionId, auth.maxAgeSeconds));
-      send(res, {
+      return {
         status: 200,
         body: { login: actor.login, name: actor.name, role: actor.role, csrfToken: session.csrfToken },
-      });
-    } catch (err) {
-      fail(req, res, err);
-    }
-  });
+      };
+    }),
+  );
 
-  server.get('/api/staff/session', async (req: Request, res: Response) => {
-    res.header('Cache-Control', 'no-store');
-    try {
-      await requireEnabled();
+  server.get(
+    '/api/staff/session',
+    sessionRoute(async (req) => {
       const { actor, session } = await caller(req);
-      send(res, {
+      return {
         status: 200,
         body: {
           login: actor.login,
@@ -347,27 +356,22 @@ export function registerStaffApi(server: Server, deps: StaffApiDeps): { route: S
           role: actor.role,
           csrfToken: session?.csrfToken ?? null,
         },
-      });
-    } catch (err) {
-      fail(req, res, err);
-    }
-  });
+      };
+    }),
+  );
 
-  server.post('/api/staff/logout', async (req: Request, res: Response) => {
-    res.header('Cache-Control', 'no-store');
-    try {
-      await requireEnabled();
+  server.post(
+    '/api/staff/logout',
+    sessionRoute(async (req, res) => {
       const { actor, session } = await caller(req);
       if (session) {
         await auth.signOut(session);
         await audit(actor, 'sign_out');
       }
       res.header('Set-Cookie', sessionCookie(req, '', 0));
-      send(res, { status: 204 });
-    } catch (err) {
-      fail(req, res, err);
-    }
-  });
+      return { status: 204 };
+    }),
+  );
 
   const inquiryId = (req: Request): string => {
     const parsed = idParam.safeParse(req.params?.id);
