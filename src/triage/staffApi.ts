@@ -6,6 +6,7 @@ import { bearerToken, clientAddress, forwarded, ProxyTrust } from '../httpReques
 import { fill } from '../knowledge/template.js';
 import type { AuditEntry, AuditQuery, InquiryEvents, StaffStore } from '../persistence/types.js';
 import { staffTextRefusal } from '../privacy/staffTextCheck.js';
+import { LOGIN_PATTERN } from '../staff/passwords.js';
 import { csrfMatches, SESSION_COOKIE, type StaffAuth } from '../staff/staffAuth.js';
 import { isStorageFailure } from '../storage/storageErrors.js';
 import { TOPIC_IDS } from '../topics.js';
@@ -114,7 +115,7 @@ const auditQuery = z
     limit: z.coerce.number().int().min(1).max(500).optional(),
   })
   .strict();
-const loginParam = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/);
+const loginParam = z.string().regex(LOGIN_PATTERN);
 
 function cookie(req: Request, name: string): string | undefined {
   for (const part of (req.header('cookie') ?? '').split(';')) {

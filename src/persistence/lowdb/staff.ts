@@ -31,7 +31,7 @@ export class LowdbStaffStore implements StaffStore {
   private seq = 0;
   private seqLoaded: Promise<void> | undefined;
 
-  private constructor(private readonly dir: string) {
+  private constructor(dir: string) {
     this.accounts = new Low(new JSONFile<AccountsFile>(join(dir, 'accounts.json')), { accounts: [] });
     this.sessions = new Low(new JSONFile<SessionsFile>(join(dir, 'sessions.json')), { sessions: [] });
     this.auditFile = join(dir, 'audit.jsonl');
@@ -187,9 +187,5 @@ export class LowdbStaffStore implements StaffStore {
         (query.before === undefined || e.seq < query.before),
     );
     return matching.sort((a, b) => b.seq - a.seq).slice(0, query.limit);
-  }
-
-  get folder(): string {
-    return this.dir;
   }
 }
