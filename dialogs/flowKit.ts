@@ -106,22 +106,23 @@ export class FlowKit {
   /**
    * Ends a flow with its answer: the concrete next step, then 「お役に立ちましたか？」 with two buttons
    * (「いいえ」 brings back the menu and, where staff can help, a person). Counted as answered.
+   * Web Chat shows the buttons of the newest message only, so before the question the closing line
+   * goes without buttons, and the generic 「ほかにご質問は…」 line is left out.
    */
   async finish(step: WaterfallStepContext, text?: string, offerHuman = true): Promise<DialogTurnResult> {
-    await this.close(step, text, offerHuman);
     turnOutcome(step.context).answered = true;
     const session = await this.deps.session.get(step.context, emptySession());
-    if (session.lastTopic) {
-      const lang = this.lang(step.context);
-      const q = this.conversation.csat;
-      const actions: CardAction[] = [q.yes[lang], q.no[lang]].map((label) => ({
-        type: ActionTypes.ImBack,
-        title: label,
-        value: label,
-      }));
-      await step.context.sendActivity(MessageFactory.suggestedActions(actions, q.question[lang]));
-      session.csatFor = session.lastTopic;
-    }
+    if (!session.lastTopic) return this.close(step, text, offerHuman);
+    const lang = this.lang(step.context);
+    if (text) await step.context.sendActivity(text);
+    const q = this.conversation.csat;
+    const actions: CardAction[] = [q.yes[lang], q.no[lang]].map((label) => ({
+      type: ActionTypes.ImBack,
+      title: label,
+      value: label,
+    }));
+    await step.context.sendActivity(MessageFactory.suggestedActions(actions, q.question[lang]));
+    session.csatFor = session.lastTopic;
     return step.endDialog();
   }
 

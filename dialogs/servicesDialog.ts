@@ -27,7 +27,7 @@ export class ServicesDialog extends ComponentDialog {
             return step.endDialog();
           }
           await kit.say(step.context, service.answer, kit.callCenter(step.context, topic));
-          return kit.finish(step, k.texts.askMore[lang]);
+          return kit.finish(step);
         },
       ]),
     );

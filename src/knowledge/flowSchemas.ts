@@ -141,7 +141,7 @@ const serviceTopic = z.enum(TOPIC_IDS).refine((t) => t.startsWith('service.') &&
 
 export const servicesFlowSchema = z
   .object({
-    texts: texts(['overview', 'askMore']),
+    texts: texts(['overview']),
     services: z
       .array(
         z

@@ -126,7 +126,8 @@ describe.skipIf(!runBrowser)('the chat on a phone-sized screen (real app)', () =
     // The answer, then 「お役に立ちましたか？」 last (the language switch does not answer it).
     await latestBotText(page, 'お役に立ちましたか');
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the line breaks a person sees
-    expect(await page.locator('.webchat__basic-transcript').innerText()).toContain('ほかに知りたいこと');
+    expect(await page.locator('.webchat__basic-transcript').innerText()).toContain('ポイントが貯まります');
+    await expect.poll(() => suggested(page).allInnerTexts(), { timeout: 10_000 }).toEqual(['はい', 'いいえ']);
     await page.getByRole('button', { name: 'English' }).click();
     await latestBotText(page, 'continue in English');
     await expect.poll(() => suggested(page).allInnerTexts(), { timeout: 10_000 }).toContain("I can't log in");

@@ -80,11 +80,12 @@ export function joined(replies: Reply[]): string {
   return replies.map((r) => r.text).join('\n');
 }
 
-/** The buttons of a flow's answer: the reply before 「お役に立ちましたか？」 when the turn ends with it. */
-export function answerButtons(replies: Reply[]): string[] {
-  const last = replies.at(-1);
-  const asked = last && ['お役に立ちましたか？', 'Was this helpful?'].includes(last.text);
-  return (asked ? replies.at(-2) : last)?.buttons ?? [];
+/**
+ * The buttons of replies other than the turn's last: Web Chat shows only the newest message's
+ * buttons, so any here would never be seen (expected to be empty).
+ */
+export function hiddenButtons(replies: Reply[]): string[] {
+  return replies.slice(0, -1).flatMap((r) => r.buttons ?? []);
 }
 
 /** The buttons offered with the last reply of a turn. */
