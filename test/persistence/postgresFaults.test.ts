@@ -91,4 +91,53 @@ describe('PostgreSQL faults', { timeout: 60_000 }, () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('a dropped LISTEN connection comes back: readers are told, then pushes and inquiry events arrive again', async () => {
+    const url = await postgres.createDatabase();
+    const config = {
+      storage: 'postgres' as const,
+      databaseUrl: url,
+      databasePoolMax: 2,
+      dataDir: tmpdir(),
+      stateTtlHours: 1,
+      directLineRetentionHours: 24,
+    };
+    const logger = createLogger({ logLevel: 'silent' });
+    const a = await openPersistence(config, logger);
+    const b = await openPersistence(config, logger);
+    try {
+      const conversation = await b.directLine.create();
+      const seenOnA: string[] = [];
+      a.directLine.subscribe(conversation.id, (event) => {
+        seenOnA.push(event.type === 'activity' ? String(event.activity.text) : event.type);
+      });
+      const inquiriesOnA: string[] = [];
+      a.inquiryEvents.subscribe((event) => inquiriesOnA.push(event.inquiryId));
+
+      // The database ends every LISTEN session (a failover, an operator, a network cut).
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      const { rowCount } = await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
+      );
+      await admin.end();
+      expect(rowCount).toBe(2); // one connection per instance, for both channels
+      await expect.poll(() => seenOnA, { timeout: 5_000 }).toContain('interrupted');
+
+      // Once A listens again, what B appends and publishes reaches A.
+      await expect
+        .poll(
+          async () => {
+            await b.directLine.append(conversation.id, { type: 'message', text: 'after the cut' });
+            await b.inquiryEvents.publish({ inquiryId: 'INQ-AFTER', kind: 'status' });
+            return seenOnA.includes('after the cut') && inquiriesOnA.includes('INQ-AFTER');
+          },
+          { timeout: 15_000, interval: 500 },
+        )
+        .toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
 import { clone, parseWatermark } from '../../directline/conversationLog.js';
 import { KeyedQueue } from '../../keyedQueue.js';
 import { ConversationListeners } from '../conversationListeners.js';
@@ -14,11 +13,12 @@ import {
   type StoredActivity,
 } from '../types.js';
 import type { Db } from './db.js';
+import type { NotificationListener } from './notificationListener.js';
 
 // Direct Line transcripts in PostgreSQL. An append updates the conversation's row (taking its lock,
 // so one conversation's appends commit in seq order), inserts the activity with that seq as its
-// watermark, and NOTIFYs `dl_activity` in the same statement. Each instance LISTENs on one connection
-// of its own and pushes the activity to the WebSockets it holds for that conversation.
+// watermark, and NOTIFYs `dl_activity` in the same statement. Each instance's LISTEN connection
+// (notificationListener.ts) hands it over, and this pushes the activity to the WebSockets it holds for that conversation.
 
 const CHANNEL = 'dl_activity';
 const SEQUENCE = 'dl_activities_seq_seq';
@@ -41,8 +41,8 @@ const view = (r: ConversationRow): DirectLineConversation => ({
 
 export interface PgDirectLineLogOptions {
   db: Db;
-  /** Opens the LISTEN connection (a plain client, outside the pool). */
-  connectListener: () => pg.Client;
+  /** The instance's LISTEN connection. */
+  notifications: NotificationListener;
   retentionMs: number;
   maxActivitiesPerConversation?: number;
   now?: () => number;
@@ -55,32 +55,21 @@ export class PgDirectLineLog implements DirectLineLog {
   private readonly fetches = new KeyedQueue();
   private readonly now: () => number;
   private readonly db: Db;
-  private listener: pg.Client | undefined;
-  private reconnect: NodeJS.Timeout | undefined;
-  private closed = false;
 
   constructor(private readonly options: PgDirectLineLogOptions) {
     this.db = options.db;
     this.now = options.now ?? Date.now;
+    options.notifications.on(CHANNEL, {
+      onNotification: (payload) => this.onNotification(payload),
+      // Readers may have missed activities meanwhile: they reconnect with their watermark.
+      onInterrupted: () => {
+        for (const id of this.listeners.conversations()) this.emit(id, { type: 'interrupted' });
+      },
+    });
   }
 
-  /** Starts listening; resolves once LISTEN is in place. */
-  async start(): Promise<void> {
-    const client = this.options.connectListener();
-    client.on('notification', (message) => this.onNotification(message.payload ?? ''));
-    client.on('error', (err) => this.onListenerLost(client, err));
-    client.on('end', () => this.onListenerLost(client));
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-    this.listener = client;
-  }
-
+  /** Waits for the fetches of notified activities (the LISTEN connection is closed by its owner). */
   async close(): Promise<void> {
-    this.closed = true;
-    if (this.reconnect) clearTimeout(this.reconnect);
-    const client = this.listener;
-    this.listener = undefined;
-    await client?.end().catch(() => undefined);
     await this.fetches.idle();
   }
 
@@ -231,26 +220,6 @@ export class PgDirectLineLog implements DirectLineLog {
         this.emit(conversationId, { type: 'interrupted' });
       }
     });
-  }
-
-  private onListenerLost(client: pg.Client, err?: Error): void {
-    if (this.listener !== client) return;
-    this.listener = undefined;
-    client.end().catch(() => undefined);
-    if (this.closed) return;
-    this.options.logger?.warn({ err: err?.message }, 'Direct Line LISTEN connection lost; reconnecting');
-    // Readers may have missed activities meanwhile: they reconnect with their watermark.
-    for (const id of this.listeners.conversations()) this.emit(id, { type: 'interrupted' });
-    const retry = () => {
-      this.reconnect = undefined;
-      if (this.closed) return;
-      this.start().catch(() => {
-        this.reconnect = setTimeout(retry, 1_000);
-        this.reconnect.unref();
-      });
-    };
-    this.reconnect = setTimeout(retry, 500);
-    this.reconnect.unref();
   }
 
   private emit(conversationId: string, event: ConversationEvent): void {

@@ -7,6 +7,7 @@ import { createPool, Db, describeDatabaseUrl } from './db.js';
 import { PgDirectLineLog } from './directLineLog.js';
 import { PgInquiryEvents } from './inquiryEvents.js';
 import { PgMetricsStore } from './metrics.js';
+import { NotificationListener } from './notificationListener.js';
 import { PgStaffStore } from './staff.js';
 import {
   PgExpiringKeys,
@@ -89,23 +90,21 @@ export async function openPostgresPersistence(options: PostgresPersistenceOption
   // Turn locks hold a connection for a whole turn: their own pool, so turns never starve queries.
   const lockPool = createPool(databaseUrl, options.poolMax, onPoolError);
   const db = new Db(pool);
+  const notifications = new NotificationListener({
+    connect: () => new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 }),
+    logger,
+  });
   const directLine = new PgDirectLineLog({
     db,
-    connectListener: () => new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 }),
+    notifications,
     retentionMs: options.directLineRetentionMs,
     now,
     logger,
   });
-  const inquiryEvents = new PgInquiryEvents({
-    db,
-    connectListener: () => new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 }),
-    logger,
-  });
+  const inquiryEvents = new PgInquiryEvents({ db, notifications });
   try {
-    await directLine.start();
-    await inquiryEvents.start();
+    await notifications.start();
   } catch (err) {
-    await directLine.close().catch(() => undefined);
     await Promise.all([pool.end(), lockPool.end()]);
     throw new DatabaseStartError(
       `Cannot listen on PostgreSQL at ${describeDatabaseUrl(databaseUrl)}: ${(err as Error).message}`,
@@ -156,8 +155,8 @@ export async function openPostgresPersistence(options: PostgresPersistenceOption
           .catch((err: unknown) =>
             logger?.warn({ err: (err as Error).message }, 'metrics not written at close'),
           );
+        await notifications.close();
         await directLine.close();
-        await inquiryEvents.close();
         await Promise.all([pool.end(), lockPool.end()]);
       })();
       return closed;
