@@ -84,6 +84,8 @@ export class FileDirectLineLog implements DirectLineLog {
   private readonly conversations = new Map<string, Conversation>();
   private readonly persistedActiveAt = new Map<string, number>();
   private readonly writers = new Map<string, CoalescingWriter>();
+  /** Shard folders known to exist: a write costs no mkdir once its folder is there. */
+  private readonly foldersMade = new Set<string>();
   private readonly listeners = new ConversationListeners();
   private readonly maxActivities: number;
   private readonly now: () => number;
@@ -302,7 +304,11 @@ export class FileDirectLineLog implements DirectLineLog {
         ...record,
         entries: record.entries.filter((e) => e.expiresAt === undefined || e.expiresAt > now),
       };
-      await mkdir(dirname(file), { recursive: true });
+      const folder = dirname(file);
+      if (!this.foldersMade.has(folder)) {
+        await mkdir(folder, { recursive: true });
+        this.foldersMade.add(folder);
+      }
       await conversationFile(file).write(snapshot);
       this.persistedActiveAt.set(record.id, snapshot.lastActiveAt);
     });
