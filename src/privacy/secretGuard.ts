@@ -57,6 +57,8 @@
 // Masking is stable for ordinary input: masking the output again changes nothing and finds nothing
 // (a kept last-4 followed by 9+ more digits can, rarely, be masked again through Luhn).
 
+import { createContextPass } from './secretContext.js';
+
 export type SecretKind = 'card_number' | 'pin' | 'password' | 'security_code';
 
 export interface MaskResult {
@@ -1048,6 +1050,14 @@ function maskSecurityCodes(text: string, found: Set<SecretKind>): string {
   return out;
 }
 
+const maskInContext = createContextPass({
+  pin: PIN_LABEL,
+  password: PASSWORD_LABEL,
+  card: CARD_LABEL,
+  security: SECURITY_LABEL,
+  commonWord: (w) => NOT_A_PASSWORD.has(w) || PHRASE_WORDS.has(w),
+});
+
 /**
  * Masks card numbers, PINs and passwords in one text. Pure; safe to call on anything (masked text
  * comes back unchanged). Passwords first (a value may contain digits), then cards, then PINs (so a
@@ -1077,6 +1087,7 @@ export function maskSecrets(text: string): MaskResult {
   if (labelled || PIN_USE_HINT.test(out)) out = maskPinsInWords(out, found);
   out = sweepLabelledMessage(out, found);
   out = maskSecurityCodes(out, found);
+  out = maskInContext(out, found);
   return { text: out, found: KIND_ORDER.filter((k) => found.has(k)) };
 }
 
