@@ -95,7 +95,7 @@ const DESCRIBES =
 const PW_INTRO = new RegExp(
   '(?:(?:新しい|古い|前の|今の|元の|いま|入れた|いれた|入力した|打った|登録した|設定した|変えた|変更した|使ってる|使っている|使った|決めた|つけた)(?:の|もの|やつ)(?:は|が|って)' +
     "|(?<![A-Za-z])(?:(?:the )?(?:new|old|current|previous) (?:one|password) (?:is|was)|it'?s|it (?:is|was)|i (?:typed|entered|used|set|put in|tried))(?![A-Za-z])" +
-    `|[:：=＝→]|->)${SPACE}{0,3}`,
+    `|(?<![0-9０-９])[:：](?![0-9０-９])|[=＝→]|->)${SPACE}{0,3}`,
   'giu',
 );
 const PW_TOKEN = /^[!-~\uFF01-\uFF5E]{2,40}/u;
@@ -113,6 +113,8 @@ const UI_AFTER =
 const CODE_SHAPE = /^(?:[A-Z]{1,3}[-_]?\d{2,6}|[A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|\d{3})$/u;
 const CODE_RIGHT_BEFORE =
   /(?<!暗証|ピン|セキュリティ|セキュリティー|(?:pin|atm|card|security|access|pass|secret)[ 　]?)(?:コード|ｺｰﾄﾞ|(?<![A-Za-z])code)[ 　]*[:：#]?[ 　]*$/iu;
+// 4/15, 2025-04-12, 9:30, 3.5: a date, a time or a number, not a password.
+const DATE_OR_TIME = /^[0-9０-９]+(?:[-/.:／．：][0-9０-９]+)+$/u;
 const MAIL_OR_WEB = /@|https?:|www\.|\.(?:com|jp|net|org)\b/iu;
 
 interface Region {
@@ -256,15 +258,17 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
 
   // ---- passwords ----
 
-  function plausibleValue(raw: string, after: string): boolean {
+  function plausibleValue(raw: string, after: string, quoted = false): boolean {
     const value = raw.trim();
+    if (DATE_OR_TIME.test(value)) return false;
     if (value.length < 2 || value.includes(PASSWORD_MASK) || /\*{3}/u.test(value)) return false;
     if (UI_WORDS.test(value) || UI_AFTER.test(after) || MAIL_OR_WEB.test(value)) return false;
     if (anySecretLabel.test(value) || NOT_SECRET_LABEL.test(value)) return false;
     if (CODE_SHAPE.test(value)) return false;
     if (UNIT_AFTER.test(after) && /[0-9０-９]$/u.test(value)) return false;
     if (JAPANESE.test(value)) {
-      if (SENTENCE_LIKE.test(value) || /[をがにへ]/u.test(value.slice(1))) return false;
+      if (SENTENCE_LIKE.test(value) || (!quoted && /[をがへ]|(?<=[\u3400-\u9FFF])に/u.test(value)))
+        return false;
       if (/半角|全角|英数|記号|文字|桁/u.test(value)) return false;
       return true;
     }
@@ -290,7 +294,7 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
       const body = m[1] ?? m[2] ?? m[3] ?? m[4] ?? '';
       const at = region.start + (m.index ?? 0) + 1;
       const after = text.slice(at + body.length + 1, at + body.length + 13);
-      if (!plausibleValue(body, after)) continue;
+      if (!plausibleValue(body, after, true)) continue;
       put(at, body.length);
     }
     // After what introduces it: 「新しいのはKoala*2025で」, "it's kiwi", "two words: purple rain", 「：パンダ好き」.

@@ -194,8 +194,8 @@ const PIN_CONTEXT =
   `(?:(?:ATM|ＡＴＭ|ｴｰﾃｨｰｴﾑ|エーティーエム|引き?出|おろ|下ろ|出金)[^。.!?！？\\n]{0,16}?(?:入れ|いれ|入力|押|おし|おす|打|うっ|うち|使っ|使う|つかっ|つかう)` +
   `[^。.!?！？\\n${DIGIT_CHARS}]{0,8}?(?:番号|ばんごう|数字|すうじ|コード|暗号|桁|けた|ケタ|の)` +
   `|${LATIN_BEFORE}(?:${wide('cash card')}|${wide('card')}|${wide('atm')}|${wide('bank card')})${SP}(?:${wide('code')}|${wide('pin')})${LATIN_AFTER}` +
-  `|(?<!下|末尾|最後の|残りの|下の)${FOUR}(?:桁|けた|ケタ)(?:の)?(?:数字|番号|コード|暗号)?` +
-  `|${LATIN_BEFORE}(?:4|${wide('four')})[${SPACES}\\-]?${wide('digit')}[sSｓＳ]?(?:${SP}(?:${wide('number')}|${wide('code')}|${wide('pin')}))?` +
+  `|(?<!下|末尾|最後の|残りの|下の|最初の|先頭の|頭の|上|上の)${FOUR}(?:桁|けた|ケタ)(?:の)?(?:数字|番号|コード|暗号)?` +
+  `|${LATIN_BEFORE}(?<!(?:${wide('last')}|${wide('final')}|${wide('first')})${SP})(?:4|${wide('four')})[${SPACES}\\-]?${wide('digit')}[sSｓＳ]?(?:${SP}(?:${wide('number')}|${wide('code')}|${wide('pin')}))?` +
   `(?:${SP}(?:${wide('for')}|${wide('on')}|${wide('of')})${SP}(?:${wide('the')}|${wide('my')})${SP}(?:${wide('card')}|${wide('atm')}))?` +
   `|${LATIN_BEFORE}(?:${wide('number')}|${wide('code')}|${wide('digits')})${SP}${wide('i')}${SP}(?:${EN_ATM_VERBS})${SP}` +
   `(?:${wide('at')}|${wide('into')}|${wide('on')}|${wide('in')})${SP}${wide('the')}${SP}(?:${wide('atm')}|${wide('cash machine')}|${wide('machine')}))`;
@@ -503,9 +503,18 @@ function cardShaped(groups: Group[], from: number, to: number, total: number): b
 }
 
 /** Groups from..to, whose digits are all[start..end), make a card number. */
-function windowIsCard(groups: Group[], from: number, to: number, all: string, start: number, end: number) {
+function windowIsCard(
+  groups: Group[],
+  from: number,
+  to: number,
+  all: string,
+  start: number,
+  end: number,
+  luhnOnly = false,
+) {
   const total = end - start;
   if (total < 12 || total > 19) return false;
+  if (luhnOnly) return total >= 13 && luhnValid(all, start, end);
   if (to - from > 1 && cardShaped(groups, from, to, total)) return true;
   if (total < 13) return false;
   if (luhnValid(all, start, end)) return true;
@@ -513,7 +522,7 @@ function windowIsCard(groups: Group[], from: number, to: number, all: string, st
 }
 
 /** Which groups of one run are (part of) a card number. */
-function cardGroups(groups: Group[], labelled: boolean): boolean[] {
+function cardGroups(groups: Group[], labelled: boolean, luhnOnly = false): boolean[] {
   const marked = groups.map(() => false);
   if (labelled) {
     // Offered as a card number: the first 10–19 digits, whatever their shape.
@@ -556,7 +565,7 @@ function cardGroups(groups: Group[], labelled: boolean): boolean[] {
       const end = offsets[j + 1] ?? 0;
       if (end - start > 19) break;
       if (end - start < 12) continue;
-      if (windowIsCard(groups, i, j, all, start, end)) {
+      if (windowIsCard(groups, i, j, all, start, end, luhnOnly)) {
         for (let k = i; k <= j; k++) marked[k] = true;
       }
     }
@@ -601,7 +610,7 @@ function maskCardRuns(
     if (digitCount < (labelled ? 10 : 12)) return run;
     if (!labelled && /[+＋]$/u.test(before)) return run; // international phone number
     const groups = splitGroups(run, split);
-    const marked = cardGroups(groups, labelled);
+    const marked = cardGroups(groups, labelled, !labelled && REFERENCE_LABEL_BEFORE.test(before));
     if (!marked.some(Boolean)) return run;
     const chars = [...run];
     // `chars` indexes code points; all characters in a run are BMP, so offsets match.
@@ -667,7 +676,10 @@ const BRAND_BEFORE =
 // Numbers that are years or references, not PINs: "since 2025", 「整理券番号 0789」「コード 1201」.
 const YEAR_BEFORE = /(?:since|in|from|until|till|by|before|after|year|back in)\s*$/iu;
 const REFERENCE_BEFORE =
-  /(?:(?<!暗証|暗唱)(?:コード|ｺｰﾄﾞ|code)|(?:問い?合わ?せ|受付|整理券|会員|申込|予約|お客様|ticket|reference|order)(?:番号|No\.?|number)?)[\s:：#]*$/iu;
+  /(?:(?<!暗証|暗唱)(?:コード|ｺｰﾄﾞ|code)[\s:：#]*|(?:問い?合わ?せ|受付|整理券|会員|申込|申し込み|注文|契約|予約|お客様|ticket|reference|order|application)(?:番号|No\.?|number)?(?:は|が|って|[\s:：#]|is)*)$/iu;
+// A number named as a reference: 「申込番号は 2025-0412-7788」. Laid out like a card it is still not one.
+const REFERENCE_LABEL_BEFORE =
+  /(?:問い?合わ?せ|受付|整理券|会員|申込|申し込み|注文|契約|予約|明細|取引|お客様|ticket|reference|order|application|contract|tracking|member)(?:番号|No\.?|number|#)?(?:は|が|って|[\s:：#]|is)*$/iu;
 
 function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
   let out = text;
@@ -1067,7 +1079,7 @@ const PIN_USE_HINT = /ATM|ＡＴＭ|エーティーエム|番号|ばんごう/iu
 const MAYBE_SECRET = new RegExp(`[!-~\\uFF01-\\uFF5E${KANJI_DIGITS}零]`, 'u');
 
 export function maskSecrets(text: string): MaskResult {
-  if (!MAYBE_SECRET.test(text) && !ANY_LABEL.test(text)) {
+  if (!MAYBE_SECRET.test(text) && !ANY_LABEL.test(text) && !SECURITY_LABEL_RE.test(text)) {
     return { text, found: [] }; // no digit, letter or symbol, and no label for a kana value: nothing to mask
   }
   const found = new Set<SecretKind>();
