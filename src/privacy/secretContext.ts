@@ -60,7 +60,7 @@ const UNIT_AFTER = new RegExp(
 );
 // Joined like a date, time, version or decimal: 4/15, 21:30, 4.2.1; or a sign of money or a reference.
 const JOINED_BEFORE = new RegExp(
-  `(?:${DIGIT}[/／:：.．]|[¥￥$＄#＃№]|[Nn][Oo][.．]?${SPACE}?|[A-Za-zＡ-Ｚａ-ｚ][${HYPHENS}_]?|\\*${DIGIT_SEP}?)$`,
+  `(?:${DIGIT}[/／:：.．]|[¥￥$＄#＃№+＋]|[Nn][Oo][.．]?${SPACE}?|[A-Za-zＡ-Ｚａ-ｚ][${HYPHENS}_]?|\\*${DIGIT_SEP}?)$`,
   'u',
 );
 const JOINED_AFTER = new RegExp(`^(?:[/／:：.．]${DIGIT}|[A-Za-zＡ-Ｚａ-ｚ%％])`, 'u');
@@ -99,7 +99,7 @@ const PW_INTRO = new RegExp(
   'giu',
 );
 const PW_TOKEN = /^[!-~\uFF01-\uFF5E]{2,40}/u;
-const KANA_WORD = /^[ぁ-ゖァ-ヺー]{2,12}/u;
+const KANA_WORD = /^[ぁ-ゖァ-ヺー]{2,12}$/u;
 const JAPANESE = /[\u3041-\u3096\u30A1-\u30FA\u30FC\u3400-\u9FFF]/u;
 const KANJI = /[\u3400-\u9FFF]/u;
 // Japanese that reads as a sentence, not a value: 「忘れました」「わからない」「違います」.
@@ -115,6 +115,9 @@ const CODE_RIGHT_BEFORE =
   /(?<!暗証|ピン|セキュリティ|セキュリティー|(?:pin|atm|card|security|access|pass|secret)[ 　]?)(?:コード|ｺｰﾄﾞ|(?<![A-Za-z])code)[ 　]*[:：#]?[ 　]*$/iu;
 // 4/15, 2025-04-12, 9:30, 3.5: a date, a time or a number, not a password.
 const DATE_OR_TIME = /^[0-9０-９]+(?:[-/.:／．：][0-9０-９]+)+$/u;
+// A quote that gives a hint, an example or a rule rather than the value: 「ヒントは「好きな色」」.
+const HINT_BEFORE =
+  /(?:ヒント|hint|例えば|例|example|e\.g\.|質問|question|条件|ルール|rules?)(?:は|が|って|[:：\s]|is)*$/iu;
 const MAIL_OR_WEB = /@|https?:|www\.|\.(?:com|jp|net|org)\b/iu;
 
 interface Region {
@@ -284,6 +287,8 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
     let hit = false;
     const slice = text.slice(region.start, region.end);
     const put = (at: number, len: number) => {
+      if (namedOtherwise(text, at)) return; // 「ID：yamada01」
+
       for (let i = at; i < at + len; i++) if (units[i] !== text[i]) return; // masked already
       units[at] = PASSWORD_MASK;
       for (let i = 1; i < len; i++) units[at + i] = '';
@@ -294,6 +299,7 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
       const body = m[1] ?? m[2] ?? m[3] ?? m[4] ?? '';
       const at = region.start + (m.index ?? 0) + 1;
       const after = text.slice(at + body.length + 1, at + body.length + 13);
+      if (HINT_BEFORE.test(text.slice(Math.max(0, at - 13), at - 1))) continue;
       if (!plausibleValue(body, after, true)) continue;
       put(at, body.length);
     }
@@ -388,6 +394,8 @@ const COMMON_EN = new Set(
     'i you he she we they me it its is was be are am do does did how what why when where who can could would will ' +
     'please thanks thank help so and or but if then than that this these those the a an my your our their to of in ' +
     'on at for with by from up down out about just also very really still again not no yes ok okay sorry hi hello ' +
-    'pls plz lol now today yesterday tomorrow number numbers digits code card pin password work working'
+    'pls plz lol now today yesterday tomorrow number numbers digits code card pin password work working ' +
+    'error session timeout expired failed denied account user access try later went something unavailable ' +
+    'unable retry continue confirm verify update settings remember show hide sign register home menu page'
   ).split(' '),
 );

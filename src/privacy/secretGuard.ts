@@ -236,7 +236,8 @@ const NOT_A_PASSWORD = new Set(
     'web-id webid id pc sms mail email e-mail login log-in app ios android iphone is was ' +
     "isn't wasn't doesn't don't won't can't does did has have had will should must needs keeps works expires " +
     'maybe probably perhaps think guess believe use used typed entered hacked saved stored none ' +
-    'very policy rules manager first second last part starts start begins ends end followed then plus ' +
+    'very policy rules manager case sensitive case-sensitive optional mandatory temporary simple secure safe ' +
+    'first second last part starts start begins ends end followed then plus ' +
     // Browsers, phones and services named right after the label: 「パスワードはSafariに保存」.
     'web ver version url chrome safari edge firefox google yahoo gmail line icloud apple amazon paypay ' +
     'wifi wi-fi atm pin qr otp sns cookie faceid touchid windows mac'
@@ -970,7 +971,7 @@ const PIN_USE_RE = new RegExp(
 );
 // A PIN told in pieces: 「最初の2桁が48で、あとが15」. Two-digit pieces after the label, with a word for parts.
 const PIN_PIECE_RE = new RegExp(
-  `(?<![${DIGIT_CHARS}])${DIGIT}{1,4}(?![${DIGIT_CHARS}])(?!${SP}(?:桁|けた|ケタ|回|円|年|月|日|時|分|歳|番(?!号)|文字))`,
+  `(?<![${DIGIT_CHARS}])(?<![${DIGIT_CHARS}][:：/／.．])${DIGIT}{1,4}(?![${DIGIT_CHARS}])(?![:：/／.．]${DIGIT})(?!${SP}(?:桁|けた|ケタ|回|円|年|月|日|時|分|歳|番(?!号)|文字))`,
   'gu',
 );
 const PIN_LABEL_ALL = new RegExp(PIN_LABEL, 'gu');
