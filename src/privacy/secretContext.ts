@@ -35,27 +35,27 @@ const EN_DIGIT =
   '(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|niner|ichi|ni|san|yon|shi|go|roku|nana|shichi|hachi|kyuu?)';
 const EN_TOKEN = `(?:${EN_DIGIT}|[0-9０-９])`;
 const EN_SPELT = new RegExp(
-  `(?<![A-Za-z0-9０-９])(?<![0-9０-９][${HYPHENS}.．/ ]{1,2})${EN_TOKEN}(?:(?:${SPACE}{0,2}[,、\\-]${SPACE}{0,2}|${SPACE}{1,2}(?:and${SPACE}{1,2})?)${EN_TOKEN}){2,18}(?![A-Za-z0-9０-９])`,
+  `(?<![A-Za-z0-9０-９])(?<![0-9０-９][${HYPHENS}.．/ ]{1,2})${EN_TOKEN}(?:(?:${SPACE}{0,2}[,，、・･${HYPHENS}]${SPACE}{0,2}|${SPACE}{1,2}(?:and${SPACE}{1,2})?)${EN_TOKEN}){2,18}(?![A-Za-z0-9０-９])`,
   'giu',
 );
 const KANA_DIGIT =
   '(?:ぜろ|ゼロ|れい|まる|いち|イチ|にー|にい|ニー|に|ニ|さん|サン|よん|ヨン|しち|シチ|し|シ|ごー|ごう|ゴー|ご|ゴ|ろく|ロク|なな|ナナ|はち|ハチ|きゅう|きゅー|キュウ|キュー|きゅ|く|ク)';
 const KANA_TOKEN = `(?:${KANA_DIGIT}|[0-9０-９])`;
 const KANA_SPELT = new RegExp(
-  `(?<![0-9０-９][${HYPHENS}・、,，.．/ \\u3000]{1,2})(?:(?<![ぁ-ゖァ-ヺ0-9０-９])|(?<=[はがをもわ]))${KANA_TOKEN}(?:[、・,，${' \\u3000'}]{0,2}${KANA_TOKEN}){2,18}(?![0-9０-９])` +
+  `(?<![0-9０-９][${HYPHENS}・、,，.．/ \\u3000]{1,2})(?:(?<![ぁ-ゖァ-ヺ0-9０-９])|(?<=[はがをもわ]))${KANA_TOKEN}(?:(?:${SPACE}{0,2}[、・,，\\-－]${SPACE}{0,2}|${SPACE}{1,2})?${KANA_TOKEN}){2,18}(?![0-9０-９])` +
     '(?=$|[^ぁ-ゖァ-ヺ]|です|でした|だ|で|と|って|か|に|ね|よ|を|は|が|の)',
   'gu',
 );
 
 // Where a sentence ends: 。！？!? a line break, or a full stop before a space or the end ("pls. 4821").
-const SENTENCE_END = /[。！？!?\n]+|\.+(?=\s|$)/gu;
+const SENTENCE_END = /(?:[。！？!?]+|\.+(?=\s|$))[\s\u3000]*|\n[\s\u3000]*/gu;
 // The next sentence is part of the region up to this many characters: 「…番号です。3090。」.
 const NEXT_SENTENCE_CAP = 80;
 
 // A unit or a following word that makes a number a count, amount, date or time.
 const UNIT_AFTER = new RegExp(
   `^${SPACE}{0,2}(?:桁|けた|ケタ|円|万|千|年|月|日|時|分|秒|回|件|枚|歳|才|人|個|号|番(?!号)|文字|頃|ごろ|%|％|` +
-    'pt|ポイント|yen|digits?|characters?|chars?|letters?|times|years?|days?|months?|hours?|minutes?|am|pm|st|nd|rd|th|万円)',
+    'pt|ポイント|万円|(?:yen|digits?|characters?|chars?|letters?|times|years?|days?|months?|hours?|minutes?|am|pm|st|nd|rd|th)(?![A-Za-z]))',
   'iu',
 );
 // Joined like a date, time, version or decimal: 4/15, 21:30, 4.2.1; or a sign of money or a reference.
@@ -248,7 +248,7 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
         if (count < min || count > max || !SPELT_WORD.test(m[0].replace(/and/giu, ''))) continue;
         if (digitExit(text, at, m[0], kind)) continue;
         if (changed(text, units, at, m[0].length)) continue;
-        for (let i = 0; i < m[0].length; i++) if (!/[\s,、，・-]/u.test(m[0][i]!)) units[at + i] = MASK;
+        for (let i = 0; i < m[0].length; i++) if (!/[\s,、，・･\-－]/u.test(m[0][i]!)) units[at + i] = MASK;
         hit = true;
       }
     }

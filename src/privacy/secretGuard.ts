@@ -1081,7 +1081,11 @@ const MAYBE_SECRET = new RegExp(`[!-~\\uFF01-\\uFF5E${KANJI_DIGITS}零]`, 'u');
 
 export function maskSecrets(text: string): MaskResult {
   if (!MAYBE_SECRET.test(text) && !ANY_LABEL.test(text) && !SECURITY_LABEL_RE.test(text)) {
-    return { text, found: [] }; // no digit, letter or symbol, and no label for a kana value: nothing to mask
+    // No digit, letter or symbol, and no label for a kana value: only digits spelt in kana after a
+    // context the context pass knows (「セキュコ ごーにーはち」) can be there.
+    const found = new Set<SecretKind>();
+    const out = maskInContext(text, found);
+    return { text: out, found: KIND_ORDER.filter((k) => found.has(k)) };
   }
   const found = new Set<SecretKind>();
   let out = text;
