@@ -16,6 +16,8 @@ export interface ContextLabels {
   password: string;
   card: string;
   security: string;
+  /** A PIN named by its context (「ATMで押す番号」「カードの4桁」): with no label, exactly four digits. */
+  pinContext: string;
   /** Words that follow a password label without being one ("wrong", "reset", "the"). */
   commonWord: (lowerAscii: string) => boolean;
 }
@@ -84,9 +86,11 @@ const ENTRY_WORD =
   /入れ|いれ|入力|押|打|番号|ばんごう|数字|コード|(?<![A-Za-z])(?:enter|entered|typed?|punch|key(?:ed)? in|put in|number|code|digits)(?![A-Za-z])/iu;
 const USED_CODE =
   /(?:番号|数字|コード|(?<![A-Za-z])(?:code|number|digits)(?![A-Za-z]))[^。！？!?\n]{0,24}?(?:いつも|同じ|全部|使って|使う|使い|(?<![A-Za-z])(?:for everything|for all|always|same|usual)(?![A-Za-z]))|(?:いつも|いつもの|同じ|普段|(?<![A-Za-z])(?:same|usual|always)(?![A-Za-z]))[^。！？!?\n]{0,16}?(?:番号|数字|コード|(?<![A-Za-z])(?:code|number|digits)(?![A-Za-z]))/iu;
+// PIN labels in romaji and run together: "anshou bangou", "pincode".
+const PIN_EXTRA = '(?<![A-Za-z])(?:ansh[oō]u?[ -]?bang[oō]u?|ansh[oō]u|pincode|pin-code)(?![A-Za-z])';
 // Security codes named by where they are: 「署名欄の横の3桁」「裏の数字3つ」「セキュコ」, "the three numbers on the back".
 const SECURITY_EXTRA =
-  '署名欄|セキュコ|せきゅこ|セキュリティ|せきゅりてぃ|(?:裏|うら)[^。！？!?\\n]{0,8}?(?:[3３三](?:桁|けた|ケタ|つ)|数字|番号|コード)|' +
+  '署名欄|セキュコ|せきゅこ|セキュリティ|せきゅりてぃ|セキュリテー|(?<![A-Za-z])sec(?:urity)? ?(?:code|no|number)(?![A-Za-z])|(?:裏|うら)[^。！？!?\\n]{0,8}?(?:[3３三](?:桁|けた|ケタ|つ)|数字|番号|コード)|' +
   '(?<![A-Za-z])(?:cvv2?|cvc2?|csc|security ?code|(?:3|three)[ -]?digits?[^.!?\\n]{0,12}?back|(?:numbers?|digits|code) on the back)(?![A-Za-z])';
 // Passwords: what describes the value before a comma ("my cat's name, tama", 「犬の名前にしてて、ぽちです」).
 const DESCRIBES =
@@ -132,10 +136,11 @@ const KANA_DIGIT_ALL = new RegExp(`${KANA_DIGIT}|[0-9０-９]`, 'gu');
 const SPELT_WORD = /[^0-9０-９\s、,，・-]/u;
 
 export function createContextPass(labels: ContextLabels): (text: string, found: Set<ContextKind>) => string {
-  const pinLabel = new RegExp(labels.pin, 'gu');
+  const pinLabel = new RegExp(`${labels.pin}|${PIN_EXTRA}`, 'giu');
+  const pinContext = new RegExp(labels.pinContext, 'u');
   const passwordLabel = new RegExp(labels.password, 'gu');
   const cardLabel = new RegExp(
-    `${labels.card}|クレカ|クレジットカード|(?<![A-Za-z])(?:credit card|card)(?![A-Za-z])`,
+    `${labels.card}|クレカ|クレジット|カード|かーど|ｶｰﾄﾞ|(?<![A-Za-z])(?:credit card|card)(?![A-Za-z])`,
     'giu',
   );
   const securityLabel = new RegExp(`${labels.security}|${SECURITY_EXTRA}`, 'giu');
@@ -185,7 +190,8 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
   const hasCard = has(cardLabel);
   const hasPin = has(pinLabel);
   const hasPassword = has(passwordLabel);
-  const hasStrongContext = (s: string) => (ATM_WORD.test(s) && ENTRY_WORD.test(s)) || USED_CODE.test(s);
+  const hasStrongContext = (s: string) =>
+    (ATM_WORD.test(s) && ENTRY_WORD.test(s)) || USED_CODE.test(s) || pinContext.test(s);
 
   /** The nearest label before `at` (within 24 characters) names something that is not a secret. */
   function namedOtherwise(text: string, at: number): boolean {

@@ -234,7 +234,8 @@ const NOT_A_PASSWORD = new Set(
     'with from when what where how why never always just now already again ng missing unknown accepted ' +
     'valid fine broken gone stolen leaked compromised being been showing saying hidden case-sensitive ' +
     'web-id webid id pc sms mail email e-mail login log-in app ios android iphone is was ' +
-    "isn't wasn't doesn't don't won't can't does did has have had will should must needs keeps works expires " +
+    "isn't wasn't doesn't don't won't can't it's i'm i've there's that's what's does did has have had will should " +
+    'must needs keeps works expires ' +
     'maybe probably perhaps think guess believe use used typed entered hacked saved stored none ' +
     'very policy rules manager case sensitive case-sensitive optional mandatory temporary simple secure safe ' +
     'first second last part starts start begins ends end followed then plus ' +
@@ -1068,6 +1069,7 @@ const maskInContext = createContextPass({
   password: PASSWORD_LABEL,
   card: CARD_LABEL,
   security: SECURITY_LABEL,
+  pinContext: PIN_CONTEXT,
   commonWord: (w) => NOT_A_PASSWORD.has(w) || PHRASE_WORDS.has(w),
 });
 
