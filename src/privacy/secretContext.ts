@@ -111,9 +111,9 @@ const SENTENCE_LIKE =
   /(?:た|ない|ます|です|ません|ました|ましょう|てる|ている|ください|さい|でしょう|だろう|けど|から|ので|こちら|方|済み|中|不明|なし|未設定|未登録)$|[?？]/u;
 // Quoted words that name a button, a screen or a message rather than a value.
 const UI_WORDS =
-  /^(?:ログイン|ろぐいん|次へ|送信|確認|戻る|変更|登録|再設定|設定|OK|キャンセル|はい|いいえ|ok|login|log in|sign in|next|submit|cancel|forgot password\??|reset)$/iu;
+  /^(?:ログイン|ろぐいん|次へ|送信|確認|戻る|変更|登録|再設定|設定|OK|キャンセル|はい|いいえ|マイページ|ホーム|トップ|メニュー|アプリ|会員ページ|ログアウト|ok|login|log in|sign in|next|submit|cancel|forgot password\??|reset)$/iu;
 const UI_AFTER =
-  /^[ 　]*(?:ボタン|から(?:再設定|変更|ログイン|手続)|を押|をタップ|をクリック|と表示|と出|が出|って出|って表示|エラー|画面|メール|リンク|欄|button|screen|error|link|message)/iu;
+  /^[ 　]*(?:の(?!は)|を|に(?:も|入れ|入っ|ログイン|アクセス|行|いけ|移動|飛)|ボタン|から(?:再設定|ログイン|手続|入|進|選|アクセス)|と表示|と出|が出|が表示|って出|って表示|エラー|画面|メール|リンク|欄|(?:button|screen|error|link|message|page|tab|option|menu|field|box|window|app)(?![A-Za-z]))/iu;
 const CODE_SHAPE = /^(?:[A-Z]{1,3}[-_]?\d{2,6}|[A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|\d{3})$/u;
 const CODE_RIGHT_BEFORE =
   /(?<!暗証|ピン|セキュリティ|セキュリティー|(?:pin|atm|card|security|access|pass|secret)[ 　]?)(?:コード|ｺｰﾄﾞ|(?<![A-Za-z])code)[ 　]*[:：#]?[ 　]*$/iu;

@@ -323,6 +323,13 @@ const KANA_SENTENCE_END = /(?:た|ない|ます|です|ません|ました|て�
 function isQuotedPassword(label: string, sep: string, body: string): boolean {
   const value = body.trim();
   if (value.length === 0) return false;
+  // A page or button named in quotes: 「マイページ」から変更, 「ログイン」を押す.
+  if (
+    /^(?:マイページ|会員ページ|ログイン|ログアウト|設定|ホーム|トップ|メニュー|アプリ|次へ|送信|確認|再設定)$/u.test(
+      value,
+    )
+  )
+    return false;
   const wordSep = /[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]|は|が|って|わ/u.test(sep);
   const introduced = hasExplicitMark(sep) || wordSep;
   if (HAS_JAPANESE.test(value)) {
