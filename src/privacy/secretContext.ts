@@ -68,7 +68,7 @@ const JOINED_BEFORE = new RegExp(
 const JOINED_AFTER = new RegExp(`^(?:[/／:：.．]${DIGIT}|[A-Za-zＡ-Ｚａ-ｚ%％])`, 'u');
 // Names of numbers that are not secrets; a value right after one (before any secret label) stays.
 const NOT_SECRET_LABEL =
-  /(?:受付|申込|申し込み|会員|整理券?|注文|契約|口座|支店|店舗|郵便|〒|電話|携帯|内線|取引|明細|問い?合わ?せ|お客様|予約|エラー|ｴﾗｰ|型番|品番|機種|製造|認証|確認|ワンタイム|承認|部屋|(?<![A-Za-z])(?:I[Dd]|ＩＤ|error|order|ticket|reference|ref|account|branch|store|member|phone|tel|extension|model|version|ver|verification|otp|one-time|invoice|contract|application|tracking|zip|postal)(?![A-Za-z]))/iu;
+  /(?:受付|申込|申し込み|会員|整理券?|注文|契約|口座|支店|店舗|郵便|〒|電話|携帯|内線|取引|明細|問い?合わ?せ|お客様|予約|エラー|ｴﾗｰ|型番|品番|機種|製造|(?:認証|確認|承認)(?:コード|番号|キー)|ワンタイム|部屋|追跡|伝票|配送|お届け|(?<![A-Za-z])(?:I[Dd]|ＩＤ|error|order|ticket|reference|ref|account|branch|store|member|phone|tel|extension|model|version|ver|verification|otp|one-time|invoice|contract|application|tracking|zip|postal)(?![A-Za-z]))/iu;
 // The last digits of a card identify it without revealing it: "the last 4 digits are 4821", 「下4桁」.
 const LAST_DIGITS =
   /(?:下|末尾|最後の|残りの|下の)[ 　]?[4４四](?:桁|けた|ケタ)|(?:last|final|ending(?: in| with)?|ends in)[ 　]+(?:(?:4|four)[ 　-]*digits?)?/iu;
@@ -119,6 +119,13 @@ const CODE_RIGHT_BEFORE =
   /(?<!暗証|ピン|セキュリティ|セキュリティー|(?:pin|atm|card|security|access|pass|secret)[ 　]?)(?:コード|ｺｰﾄﾞ|(?<![A-Za-z])code)[ 　]*[:：#]?[ 　]*$/iu;
 // 4/15, 2025-04-12, 9:30, 3.5: a date, a time or a number, not a password.
 const DATE_OR_TIME = /^[0-9０-９]+(?:[-/.:／．：][0-9０-９]+)+$/u;
+// After a password label and は / って / :, a kana word and then the sentence's end or a copula.
+const KANA_AFTER_LABEL =
+  /^([ 　]*(?:は|わ|って|[:：=＝])?[ 　]*[、,，]?[ 　]*)([ぁ-ゖァ-ヺー]{2,12})(?=[ 　]*(?:$|[。．.!！\n]|です|でした|だよ|だった))/u;
+// Kana words that say something about the password rather than being it.
+const NOT_A_KANA_VALUE =
+  /^(?:ひらがな|カタカナ|かたかな|ローマじ|すうじ|えいご|まだ|なし|ナシ|ない|ある|おなじ|いっしょ|べつ|ひみつ|なに|なん|これ|それ|あれ|どれ|ダメ|だめ|ちがう|オッケー|オーケー|わからない|わすれた)$/u;
+const ANY_DIGIT_ONE = new RegExp(`^${DIGIT}$`, 'u');
 // A quote that gives a hint, an example or a rule rather than the value: 「ヒントは「好きな色」」.
 const HINT_BEFORE =
   /(?:ヒント|hint|例えば|例|example|e\.g\.|質問|question|条件|ルール|rules?)(?:は|が|って|[:：\s]|is)*$/iu;
@@ -276,6 +283,12 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
     if (CODE_SHAPE.test(value)) return false;
     if (UNIT_AFTER.test(after) && /[0-9０-９]$/u.test(value)) return false;
     if (JAPANESE.test(value)) {
+      if (
+        /[0-9０-９〇一二三四五六七八九十](?:時間|分|日|回|桁|けた|文字|円|年|月|件|週間|か月|ヶ月)/u.test(
+          value,
+        )
+      )
+        return false;
       if (SENTENCE_LIKE.test(value) || (!quoted && /[をがへ]|(?<=[\u3400-\u9FFF])に/u.test(value)))
         return false;
       if (/半角|全角|英数|記号|文字|桁/u.test(value)) return false;
@@ -316,6 +329,25 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
       const value = valueAt(rest, /[:：=＝→]|->/u.test(m[0]));
       if (!value) continue;
       put(at, value.length);
+    }
+    // A kana word that is all the label's sentence says: 「パスワードは、はるなつあき」.
+    for (const m of slice.matchAll(passwordLabel)) {
+      if (weakPassword.test(m[0])) continue;
+      const from = region.start + (m.index ?? 0) + m[0].length;
+      const k = KANA_AFTER_LABEL.exec(text.slice(from, Math.min(region.end, from + 24)));
+      if (!k) continue;
+      const word = k[2]!;
+      if (NOT_A_KANA_VALUE.test(word) || SENTENCE_LIKE.test(word) || /[かねよなわ]$/u.test(word)) continue;
+      put(from + k[1]!.length, word.length);
+    }
+    // Digits typed one by one after a password label: "passcode 4 4 8 1".
+    for (const m of slice.matchAll(DIGIT_RUN)) {
+      const at = region.start + (m.index ?? 0);
+      const groups = m[0].split(new RegExp(DIGIT_SEP, 'u'));
+      if (groups.length < 4 || groups.some((g) => g.length > 2)) continue;
+      if (digitExit(text, at, m[0], 'password') || changed(text, units, at, m[0].length)) continue;
+      for (let i = 0; i < m[0].length; i++) if (ANY_DIGIT_ONE.test(m[0][i]!)) units[at + i] = MASK;
+      hit = true;
     }
     // After a describing phrase and a comma: "my cat's name, tama", 「犬の名前にしてて、ぽちです」.
     for (const m of slice.matchAll(COMMA)) {

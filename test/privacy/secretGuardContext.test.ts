@@ -80,6 +80,20 @@ const secrets: Record<string, Row[]> = {
     ['Changed my password. the new one is Fern*Leaf5', 'fern*leaf5', 'password'],
     ['パスワード：ねこ大好き', 'ねこ大好き', 'password'],
     ['password: 富士山', '富士山', 'password'],
+    ['パスワードは、はるなつあき', 'はるなつあき', 'password'],
+    ['passcode 4 4 8 1 is what I set', '4481', 'password'],
+    ['パスワードが合ってるか確認したい。「すいか」で登録してるはず', 'すいか', 'password'],
+  ],
+  'labels misspelt or in romaji, digits in kanji and spaced': [
+    ['暗所番号は 七 七 三 一', '7731', 'pin'],
+    ['anshou bangou wa 4 4 1 2', '4412', 'pin'],
+    ['セキュリテイコード 2 0 2', '202', 'security_code'],
+    [
+      'カードの番号なんですが、\n四 九 八 〇 一 二 三 四 五 六 七 八 九 〇 一 二',
+      '498012345678',
+      'card_number',
+    ],
+    ['カードに書いてある番号は 4 9 8 0 1 2 3 4 5 6 7 8 9 0 1 2 です', '498012345678', 'card_number'],
   ],
   'a lone four-digit code said to be used for things': [
     ['The number I use for everything is 3 3 0 9', '3309', 'pin'],
@@ -132,6 +146,14 @@ const harmless = [
   'ATMで番号札 12 を取りました',
   '同じ番号で3回申し込みました',
   'セキュリティコードは3桁ですか4桁ですか',
+  'パスワード変更のメールに「12時間以内」と書いてありました',
+  'パスワードは「マイページ」から変更できますか',
+  'パスワードを忘れました。「マイページ」にも入れません',
+  "password: it's not working, why",
+  'カードの問い合わせ番号は 1234 5678 9012 です',
+  'カードが 2 枚とも使えない',
+  'ATMで番号を押す画面で止まった、午後 2 時ごろ',
+  'CVVって 3 桁？ 4 桁？',
 ];
 
 describe('maskSecrets: values of the kind a sentence names, in any shape', () => {
