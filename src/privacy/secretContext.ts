@@ -37,14 +37,14 @@ const EN_DIGIT =
   '(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|niner|ichi|ni|san|yon|shi|go|roku|nana|shichi|hachi|kyuu?)';
 const EN_TOKEN = `(?:${EN_DIGIT}|[0-9０-９])`;
 const EN_SPELT = new RegExp(
-  `(?<![A-Za-z0-9０-９])(?<![0-9０-９][${HYPHENS}.．/ ]{1,2})${EN_TOKEN}(?:(?:${SPACE}{0,2}[,，、・･${HYPHENS}]${SPACE}{0,2}|${SPACE}{1,2}(?:and${SPACE}{1,2})?)${EN_TOKEN}){2,18}(?![A-Za-z0-9０-９])`,
+  `(?=[zotfsenirgyhk0-9０-９])(?<![A-Za-z0-9０-９])(?<![0-9０-９][${HYPHENS}.．/ ]{1,2})${EN_TOKEN}(?:(?:${SPACE}{0,2}[,，、・･${HYPHENS}]${SPACE}{0,2}|${SPACE}{1,2}(?:and${SPACE}{1,2})?)${EN_TOKEN}){2,18}(?![A-Za-z0-9０-９])`,
   'giu',
 );
 const KANA_DIGIT =
   '(?:ぜろ|ゼロ|れい|まる|いち|イチ|にー|にい|ニー|に|ニ|さん|サン|よん|ヨン|しち|シチ|し|シ|ごー|ごう|ゴー|ご|ゴ|ろく|ロク|なな|ナナ|はち|ハチ|きゅう|きゅー|キュウ|キュー|きゅ|く|ク)';
 const KANA_TOKEN = `(?:${KANA_DIGIT}|[0-9０-９])`;
 const KANA_SPELT = new RegExp(
-  `(?<![0-9０-９][${HYPHENS}・、,，.．/ \\u3000]{1,2})(?:(?<![ぁ-ゖァ-ヺ0-9０-９])|(?<=[はがをもわ]))${KANA_TOKEN}(?:(?:${SPACE}{0,2}[、・,，\\-－]${SPACE}{0,2}|${SPACE}{1,2})?${KANA_TOKEN}){2,18}(?![0-9０-９])` +
+  `(?=[ぜゼれまいイにニさサよヨしシごゴろロなナはハきキくク0-9０-９])(?<![0-9０-９][${HYPHENS}・、,，.．/ \\u3000]{1,2})(?:(?<![ぁ-ゖァ-ヺ0-9０-９])|(?<=[はがをもわ]))${KANA_TOKEN}(?:(?:${SPACE}{0,2}[、・,，\\-－]${SPACE}{0,2}|${SPACE}{1,2})?${KANA_TOKEN}){2,18}(?![0-9０-９])` +
     '(?=$|[^ぁ-ゖァ-ヺ]|です|でした|だ|で|と|って|か|に|ね|よ|を|は|が|の)',
   'gu',
 );
@@ -126,6 +126,7 @@ const KANA_AFTER_LABEL =
 const NOT_A_KANA_VALUE =
   /^(?:ひらがな|カタカナ|かたかな|ローマじ|すうじ|えいご|まだ|なし|ナシ|ない|ある|おなじ|いっしょ|べつ|ひみつ|なに|なん|これ|それ|あれ|どれ|ダメ|だめ|ちがう|オッケー|オーケー|わからない|わすれた)$/u;
 const ANY_DIGIT_ONE = new RegExp(`^${DIGIT}$`, 'u');
+const DIGIT_SEP_ONE = new RegExp(DIGIT_SEP, 'u');
 // A quote that gives a hint, an example or a rule rather than the value: 「ヒントは「好きな色」」.
 const HINT_BEFORE =
   /(?:ヒント|hint|例えば|例|example|e\.g\.|質問|question|条件|ルール|rules?)(?:は|が|って|[:：\s]|is)*$/iu;
@@ -221,21 +222,69 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
     return kind !== 'security_code' && CODE_RIGHT_BEFORE.test(text.slice(Math.max(0, at - 20), at));
   }
 
+  interface Found {
+    at: number;
+    raw: string;
+    /** Digits in it (spelt ones counted one each). */
+    count: number;
+    spelt: boolean;
+  }
+
+  /** Every digit run and spelt run of the text, found once per call and shared by all regions. */
+  function candidates(text: string): Found[] {
+    const out: Found[] = [];
+    for (const m of text.matchAll(DIGIT_RUN)) {
+      out.push({ at: m.index ?? 0, raw: m[0], count: m[0].match(ANY_DIGIT)?.length ?? 0, spelt: false });
+    }
+    for (const re of [EN_SPELT, KANA_SPELT]) {
+      for (const m of text.matchAll(re)) {
+        if (!SPELT_WORD.test(m[0].replace(/and/giu, ''))) continue;
+        out.push({ at: m.index ?? 0, raw: m[0], count: countSpelt(m[0], re === EN_SPELT), spelt: true });
+      }
+    }
+    return out.sort((x, y) => x.at - y.at);
+  }
+
+  /** Index of the first candidate at or after `at`. */
+  function firstFrom(list: Found[], at: number): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.at < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   function maskDigitsIn(
     text: string,
     units: string[],
+    list: Found[],
+    exits: Map<number, boolean>,
     region: Region,
     kind: ContextKind,
     min: number,
     max: number,
   ): boolean {
     let hit = false;
-    const slice = text.slice(region.start, region.end);
-    for (const m of slice.matchAll(DIGIT_RUN)) {
-      const at = region.start + (m.index ?? 0);
-      const run = m[0];
-      const digits = run.match(ANY_DIGIT)?.length ?? 0;
-      if (digits < min || digits > max || digitExit(text, at, run, kind)) continue;
+    for (let k = firstFrom(list, region.start); k < list.length; k++) {
+      const { at, raw: run, count: digits, spelt } = list[k]!;
+      if (at + run.length > region.end) break;
+      if (digits < min || digits > max || changed(text, units, at, run.length)) continue;
+      // The exits do not depend on the kind, but for a code's own "code 1201" (security codes).
+      const key = at * 2 + (kind === 'security_code' ? 1 : 0);
+      let exit = exits.get(key);
+      if (exit === undefined) {
+        exit = digitExit(text, at, run, kind);
+        exits.set(key, exit);
+      }
+      if (exit) continue;
+      if (spelt) {
+        for (let i = 0; i < run.length; i++) if (!/[\s,、，・･\-－]/u.test(run[i]!)) units[at + i] = MASK;
+        hit = true;
+        continue;
+      }
       const plain = run.replace(/[^0-9０-９〇零一二三四五六七八九]/gu, '');
       if (kind === 'card_number') {
         if (/^[0０]/u.test(plain) && digits <= 11) continue; // a phone number
@@ -244,7 +293,6 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
         if (LAST_DIGITS.test(before.slice(-28))) continue;
         if (/^(?:19|20)[0-9]{2}$/u.test(plain) && YEAR_BEFORE.test(before)) continue;
       }
-      if (changed(text, units, at, run.length)) continue;
       let keep = kind === 'card_number' && digits >= 13 ? 4 : 0;
       for (let i = run.length - 1; i >= 0; i--) {
         if (!/[0-9０-９〇零一二三四五六七八九]/u.test(run[i]!)) continue;
@@ -252,18 +300,6 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
         else units[at + i] = MASK;
       }
       hit = true;
-    }
-    // Spelt out: "five two nine", 「ごーにーはち」.
-    for (const re of [EN_SPELT, KANA_SPELT]) {
-      for (const m of slice.matchAll(re)) {
-        const count = countSpelt(m[0], re === EN_SPELT);
-        const at = region.start + (m.index ?? 0);
-        if (count < min || count > max || !SPELT_WORD.test(m[0].replace(/and/giu, ''))) continue;
-        if (digitExit(text, at, m[0], kind)) continue;
-        if (changed(text, units, at, m[0].length)) continue;
-        for (let i = 0; i < m[0].length; i++) if (!/[\s,、，・･\-－]/u.test(m[0][i]!)) units[at + i] = MASK;
-        hit = true;
-      }
     }
     return hit;
   }
@@ -343,7 +379,7 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
     // Digits typed one by one after a password label: "passcode 4 4 8 1".
     for (const m of slice.matchAll(DIGIT_RUN)) {
       const at = region.start + (m.index ?? 0);
-      const groups = m[0].split(new RegExp(DIGIT_SEP, 'u'));
+      const groups = m[0].split(DIGIT_SEP_ONE);
       if (groups.length < 4 || groups.some((g) => g.length > 2)) continue;
       if (digitExit(text, at, m[0], 'password') || changed(text, units, at, m[0].length)) continue;
       for (let i = 0; i < m[0].length; i++) if (ANY_DIGIT_ONE.test(m[0][i]!)) units[at + i] = MASK;
@@ -401,6 +437,8 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
     const spans = sentences(text);
     const units = text.split('');
     const pinRegions: Region[] = [];
+    let shapes: Found[] | undefined;
+    const exits = new Map<number, boolean>();
     for (const [kind, test, min, max] of present) {
       const list = regions(text, spans, test);
       if (kind === 'pin') pinRegions.push(...list);
@@ -408,7 +446,8 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
         // Where a PIN is named too, four digits are the PIN's, not a (4-digit) security code.
         const withPin =
           kind === 'security_code' && pinRegions.some((r) => r.start < region.end && region.start < r.end);
-        if (maskDigitsIn(text, units, region, kind, min, withPin ? 3 : max)) found.add(kind);
+        shapes ??= candidates(text);
+        if (maskDigitsIn(text, units, shapes, exits, region, kind, min, withPin ? 3 : max)) found.add(kind);
       }
     }
     if (password) {
