@@ -117,6 +117,7 @@ const UI_AFTER =
 const CODE_SHAPE = /^(?:[A-Z]{1,3}[-_]?\d{2,6}|[A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|\d{3})$/u;
 const CODE_RIGHT_BEFORE =
   /(?<!暗証|ピン|セキュリティ|セキュリティー|(?:pin|atm|card|security|access|pass|secret)[ 　]?)(?:コード|ｺｰﾄﾞ|(?<![A-Za-z])code)[ 　]*[:：#]?[ 　]*$/iu;
+const DATE_RUN = /^(?:19|20)[0-9]{2}[ -]{1,3}(?:0?[1-9]|1[0-2])[ -]{1,3}(?:0?[1-9]|[12][0-9]|3[01])$/u;
 // 4/15, 2025-04-12, 9:30, 3.5: a date, a time or a number, not a password.
 const DATE_OR_TIME = /^[0-9０-９]+(?:[-/.:／．：][0-9０-９]+)+$/u;
 // After a password label and は / って / :, a kana word and then the sentence's end or a copula.
@@ -215,6 +216,8 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
     const before = text.slice(Math.max(0, at - 12), at);
     const after = text.slice(at + run.length, at + run.length + 12);
     if (UNIT_AFTER.test(after) || JOINED_AFTER.test(after) || JOINED_BEFORE.test(before)) return true;
+    // A date: 2023-11-05, 2025 04 12, 20２５ー4ー1.
+    if (DATE_RUN.test(run.normalize('NFKC').replace(/[ー－‐]/gu, '-'))) return true;
     // An amount: 12,000 / 1，280.
     if (/^[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+$/u.test(run)) return true;
     if (namedOtherwise(text, at)) return true;

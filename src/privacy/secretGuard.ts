@@ -690,12 +690,15 @@ const REFERENCE_BEFORE =
 const REFERENCE_LABEL_BEFORE =
   /(?:問い?合わ?せ|受付|整理券|会員|申込|申し込み|注文|契約|予約|明細|取引|お客様|ticket|reference|order|application|contract|tracking|member)(?:番号|No\.?|number|#)?(?:は|が|って|[\s:：#]|is)*$/iu;
 
+// The member's ID with its label in one token: 「ID（taro_88）」「ID:taro_88」.
+const ID_FIRST = /^(?:web-?)?(?:id|ＩＤ)[（(:：=＝「]/iu;
+
 function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
   let out = text;
   // Passwords first: a PIN next to a masked token is then seen standalone, in one pass.
   if (PASSWORD_HINT.test(out)) {
     out = out.replace(LOOSE_TOKEN, (token: string, offset: number, all: string) => {
-      if (NOT_SWEPT.test(token)) return token;
+      if (NOT_SWEPT.test(token) || ID_FIRST.test(token)) return token;
       if (CODE_BEFORE.test(all.slice(Math.max(0, offset - 12), offset))) return token;
       if (CODE_AFTER.test(all.slice(offset + token.length, offset + token.length + 12))) return token;
       const before = all.slice(Math.max(0, offset - 16), offset);
@@ -1050,7 +1053,7 @@ const SECURITY_LABEL =
   `${LATIN_BEFORE}(?:(?:${wide('3')}|${wide('three')}|${wide('4')}|${wide('four')})[${SPACES}\\-]?${wide('digit')}[sSｓＳ]?${SP}(?:${wide('code')}${SP}|${wide('number')}${SP})?|` +
   `(?:${wide('code')}|${wide('digits')}|${wide('number')})${SP})${wide('on the back')}(?:${SP}${wide('of')}${SP}(?:${wide('the')}|${wide('my')})${SP}${wide('card')})?${LATIN_AFTER})`;
 const SECURITY_LABEL_RE = new RegExp(SECURITY_LABEL, 'u');
-const SECURITY_NUMBER = `(?<![${DIGIT_CHARS}A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A¥￥$＄#＃*])(?<![${DIGIT_CHARS}*][${NUMBER_JOINERS}:：])${DIGIT}{3,4}(?![${DIGIT_CHARS}A-Za-z%％*])(?![${SPACES}]${DIGIT})${NUMBER_GOES_ON}${UNIT_AFTER}`;
+const SECURITY_NUMBER = `(?<![${DIGIT_CHARS}A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A¥￥$＄#＃*])(?<![A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A][${HYPHENS}])(?<![${DIGIT_CHARS}*][${NUMBER_JOINERS}:：])${DIGIT}{3,4}(?![${DIGIT_CHARS}A-Za-z%％*])(?![${SPACES}]${DIGIT})${NUMBER_GOES_ON}${UNIT_AFTER}`;
 const SECURITY_RE = new RegExp(`(${SECURITY_LABEL}${LABEL_SEP})(${SECURITY_NUMBER})`, 'gu');
 // Anywhere else in a message that names the code: 「…裏の３桁ですよね？うちのは419です」.
 const SECURITY_LOOSE = new RegExp(SECURITY_NUMBER, 'gu');

@@ -154,6 +154,11 @@ const harmless = [
   'カードが 2 枚とも使えない',
   'ATMで番号を押す画面で止まった、午後 2 時ごろ',
   'CVVって 3 桁？ 4 桁？',
+  'セキュリティコードが見えない。お問い合わせ番号 A-123',
+  'パスワードを忘れたので、ID（taro_88）で再設定を',
+  'PIN変更したのは 2023-11-05',
+  'パスワードを忘れました。Web-IDは sato_k88、メールは sato@example.jp です',
+  '暗証番号の件で、電話番号 090-1111-2222 に折り返しください',
 ];
 
 describe('maskSecrets: values of the kind a sentence names, in any shape', () => {
