@@ -34,10 +34,10 @@ const DIGIT_SEP = `(?:${SPACE}{0,2}(?:[${HYPHENS}・･、,，_]|と|and|&)${SPA
 const DIGIT_RUN = new RegExp(`${DIGIT}+(?:${DIGIT_SEP}${DIGIT}+)*`, 'gu');
 // Digits spelt out: "five two nine", "ichi ni san", 「ごーにーはち」「いち、きゅう、はち」.
 const EN_DIGIT =
-  '(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|niner|ichi|ni|san|yon|shi|go|roku|nana|shichi|hachi|kyuu?)';
+  '(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|niner|double|triple|ichi|ni|san|yon|shi|go|roku|nana|shichi|hachi|kyuu?)';
 const EN_TOKEN = `(?:${EN_DIGIT}|[0-9０-９])`;
 const EN_SPELT = new RegExp(
-  `(?=[zotfsenirgyhk0-9０-９])(?<![A-Za-z0-9０-９])(?<![0-9０-９][${HYPHENS}.．/ ]{1,2})${EN_TOKEN}(?:(?:${SPACE}{0,2}[,，、・･${HYPHENS}]${SPACE}{0,2}|${SPACE}{1,2}(?:and${SPACE}{1,2})?)${EN_TOKEN}){2,18}(?![A-Za-z0-9０-９])`,
+  `(?=[zotfsenirgyhkd0-9０-９])(?<![A-Za-z0-9０-９])(?<![0-9０-９][${HYPHENS}.．/ ]{1,2})${EN_TOKEN}(?:(?:${SPACE}{0,2}[,，、・･${HYPHENS}]${SPACE}{0,2}|${SPACE}{1,2}(?:and${SPACE}{1,2})?)${EN_TOKEN}){2,18}(?![A-Za-z0-9０-９])`,
   'giu',
 );
 const KANA_DIGIT =
@@ -83,7 +83,7 @@ const ASCII_LOWER = (s: string) =>
 const ATM_WORD =
   /ATM|ＡＴＭ|エーティーエム|引き?出|おろ|下ろ|出金|cash ?machine|withdraw|キャッシュカード|cash ?card/iu;
 const ENTRY_WORD =
-  /入れ|いれ|入力|押|打|番号|ばんごう|数字|コード|(?<![A-Za-z])(?:enter|entered|typed?|punch|key(?:ed)? in|put in|number|code|digits)(?![A-Za-z])/iu;
+  /入れ|いれ|入力|押|打|番号|ばんごう|数字|コード|(?:時|とき)の|やつ|用の|(?<![A-Za-z])(?:enter|entered|typed?|punch|key(?:ed)? in|put in|number|code|digits)(?![A-Za-z])/iu;
 const USED_CODE =
   /(?:番号|数字|コード|(?<![A-Za-z])(?:code|number|digits)(?![A-Za-z]))[^。！？!?\n]{0,24}?(?:いつも|同じ|全部|使って|使う|使い|(?<![A-Za-z])(?:for everything|for all|always|same|usual)(?![A-Za-z]))|(?:いつも|いつもの|同じ|普段|(?<![A-Za-z])(?:same|usual|always)(?![A-Za-z]))[^。！？!?\n]{0,16}?(?:番号|数字|コード|(?<![A-Za-z])(?:code|number|digits)(?![A-Za-z]))/iu;
 // PIN labels in romaji and run together: "anshou bangou", "pincode".
@@ -98,7 +98,7 @@ const DESCRIBES =
 // What introduces a password away from its label: 「新しいのは…」「入れたのは…」, "the new one is …", "it's …".
 const PW_INTRO = new RegExp(
   '(?:(?:新しい|古い|前の|今の|元の|いま|入れた|いれた|入力した|打った|登録した|設定した|変えた|変更した|使ってる|使っている|使った|決めた|つけた)(?:の|もの|やつ)(?:は|が|って)' +
-    "|(?<![A-Za-z])(?:(?:the )?(?:new|old|current|previous) (?:one|password) (?:is|was)|it'?s|it (?:is|was)|i (?:typed|entered|used|set|put in|tried))(?![A-Za-z])" +
+    "|(?<![A-Za-z])(?:(?:the )?(?:new|old|current|previous) (?:one|password) (?:is|was)|it'?s|it (?:is|was)|(?:which|that) (?:is|was)|that'?s|namely|i (?:typed|entered|used|set|put in|tried))(?![A-Za-z])" +
     `|(?<![0-9０-９])[:：](?![0-9０-９])|[=＝→]|->)${SPACE}{0,3}`,
   'giu',
 );
@@ -407,7 +407,7 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
     if (rest.startsWith('*')) return undefined;
     // Words up to the sentence end, or up to a Japanese copula / particle.
     const m =
-      /^([^。．.!！?？\n、,，「」『』"“”（(]{1,40}?)(?=(?:です|でした|だよ|だった|だと|で(?![ぁ-ゖ])|にして|に設定|にしま|にした|と思|かな|かも)|[。．!！\n、,，（(]|[.]\s|[.]?$|\s+(?:and|but|so|pls|please|thanks|can|could|is)\b)/iu.exec(
+      /^([^。．.!！?？\n、,，「」『』"“”（()）]{1,40}?)(?=(?:です|でした|だよ|だった|だと|で(?![ぁ-ゖ])|にして|に設定|にしま|にした|と思|かな|かも)|[。．!！\n、,，（()）]|[.]\s|[.]?$|\s+(?:and|but|so|pls|please|thanks|can|could|is)\b)/iu.exec(
         rest,
       );
     if (!m) return undefined;
@@ -468,11 +468,11 @@ function changed(text: string, units: string[], at: number, len: number): boolea
 }
 
 const QUOTED = /「([^「」\n]{1,40})」|『([^『』\n]{1,40})』|"([^"\n]{1,40})"|“([^“”\n]{1,40})”/gu;
-const COMMA = /[、,，(（]\s*/gu;
+const COMMA = /(?:[、,，(（]|\s[-–—]|[–—])\s*/gu;
 const COMMON_EN = new Set(
   (
     'i you he she we they me it its is was be are am do does did how what why when where who can could would will ' +
-    'please thanks thank help so and or but if then than that this these those the a an my your our their to of in ' +
+    'which please thanks thank help so and or but if then than that this these those the a an my your our their to of in ' +
     'on at for with by from up down out about just also very really still again not no yes ok okay sorry hi hello ' +
     'pls plz lol now today yesterday tomorrow number numbers digits code card pin password work working ' +
     'error session timeout expired failed denied account user access try later went something unavailable ' +

@@ -66,6 +66,9 @@ const secrets: Record<string, Row[]> = {
     ['パスワードは実家の猫の名前で、みけです', 'みけ', 'password'],
     ['パスワードは好きな食べ物にしてて、からあげ', 'からあげ', 'password'],
     ["password is my wife's birthday, 0704", '0704', 'password'],
+    ["my password is my cat's name, which is Luna", 'luna', 'password'],
+    ['the password is the name of my street - Maple', 'maple', 'password'],
+    ['パスワードはうちの猫の名前（みけ）', 'みけ', 'password'],
   ],
   'a quoted password later in the sentence or in the next one': [
     ['パスワードが通らない。打ったのは「こいのぼり」です', 'こいのぼり', 'password'],
@@ -100,6 +103,8 @@ const secrets: Record<string, Row[]> = {
     ['全部同じ番号にしてます、4417です', '4417', 'pin'],
     ["my pin? it's 0 2 8 8", '0288', 'pin'],
     ['What I type at the cash machine: 5 1 6 6', '5166', 'pin'],
+    ['お金おろす時のやつ、5 5 6 6', '5566', 'pin'],
+    ['the pin is double four two one', 'four two one', 'pin'],
   ],
 };
 
