@@ -216,6 +216,9 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
     const before = text.slice(Math.max(0, at - 12), at);
     const after = text.slice(at + run.length, at + run.length + 12);
     if (UNIT_AFTER.test(after) || JOINED_AFTER.test(after) || JOINED_BEFORE.test(before)) return true;
+    if (/[+＋][0-9０-９][0-9０-９\s-]*$/u.test(text.slice(Math.max(0, at - 8), at))) return true; // +81 90 …
+    // A postal code: 100-0001.
+    if (/^[0-9０-９]{3}[-‐－ー][0-9０-９]{4}$/u.test(run)) return true;
     // A date: 2023-11-05, 2025 04 12, 20２５ー4ー1.
     if (DATE_RUN.test(run.normalize('NFKC').replace(/[ー－‐]/gu, '-'))) return true;
     // An amount: 12,000 / 1，280.

@@ -449,8 +449,13 @@ function maskReversed(text: string, found: Set<SecretKind>): string {
   );
 }
 
+const OTHER_NUMBER_BEFORE =
+  /(?:会員|受付|申込|申し込み|問い?合わ?せ|電話|整理券|郵便|契約|口座|予約|お客様|注文|取引|店舗)(?:番号)?[\s　]*(?:は|が|って|[:：])?[\s　]*$/u;
+
 function maskPins(text: string, found: Set<SecretKind>): string {
   return text.replace(PIN_RE, (whole, prefix: string, value: string) => {
+    // A context match that ends in another number's name: 「ATMで番号を入力する画面で、会員番号は…」.
+    if (OTHER_NUMBER_BEFORE.test(prefix)) return whole;
     const digits = value.match(ANY_DIGIT)?.length ?? 0;
     if (digits < 4 || digits > 8) return whole;
     found.add('pin');
@@ -693,6 +698,11 @@ const REFERENCE_LABEL_BEFORE =
 // The member's ID with its label in one token: 「ID（taro_88）」「ID:taro_88」.
 const ID_FIRST = /^(?:web-?)?(?:id|ＩＤ)[（(:：=＝「]/iu;
 
+// Named as something else right before: the last 4 digits of a card (「下4桁は」, "the last 4 digits are",
+// "ending in"), an error number (「エラー 5001」), an international phone number (+81 90 …).
+const NAMED_OTHERWISE_BEFORE =
+  /(?:(?:下|末尾|最後の|残りの|下の)[\s　]?[4４四][\s　]?(?:桁|けた|ケタ)|(?:last|final) (?:4|four)(?: digits?)?(?: of (?:my|the) card)?|ending (?:in|with)|ends (?:in|with)|エラー|ｴﾗｰ|error)(?:は|が|って|[\s　:：]|is|are|was|were)*$|[+＋][0-9０-９][0-9０-９\s-]*$/iu;
+
 function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
   let out = text;
   // Passwords first: a PIN next to a masked token is then seen standalone, in one pass.
@@ -715,9 +725,9 @@ function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
   }
   if (PIN_HINT.test(out)) {
     out = out.replace(LOOSE_PIN, (pin: string, offset: number, all: string) => {
-      const before = all.slice(Math.max(0, offset - 16), offset);
+      const before = all.slice(Math.max(0, offset - 28), offset);
       if (/^(?:19|20)\d\d$/u.test(asciiDigits(pin)) && YEAR_BEFORE.test(before)) return pin;
-      if (REFERENCE_BEFORE.test(before)) return pin;
+      if (REFERENCE_BEFORE.test(before.slice(-16)) || NAMED_OTHERWISE_BEFORE.test(before)) return pin;
       found.add('pin');
       return MASK_CHAR.repeat(pin.length);
     });
@@ -1066,7 +1076,9 @@ function maskSecurityCodes(text: string, found: Set<SecretKind>): string {
     return prefix + MASK_CHAR.repeat(value.length);
   });
   out = out.replace(SECURITY_LOOSE, (n: string, offset: number, all: string) => {
-    if (REFERENCE_BEFORE.test(all.slice(Math.max(0, offset - 16), offset))) return n;
+    const before = all.slice(Math.max(0, offset - 28), offset);
+    if (REFERENCE_BEFORE.test(before.slice(-16)) || NAMED_OTHERWISE_BEFORE.test(before)) return n;
+    if (/^(?:19|20)\d\d$/u.test(asciiDigits(n)) && YEAR_BEFORE.test(before)) return n;
     hit = true;
     return MASK_CHAR.repeat(n.length);
   });

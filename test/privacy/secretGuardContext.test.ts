@@ -260,6 +260,48 @@ describe('maskSecrets properties: context pass (fixed seed)', () => {
     );
   });
 
+  it('non-secret numbers stay in a sentence next to a secret context, before or after it', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          '暗証番号の件です。',
+          'パスワードを忘れました。',
+          'カード番号がわかりません。',
+          'セキュリティコードが見えません。',
+          'I forgot my PIN. ',
+          'About my card: ',
+          'ATMで番号を入力する画面で、',
+          'いつも使ってる番号を忘れた。',
+        ),
+        fc.constantFrom(
+          '2026年5月2日に',
+          '2026-05-02に',
+          '0120-33-4455に電話',
+          '〒105-0011',
+          '105-0011',
+          '申込番号は 2026-0502-1188',
+          '受付番号 C-4410',
+          '整理券 0456番',
+          'エラー 6021',
+          '機種は SO-41B',
+          'Web-IDは kato_77',
+          '会員番号は 55667788',
+          'the last 4 digits are 3390',
+          '下4桁は 3390',
+          'since 2018',
+          '+81 80 2222 3333',
+          'お問い合わせ番号 20260502-0042',
+        ),
+        fc.boolean(),
+        (context, value, after) => {
+          const text = after ? `${context}${value}です。` : `${value}。${context}`;
+          expect(maskSecrets(text)).toEqual({ text, found: [] });
+        },
+      ),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+
   it('dates, times, amounts and counted numbers next to a PIN or password label stay', () => {
     const value = fc.oneof(
       fc
