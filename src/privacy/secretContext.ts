@@ -103,12 +103,12 @@ const PW_INTRO = new RegExp(
   'giu',
 );
 const PW_TOKEN = /^[!-~\uFF01-\uFF5E]{2,40}/u;
-const KANA_WORD = /^[ぁ-ゖァ-ヺー]{2,12}$/u;
+const KANA_WORD = /^[ぁ-ゖァ-ヺー]{2,12}[0-9０-９]{0,6}$/u;
 const JAPANESE = /[\u3041-\u3096\u30A1-\u30FA\u30FC\u3400-\u9FFF]/u;
 const KANJI = /[\u3400-\u9FFF]/u;
 // Japanese that reads as a sentence, not a value: 「忘れました」「わからない」「違います」.
 const SENTENCE_LIKE =
-  /(?:た|ない|ます|です|ません|ました|ましょう|てる|ている|ください|さい|でしょう|だろう|けど|から|ので|こちら|方|済み|中|不明|なし|未設定|未登録)$|[?？]/u;
+  /(?:った|いた|えた|れた|した|きた|んだ|ない|ます|です|ません|ました|ましょう|てる|ている|ください|さい|でしょう|だろう|けど|から|ので|こちら|方|済み|中|不明|なし|未設定|未登録)$|[?？]/u;
 // Quoted words that name a button, a screen or a message rather than a value.
 const UI_WORDS =
   /^(?:ログイン|ろぐいん|次へ|送信|確認|戻る|変更|登録|再設定|設定|OK|キャンセル|はい|いいえ|マイページ|ホーム|トップ|メニュー|アプリ|会員ページ|ログアウト|ok|login|log in|sign in|next|submit|cancel|forgot password\??|reset)$/iu;
@@ -122,7 +122,7 @@ const DATE_RUN = /^(?:19|20)[0-9]{2}[ -]{1,3}(?:0?[1-9]|1[0-2])[ -]{1,3}(?:0?[1-
 const DATE_OR_TIME = /^[0-9０-９]+(?:[-/.:／．：][0-9０-９]+)+$/u;
 // After a password label and は / って / :, a kana word and then the sentence's end or a copula.
 const KANA_AFTER_LABEL =
-  /^([ 　]*(?:は|わ|って|[:：=＝])?[ 　]*[、,，]?[ 　]*)([ぁ-ゖァ-ヺー]{2,12})(?=[ 　]*(?:$|[。．.!！\n]|です|でした|だよ|だった))/u;
+  /^([ 　]*(?:は|わ|って|[:：=＝])?[ 　]*[、,，]?[ 　]*)([ぁ-ゖァ-ヺー]{2,12}[0-9０-９]{0,6})(?=[ 　]*(?:$|[。．.!！\n]|です|でした|だよ|だった))/u;
 // Kana words that say something about the password rather than being it.
 const NOT_A_KANA_VALUE =
   /^(?:ひらがな|カタカナ|かたかな|ローマじ|すうじ|えいご|まだ|なし|ナシ|ない|ある|おなじ|いっしょ|べつ|ひみつ|なに|なん|これ|それ|あれ|どれ|ダメ|だめ|ちがう|オッケー|オーケー|わからない|わすれた)$/u;
@@ -368,7 +368,7 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
     for (const m of slice.matchAll(PW_INTRO)) {
       const at = region.start + (m.index ?? 0) + m[0].length;
       const rest = text.slice(at, Math.min(region.end, at + 48));
-      const value = valueAt(rest, /[:：=＝→]|->/u.test(m[0]));
+      const value = valueAt(rest, /[:：=＝→]|->/u.test(m[0]), true);
       if (!value) continue;
       put(at, value.length);
     }
@@ -406,7 +406,8 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
   }
 
   /** The value at the start of `rest`, ending at a copula, a comma or the sentence end. */
-  function valueAt(rest: string, explicit: boolean, tailOnly = false): string | undefined {
+  /** `phrase`: a few words may make the value ("it's blue moon", "my dog's name, big max"). */
+  function valueAt(rest: string, explicit: boolean, phrase = false): string | undefined {
     if (rest.startsWith('*')) return undefined;
     // Words up to the sentence end, or up to a Japanese copula / particle.
     const m =
@@ -421,7 +422,7 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
     const words = value.split(/[\s\u3000]+/u).filter(Boolean);
     if (!explicit) {
       // Without a mark: one token, or a kana word, unless it ends the sentence after a description.
-      if (words.length > (tailOnly ? 3 : 1)) return undefined;
+      if (words.length > (phrase ? 3 : 1)) return undefined;
       if (japanese && (KANJI.test(value) || !KANA_WORD.test(value))) return undefined;
       if (!japanese && !PW_TOKEN.test(value)) return undefined;
     } else if (words.length > 4) return undefined;

@@ -832,6 +832,8 @@ const INTRODUCES = new RegExp(
   'u',
 );
 
+const LATIN_START = /^[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]/u;
+
 function maskSplitPasswords(text: string, found: Set<SecretKind>): string {
   if (!PASSWORD_HINT.test(text)) return text;
   let out = '';
@@ -841,7 +843,10 @@ function maskSplitPasswords(text: string, found: Set<SecretKind>): string {
     if (WEAK_LABEL.test(label[0]) || start < last) continue;
     const window = windowAfter(text, start);
     if (!INTRODUCES.test(window)) continue;
-    const japanese = HAS_JAPANESE.test(window);
+    // An English label with an English sentence is read the English way even when the value is kana
+    // ("my password is my dog's name, さくら"): only the Japanese way takes every latin word as a part.
+    const japanese =
+      HAS_JAPANESE.test(window) && (!LATIN_START.test(label[0]) || HAS_JAPANESE.test(window.slice(0, 12)));
     const tokens = [...window.matchAll(WINDOW_TOKEN)].map((m) => ({ at: start + (m.index ?? 0), raw: m[0] }));
     const parts: Array<{ at: number; raw: string; core: string }> = [];
     let lettered = window.includes(PASSWORD_MASK);
