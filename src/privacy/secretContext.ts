@@ -113,7 +113,7 @@ const SENTENCE_LIKE =
 const UI_WORDS =
   /^(?:ログイン|ろぐいん|次へ|送信|確認|戻る|変更|登録|再設定|設定|OK|キャンセル|はい|いいえ|マイページ|ホーム|トップ|メニュー|アプリ|会員ページ|ログアウト|ok|login|log in|sign in|next|submit|cancel|forgot password\??|reset)$/iu;
 const UI_AFTER =
-  /^[ 　]*(?:の(?!は)|を|に(?:も|入れ|入っ|ログイン|アクセス|行|いけ|移動|飛)|ボタン|から(?:再設定|ログイン|手続|入|進|選|アクセス)|と表示|と出|が出|が表示|って出|って表示|エラー|画面|メール|リンク|欄|(?:button|screen|error|link|message|page|tab|option|menu|field|box|window|app)(?![A-Za-z]))/iu;
+  /^[ 　]*(?:の(?!は)|を|に(?:なり|なっ|変わ|も|入れ|入っ|ログイン|アクセス|行|いけ|移動|飛)|ボタン|から(?:再設定|ログイン|手続|入|進|選|アクセス)|と表示|と出|が出|が表示|って出|って表示|エラー|画面|メール|リンク|欄|(?:button|screen|error|link|message|page|tab|option|menu|field|box|window|app)(?![A-Za-z]))/iu;
 const CODE_SHAPE = /^(?:[A-Z]{1,3}[-_]?\d{2,6}|[A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|\d{3})$/u;
 const CODE_RIGHT_BEFORE =
   /(?<!暗証|ピン|セキュリティ|セキュリティー|(?:pin|atm|card|security|access|pass|secret)[ 　]?)(?:コード|ｺｰﾄﾞ|(?<![A-Za-z])code)[ 　]*[:：#]?[ 　]*$/iu;
@@ -125,7 +125,10 @@ const KANA_AFTER_LABEL =
   /^([ 　]*(?:は|わ|って|[:：=＝])?[ 　]*[、,，]?[ 　]*)([ぁ-ゖァ-ヺー]{2,12}[0-9０-９]{0,6})(?=[ 　]*(?:$|[。．.!！\n]|です|でした|だよ|だった))/u;
 // Kana words that say something about the password rather than being it.
 const NOT_A_KANA_VALUE =
-  /^(?:ひらがな|カタカナ|かたかな|ローマじ|すうじ|えいご|まだ|なし|ナシ|ない|ある|おなじ|いっしょ|べつ|ひみつ|なに|なん|これ|それ|あれ|どれ|ダメ|だめ|ちがう|オッケー|オーケー|わからない|わすれた)$/u;
+  /^(?:ひらがな|カタカナ|かたかな|ローマじ|すうじ|えいご|まだ|なし|ナシ|ない|ある|おなじ|いっしょ|べつ|ひみつ|なに|なん|これ|それ|あれ|どれ|ダメ|だめ|ちがう|オッケー|オーケー|わからない|わからん|しらない|わすれた|ふめい|いっしょ|おなじ|べつ)$/u;
+// A state shown by a screen: 「完了」になった, 「無効」と出た.
+const STATUS_WORD =
+  /^(?:完了|成功|失敗|無効|有効|済み|変更済み|設定済み|登録済み|未設定|未登録|確認中|処理中|エラー|ロック中?)$/u;
 const ANY_DIGIT_ONE = new RegExp(`^${DIGIT}$`, 'u');
 const DIGIT_SEP_ONE = new RegExp(DIGIT_SEP, 'u');
 // A quote that gives a hint, an example or a rule rather than the value: 「ヒントは「好きな色」」.
@@ -319,11 +322,19 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
   function plausibleValue(raw: string, after: string, quoted = false): boolean {
     const value = raw.trim();
     if (DATE_OR_TIME.test(value)) return false;
-    if (value.length < 2 || value.includes(PASSWORD_MASK) || /\*{3}/u.test(value)) return false;
+    if (value.length < 2 || value.includes(PASSWORD_MASK) || /[*＊]{3}/u.test(value)) return false;
     if (UI_WORDS.test(value) || UI_AFTER.test(after) || MAIL_OR_WEB.test(value)) return false;
     if (anySecretLabel.test(value) || NOT_SECRET_LABEL.test(value)) return false;
     if (CODE_SHAPE.test(value)) return false;
     if (UNIT_AFTER.test(after) && /[0-9０-９]$/u.test(value)) return false;
+    if (
+      !/[0-9A-Za-z\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\u3041-\u3096\u30A1-\u30FA\u3400-\u9FFF]/u.test(
+        value,
+      )
+    )
+      return false;
+    if (/^[ 　]*(?:です|でした|だ)?(?:か|かな|よね)(?![ぁ-ゖ])/u.test(after)) return false; // a question about it
+    if (NOT_A_KANA_VALUE.test(value) || STATUS_WORD.test(value)) return false;
     if (JAPANESE.test(value)) {
       if (
         /[0-9０-９〇一二三四五六七八九十](?:時間|分|日|回|桁|けた|文字|円|年|月|件|週間|か月|ヶ月)/u.test(

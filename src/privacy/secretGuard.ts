@@ -235,7 +235,7 @@ const NOT_A_PASSWORD = new Set(
     'valid fine broken gone stolen leaked compromised being been showing saying hidden case-sensitive ' +
     'web-id webid id pc sms mail email e-mail login log-in app ios android iphone is was ' +
     "isn't wasn't doesn't don't won't can't it's i'm i've there's that's what's does did has have had will should " +
-    'must needs keeps works expires ' +
+    'must needs keeps works expires see below above attached later ' +
     'maybe probably perhaps think guess believe use used typed entered hacked saved stored none ' +
     'very policy rules manager case sensitive case-sensitive optional mandatory temporary simple secure safe ' +
     'first second last part starts start begins ends end followed then plus ' +
@@ -1045,7 +1045,7 @@ const NOT_A_KANA_PASSWORD = new Set(
   (
     'まだ なし ない ある わからない しらない おなじ いっしょ べつ ひみつ なに なん これ それ あれ どれ ここ ' +
     'ひらがな カタカナ かたかな ローマじ すうじ えいご ぜんかく はんかく オーケー ダメ だめ ちがう メール スマホ アプリ ' +
-    'ログイン エラー リセット セット ひつよう ふめい ナシ なく わすれ'
+    'ログイン エラー リセット セット ひつよう ふめい ナシ なく わすれ わからん しらない'
   ).split(' '),
 );
 

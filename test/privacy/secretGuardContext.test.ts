@@ -84,6 +84,9 @@ const secrets: Record<string, Row[]> = {
     ['パスワード：ねこ大好き', 'ねこ大好き', 'password'],
     ['password: 富士山', '富士山', 'password'],
     ['パスワードは、はるなつあき', 'はるなつあき', 'password'],
+    ['パスワードは ひまわり2 です', 'ひまわり2', 'password'],
+    ['パスワード変えた。新しいのはblue moonです', 'blue moon', 'password'],
+    ["my password is my dog's name, ぽんた", 'ぽんた', 'password'],
     ['passcode 4 4 8 1 is what I set', '4481', 'password'],
     ['パスワードが合ってるか確認したい。「すいか」で登録してるはず', 'すいか', 'password'],
   ],
@@ -164,6 +167,14 @@ const harmless = [
   'PIN変更したのは 2023-11-05',
   'パスワードを忘れました。Web-IDは sato_k88、メールは sato@example.jp です',
   '暗証番号の件で、電話番号 090-1111-2222 に折り返しください',
+  "password? it's not working",
+  'パスワード変えた。新しいのは覚えてないです',
+  'パスワードは ふめい です',
+  'パスワード変更、「完了」になりました',
+  'password: see below',
+  'パスワードの入力欄、「＊＊＊＊」になってる',
+  'パスワードを猫の名前にしたら、だめですか',
+  "the password is my mom's name, she knows it",
 ];
 
 describe('maskSecrets: values of the kind a sentence names, in any shape', () => {
