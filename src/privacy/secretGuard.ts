@@ -52,6 +52,13 @@
 //   the label, and any standalone 3–4 digit number in a message naming one (kind security_code).
 // - Look-alikes stay: error and model codes (E3307, SC-54C), the member's ID (IDはkenta55), years
 //   (since 2016), ticket and reference numbers (整理券は 0321 番, コード 4410).
+// - Last, the context pass (secretContext.ts): a sentence that names a kind of secret (label, slip,
+//   romaji, or strong context such as an ATM and the number typed there) has that kind's value shapes
+//   masked in it and in the next sentence, however they are written: digits one by one or spelt out
+//   ("6 0 3 1", "3-8-2", "five two nine", 「ごーにーはち」), a card's 12–19 digits with any separators, a
+//   password quoted later, given after a description and a comma ("my cat's name, tama"), after
+//   「新しいのは」/"it's"/a colon. Units, dates, times, phone and postal numbers, the last 4 digits of a
+//   card and numbers named by a non-secret label (受付番号, 申込番号, error codes, IDs) are its exits.
 // - A label ending one message ("暗証番号は", "password:") and the bare value in the next: see
 //   secretLabelAtEnd / maskBareSecret, used by the middleware per conversation.
 // Masking is stable for ordinary input: masking the output again changes nothing and finds nothing
