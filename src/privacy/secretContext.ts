@@ -85,7 +85,7 @@ const ATM_WORD =
 const ENTRY_WORD =
   /入れ|いれ|入力|押|打|番号|ばんごう|数字|コード|(?:時|とき)の|やつ|用の|(?<![A-Za-z])(?:enter|entered|typed?|punch|key(?:ed)? in|put in|number|code|digits)(?![A-Za-z])/iu;
 const USED_CODE =
-  /(?:番号|数字|コード|(?<![A-Za-z])(?:code|number|digits)(?![A-Za-z]))[^。！？!?\n]{0,24}?(?:いつも|同じ|全部|使って|使う|使い|(?<![A-Za-z])(?:for everything|for all|always|same|usual)(?![A-Za-z]))|(?:いつも|いつもの|同じ|普段|(?<![A-Za-z])(?:same|usual|always)(?![A-Za-z]))[^。！？!?\n]{0,16}?(?:番号|数字|コード|(?<![A-Za-z])(?:code|number|digits)(?![A-Za-z]))/iu;
+  /(?:番号|数字|コード|(?<![A-Za-z])(?:code|number|digits)(?![A-Za-z]))[^。！？!?\n]{0,24}?(?:いつも|同じ|全部|使って|使う|使い|(?<![A-Za-z])(?:for everything|for all|always|same|usual)(?![A-Za-z]))|(?:いつも|いつもの|同じ|普段|(?<![A-Za-z])(?:same|usual|always)(?![A-Za-z]))[^。！？!?\n]{0,16}?(?:番号|数字|コード|(?<![A-Za-z])(?:code|number|digits)(?![A-Za-z]))|(?<![A-Za-z])(?:i use|i used|i always use)(?![A-Za-z])[^.!?\n]{0,24}?(?<![A-Za-z])(?:for everything|for all my|everywhere)(?![A-Za-z])|全部(?:これ|それ|同じ)|どれも同じ/iu;
 // PIN labels in romaji and run together: "anshou bangou", "pincode".
 const PIN_EXTRA = '(?<![A-Za-z])(?:ansh[oō]u?[ -]?bang[oō]u?|ansh[oō]u|pincode|pin-code)(?![A-Za-z])';
 // Security codes named by where they are: 「署名欄の横の3桁」「裏の数字3つ」「セキュコ」, "the three numbers on the back".

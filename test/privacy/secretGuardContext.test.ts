@@ -107,6 +107,7 @@ const secrets: Record<string, Row[]> = {
     ["my pin? it's 0 2 8 8", '0288', 'pin'],
     ['What I type at the cash machine: 5 1 6 6', '5166', 'pin'],
     ['お金おろす時のやつ、5 5 6 6', '5566', 'pin'],
+    ['I use 8 2 2 0 for all my cards', '8220', 'pin'],
     ['the pin is double four two one', 'four two one', 'pin'],
   ],
 };
@@ -175,6 +176,7 @@ const harmless = [
   'パスワードの入力欄、「＊＊＊＊」になってる',
   'パスワードを猫の名前にしたら、だめですか',
   "the password is my mom's name, she knows it",
+  'I use the app for everything, since 2020',
 ];
 
 describe('maskSecrets: values of the kind a sentence names, in any shape', () => {
