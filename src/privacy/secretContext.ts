@@ -130,6 +130,11 @@ const NOT_A_KANA_VALUE =
 const STATUS_WORD =
   /^(?:完了|成功|失敗|無効|有効|済み|変更済み|設定済み|登録済み|未設定|未登録|確認中|処理中|エラー|ロック中?)$/u;
 const ANY_DIGIT_ONE = new RegExp(`^${DIGIT}$`, 'u');
+const PIN_PART = new RegExp(
+  `((?:下|上|最初の|最後の|前半の?|後半の?|頭の?|末尾の?|(?<![A-Za-z])(?:first|last)${SPACE})${SPACE}?(?:[23２３二三]|two|three)${SPACE}?(?:桁|けた|ケタ|digits?)` +
+    `${SPACE}?(?:は|が|って|[:：]|is|are)?${SPACE}*)(${DIGIT}(?:${SPACE}{0,2}[、,・-]?${SPACE}{0,2}${DIGIT}){1,2})(?!${SPACE}?${DIGIT})(?!${SPACE}{0,2}(?:回|円|桁|けた|日|時|分|年|月|歳|才|件|枚|番|%|％|times|yen))`,
+  'giu',
+);
 const DIGIT_SEP_ONE = new RegExp(DIGIT_SEP, 'u');
 // A quote that gives a hint, an example or a rule rather than the value: 「ヒントは「好きな色」」.
 const HINT_BEFORE =
@@ -457,6 +462,15 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
     const pinRegions: Region[] = [];
     let shapes: Found[] | undefined;
     const exits = new Map<number, boolean>();
+    // Part of a PIN named as a part: 「暗証番号の下二桁は 3 8」, "the first two digits are 4 7".
+    if (present.some(([kind, test]) => kind === 'pin' && test === hasPin)) {
+      for (const m of text.matchAll(PIN_PART)) {
+        const at = (m.index ?? 0) + m[1]!.length;
+        if (!hasPin(text.slice(Math.max(0, at - 40), at))) continue;
+        for (let i = 0; i < m[2]!.length; i++) if (ANY_DIGIT_ONE.test(m[2]![i]!)) units[at + i] = MASK;
+        found.add('pin');
+      }
+    }
     for (const [kind, test, min, max] of present) {
       const list = regions(text, spans, test);
       if (kind === 'pin') pinRegions.push(...list);

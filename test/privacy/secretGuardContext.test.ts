@@ -108,6 +108,8 @@ const secrets: Record<string, Row[]> = {
     ['What I type at the cash machine: 5 1 6 6', '5166', 'pin'],
     ['お金おろす時のやつ、5 5 6 6', '5566', 'pin'],
     ['I use 8 2 2 0 for all my cards', '8220', 'pin'],
+    ['暗証番号の下二桁は 3 8 です', '38', 'pin'],
+    ['my pin: the first two digits are 4 7', '47', 'pin'],
     ['the pin is double four two one', 'four two one', 'pin'],
   ],
 };
@@ -177,6 +179,8 @@ const harmless = [
   'パスワードを猫の名前にしたら、だめですか',
   "the password is my mom's name, she knows it",
   'I use the app for everything, since 2020',
+  '暗証番号の下2桁は 31回 間違えた方の話です',
+  'カード番号の下3桁は 123',
 ];
 
 describe('maskSecrets: values of the kind a sentence names, in any shape', () => {
