@@ -181,6 +181,11 @@ const harmless = [
   'I use the app for everything, since 2020',
   '暗証番号の下2桁は 31回 間違えた方の話です',
   'カード番号の下3桁は 123',
+  '暗証番号を変えたのは2022年です',
+  'パスワードの件で 0120-55-0123 に電話、21時まででした',
+  'ATMで暗証番号を入れたら E2101 と出ました',
+  'カード番号の件、申込番号は 2026-0311-5500 です',
+  'My card ending in 0921 was charged twice',
 ];
 
 describe('maskSecrets: values of the kind a sentence names, in any shape', () => {
