@@ -90,7 +90,7 @@ const USED_CODE =
 const PIN_EXTRA = '(?<![A-Za-z])(?:ansh[oō]u?[ -]?bang[oō]u?|ansh[oō]u|pincode|pin-code)(?![A-Za-z])';
 // Security codes named by where they are: 「署名欄の横の3桁」「裏の数字3つ」「セキュコ」, "the three numbers on the back".
 const SECURITY_EXTRA =
-  '署名欄|セキュコ|せきゅこ|セキュリティ|せきゅりてぃ|セキュリテー|(?<![A-Za-z])sec(?:urity)? ?(?:code|no|number)(?![A-Za-z])|(?:裏|うら)[^。！？!?\\n]{0,8}?(?:[3３三](?:桁|けた|ケタ|つ)|数字|番号|コード)|' +
+  '署名欄|カードの[3３三](?:桁|けた|ケタ)|[3３三](?:桁|けた|ケタ)の(?:コード|番号|数字|やつ)|セキュコ|せきゅこ|セキュリティ|せきゅりてぃ|セキュリテー|(?<![A-Za-z])sec(?:urity)? ?(?:code|no|number)(?![A-Za-z])|(?:裏|うら)[^。！？!?\\n]{0,8}?(?:[3３三](?:桁|けた|ケタ|つ)|数字|番号|コード)|' +
   '(?<![A-Za-z])(?:cvv2?|cvc2?|csc|security ?code|(?:3|three)[ -]?digits?[^.!?\\n]{0,12}?back|(?:numbers?|digits|code) on the back)(?![A-Za-z])';
 // Passwords: what describes the value before a comma ("my cat's name, tama", 「犬の名前にしてて、ぽちです」).
 const DESCRIBES =

@@ -386,6 +386,8 @@ function maskKanaPasswords(text: string, found: Set<SecretKind>): string {
   });
 }
 
+const SENTENCE_GOES_ON = /^\s+(?:to|for|with|about|because|that|it|you|me|when|if)(?![A-Za-z])/iu;
+
 function maskPasswords(text: string, found: Set<SecretKind>): string {
   return text.replace(
     PASSWORD_RE,
@@ -402,6 +404,9 @@ function maskPasswords(text: string, found: Set<SecretKind>): string {
             [sep, value],
           ]
         : [[sep, value]];
+      // "password: Happy to change it": a word that starts an English sentence, not a value.
+      const rest = all.slice(offset + whole.length, offset + whole.length + 12);
+      if (LATIN_LETTERS_ONLY.test(value) && SENTENCE_GOES_ON.test(rest)) return whole;
       for (const [readSep, readValue] of readings) {
         if (!isPasswordValue(label, readSep, readValue, next)) continue;
         found.add('password');

@@ -53,6 +53,7 @@ const secrets: Record<string, Row[]> = {
     ['裏に書いてある3桁、４ ０ ９', '409', 'security_code'],
     ['セキュコ 6 2 1 で通らない', '621', 'security_code'],
     ['the three numbers on the back are 5 8 0', '580', 'security_code'],
+    ['カードの3桁のやつ、7 7 2', '772', 'security_code'],
     ['CVV: 3-1-4', '314', 'security_code'],
   ],
   'card digits one by one in the next sentence': [
@@ -186,6 +187,8 @@ const harmless = [
   'ATMで暗証番号を入れたら E2101 と出ました',
   'カード番号の件、申込番号は 2026-0311-5500 です',
   'My card ending in 0921 was charged twice',
+  'password: Happy to change it if needed',
+  'カードの3桁のコード、どこに書いてある？',
 ];
 
 describe('maskSecrets: values of the kind a sentence names, in any shape', () => {
