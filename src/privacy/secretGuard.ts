@@ -713,7 +713,7 @@ const ID_FIRST = /^(?:web-?)?(?:id|ＩＤ)[（(:：=＝「]/iu;
 // Named as something else right before: the last 4 digits of a card (「下4桁は」, "the last 4 digits are",
 // "ending in"), an error number (「エラー 5001」), an international phone number (+81 90 …).
 const NAMED_OTHERWISE_BEFORE =
-  /(?:(?:下|末尾|最後の|残りの|下の)[\s　]?[4４四][\s　]?(?:桁|けた|ケタ)|(?:last|final) (?:4|four)(?: digits?)?(?: of (?:my|the) card)?|ending (?:in|with)|ends (?:in|with)|エラー|ｴﾗｰ|error)(?:は|が|って|[\s　:：]|is|are|was|were)*$|[+＋][0-9０-９][0-9０-９\s-]*$/iu;
+  /(?:(?:下|末尾|最後の|残りの|下の)[\s　]?[4４四][\s　]?(?:桁|けた|ケタ)|(?:last|final) (?:4|four)(?: digits?)?(?: of (?:my|the) card)?|ending(?: in| with)?|ends (?:in|with)|エラー|ｴﾗｰ|error)(?:は|が|って|[\s　:：]|is|are|was|were)*$|[+＋][0-9０-９][0-9０-９\s-]*$/iu;
 
 function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
   let out = text;
