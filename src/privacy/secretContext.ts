@@ -8,6 +8,10 @@
 // Linear: the text is split into sentences once, each region is at most two sentences (the second one
 // capped), and every pattern below has bounded repetition only.
 
+/** What a screen shows, not what the member typed: 「4031 と表示された」「500 エラー」「404 が出る」. */
+export const SHOWN_AFTER =
+  /^[ 　」』"')）]*(?:エラー|ｴﾗｰ|(?<![A-Za-z])error|(?:と|って|が)[ 　]*(?:表示|出|でた|でる))/iu;
+
 export type ContextKind = 'card_number' | 'pin' | 'security_code' | 'password';
 
 export interface ContextLabels {
@@ -224,6 +228,7 @@ export function createContextPass(labels: ContextLabels): (text: string, found: 
     const before = text.slice(Math.max(0, at - 12), at);
     const after = text.slice(at + run.length, at + run.length + 12);
     if (UNIT_AFTER.test(after) || JOINED_AFTER.test(after) || JOINED_BEFORE.test(before)) return true;
+    if (SHOWN_AFTER.test(after)) return true;
     if (/[+＋][0-9０-９][0-9０-９\s-]*$/u.test(text.slice(Math.max(0, at - 8), at))) return true; // +81 90 …
     // A postal code: 100-0001.
     if (/^[0-9０-９]{3}[-‐－ー][0-9０-９]{4}$/u.test(run)) return true;

@@ -64,7 +64,7 @@
 // Masking is stable for ordinary input: masking the output again changes nothing and finds nothing
 // (a kept last-4 followed by 9+ more digits can, rarely, be masked again through Luhn).
 
-import { createContextPass } from './secretContext.js';
+import { createContextPass, SHOWN_AFTER } from './secretContext.js';
 
 export type SecretKind = 'card_number' | 'pin' | 'password' | 'security_code';
 
@@ -740,6 +740,7 @@ function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
       const before = all.slice(Math.max(0, offset - 28), offset);
       if (/^(?:19|20)\d\d$/u.test(asciiDigits(pin)) && YEAR_BEFORE.test(before)) return pin;
       if (REFERENCE_BEFORE.test(before.slice(-16)) || NAMED_OTHERWISE_BEFORE.test(before)) return pin;
+      if (SHOWN_AFTER.test(all.slice(offset + pin.length, offset + pin.length + 12))) return pin;
       found.add('pin');
       return MASK_CHAR.repeat(pin.length);
     });
@@ -1096,6 +1097,7 @@ function maskSecurityCodes(text: string, found: Set<SecretKind>): string {
     const before = all.slice(Math.max(0, offset - 28), offset);
     if (REFERENCE_BEFORE.test(before.slice(-16)) || NAMED_OTHERWISE_BEFORE.test(before)) return n;
     if (/^(?:19|20)\d\d$/u.test(asciiDigits(n)) && YEAR_BEFORE.test(before)) return n;
+    if (SHOWN_AFTER.test(all.slice(offset + n.length, offset + n.length + 12))) return n;
     hit = true;
     return MASK_CHAR.repeat(n.length);
   });

@@ -189,6 +189,9 @@ const harmless = [
   'My card ending in 0921 was charged twice',
   'password: Happy to change it if needed',
   'カードの3桁のコード、どこに書いてある？',
+  'セキュリティコード入力で 500 エラーになります',
+  '暗証番号を入れたら 4031 と表示された',
+  'CVVを入れると 404 が出る',
   'Hello, my card (ending 4821) was locked after I entered my PIN wrong 3 times at the ATM on 4/12',
   'お世話になっております。先日ATMで暗証番号を3回間違えました。4月12日の14:30頃です。会員番号は 12345678、受付番号 A-5521 です。',
 ];
