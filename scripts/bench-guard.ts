@@ -33,6 +33,13 @@ const cases: Record<string, string> = {
   'kana after password label': fill('パスワードは ひらがなで さくら'),
   'security labels + digits': fill('セキュリティコード 123 裏の3桁 '),
   'number set phrases': fill('番号を1234に'),
+  // The context pass: regions of every kind, spelt digits, quotes and described values.
+  'security label + one kana digit': `セキュリティコード ${fill('ご', LENGTH - 10)}`,
+  'PIN label + spelt words': fill('pin is one two three four five six seven eight nine zero '),
+  'short sentences with labels': fill('暗証番号。1 2 3。'),
+  'password region quotes': fill('パスワード「あ」「い」、'),
+  'described value + comma': fill('password is my cat name, a '),
+  'ATM context + spaced digits': fill('ATMで入れる 1 2 3 4 5 '),
 };
 
 // A seeded mix of the pieces the patterns look for (deterministic: same messages every run).

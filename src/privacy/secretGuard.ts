@@ -52,10 +52,19 @@
 //   the label, and any standalone 3–4 digit number in a message naming one (kind security_code).
 // - Look-alikes stay: error and model codes (E3307, SC-54C), the member's ID (IDはkenta55), years
 //   (since 2016), ticket and reference numbers (整理券は 0321 番, コード 4410).
+// - Last, the context pass (secretContext.ts): a sentence that names a kind of secret (label, slip,
+//   romaji, or strong context such as an ATM and the number typed there) has that kind's value shapes
+//   masked in it and in the next sentence, however they are written: digits one by one or spelt out
+//   ("6 0 3 1", "3-8-2", "five two nine", 「ごーにーはち」), a card's 12–19 digits with any separators, a
+//   password quoted later, given after a description and a comma ("my cat's name, tama"), after
+//   「新しいのは」/"it's"/a colon. Units, dates, times, phone and postal numbers, the last 4 digits of a
+//   card and numbers named by a non-secret label (受付番号, 申込番号, error codes, IDs) are its exits.
 // - A label ending one message ("暗証番号は", "password:") and the bare value in the next: see
 //   secretLabelAtEnd / maskBareSecret, used by the middleware per conversation.
 // Masking is stable for ordinary input: masking the output again changes nothing and finds nothing
 // (a kept last-4 followed by 9+ more digits can, rarely, be masked again through Luhn).
+
+import { createContextPass, SHOWN_AFTER } from './secretContext.js';
 
 export type SecretKind = 'card_number' | 'pin' | 'password' | 'security_code';
 
@@ -192,8 +201,8 @@ const PIN_CONTEXT =
   `(?:(?:ATM|ＡＴＭ|ｴｰﾃｨｰｴﾑ|エーティーエム|引き?出|おろ|下ろ|出金)[^。.!?！？\\n]{0,16}?(?:入れ|いれ|入力|押|おし|おす|打|うっ|うち|使っ|使う|つかっ|つかう)` +
   `[^。.!?！？\\n${DIGIT_CHARS}]{0,8}?(?:番号|ばんごう|数字|すうじ|コード|暗号|桁|けた|ケタ|の)` +
   `|${LATIN_BEFORE}(?:${wide('cash card')}|${wide('card')}|${wide('atm')}|${wide('bank card')})${SP}(?:${wide('code')}|${wide('pin')})${LATIN_AFTER}` +
-  `|(?<!下|末尾|最後の|残りの|下の)${FOUR}(?:桁|けた|ケタ)(?:の)?(?:数字|番号|コード|暗号)?` +
-  `|${LATIN_BEFORE}(?:4|${wide('four')})[${SPACES}\\-]?${wide('digit')}[sSｓＳ]?(?:${SP}(?:${wide('number')}|${wide('code')}|${wide('pin')}))?` +
+  `|(?<!下|末尾|最後の|残りの|下の|最初の|先頭の|頭の|上|上の)${FOUR}(?:桁|けた|ケタ)(?:の)?(?:数字|番号|コード|暗号)?` +
+  `|${LATIN_BEFORE}(?<!(?:${wide('last')}|${wide('final')}|${wide('first')})${SP})(?:4|${wide('four')})[${SPACES}\\-]?${wide('digit')}[sSｓＳ]?(?:${SP}(?:${wide('number')}|${wide('code')}|${wide('pin')}))?` +
   `(?:${SP}(?:${wide('for')}|${wide('on')}|${wide('of')})${SP}(?:${wide('the')}|${wide('my')})${SP}(?:${wide('card')}|${wide('atm')}))?` +
   `|${LATIN_BEFORE}(?:${wide('number')}|${wide('code')}|${wide('digits')})${SP}${wide('i')}${SP}(?:${EN_ATM_VERBS})${SP}` +
   `(?:${wide('at')}|${wide('into')}|${wide('on')}|${wide('in')})${SP}${wide('the')}${SP}(?:${wide('atm')}|${wide('cash machine')}|${wide('machine')}))`;
@@ -232,9 +241,11 @@ const NOT_A_PASSWORD = new Set(
     'with from when what where how why never always just now already again ng missing unknown accepted ' +
     'valid fine broken gone stolen leaked compromised being been showing saying hidden case-sensitive ' +
     'web-id webid id pc sms mail email e-mail login log-in app ios android iphone is was ' +
-    "isn't wasn't doesn't don't won't can't does did has have had will should must needs keeps works expires " +
+    "isn't wasn't doesn't don't won't can't it's i'm i've there's that's what's does did has have had will should " +
+    'must needs keeps works expires see below above attached later ' +
     'maybe probably perhaps think guess believe use used typed entered hacked saved stored none ' +
-    'very policy rules manager first second last part starts start begins ends end followed then plus ' +
+    'very policy rules manager case sensitive case-sensitive optional mandatory temporary simple secure safe ' +
+    'first second last part starts start begins ends end followed then plus ' +
     // Browsers, phones and services named right after the label: 「パスワードはSafariに保存」.
     'web ver version url chrome safari edge firefox google yahoo gmail line icloud apple amazon paypay ' +
     'wifi wi-fi atm pin qr otp sns cookie faceid touchid windows mac'
@@ -319,6 +330,13 @@ const KANA_SENTENCE_END = /(?:た|ない|ます|です|ません|ました|て�
 function isQuotedPassword(label: string, sep: string, body: string): boolean {
   const value = body.trim();
   if (value.length === 0) return false;
+  // A page or button named in quotes: 「マイページ」から変更, 「ログイン」を押す.
+  if (
+    /^(?:マイページ|会員ページ|ログイン|ログアウト|設定|ホーム|トップ|メニュー|アプリ|次へ|送信|確認|再設定)$/u.test(
+      value,
+    )
+  )
+    return false;
   const wordSep = /[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]|は|が|って|わ/u.test(sep);
   const introduced = hasExplicitMark(sep) || wordSep;
   if (HAS_JAPANESE.test(value)) {
@@ -368,6 +386,8 @@ function maskKanaPasswords(text: string, found: Set<SecretKind>): string {
   });
 }
 
+const SENTENCE_GOES_ON = /^\s+(?:to|for|with|about|because|that|it|you|me|when|if)(?![A-Za-z])/iu;
+
 function maskPasswords(text: string, found: Set<SecretKind>): string {
   return text.replace(
     PASSWORD_RE,
@@ -384,6 +404,9 @@ function maskPasswords(text: string, found: Set<SecretKind>): string {
             [sep, value],
           ]
         : [[sep, value]];
+      // "password: Happy to change it": a word that starts an English sentence, not a value.
+      const rest = all.slice(offset + whole.length, offset + whole.length + 12);
+      if (LATIN_LETTERS_ONLY.test(value) && SENTENCE_GOES_ON.test(rest)) return whole;
       for (const [readSep, readValue] of readings) {
         if (!isPasswordValue(label, readSep, readValue, next)) continue;
         found.add('password');
@@ -438,8 +461,13 @@ function maskReversed(text: string, found: Set<SecretKind>): string {
   );
 }
 
+const OTHER_NUMBER_BEFORE =
+  /(?:会員|受付|申込|申し込み|問い?合わ?せ|電話|整理券|郵便|契約|口座|予約|お客様|注文|取引|店舗)(?:番号)?[\s　]*(?:は|が|って|[:：])?[\s　]*$/u;
+
 function maskPins(text: string, found: Set<SecretKind>): string {
   return text.replace(PIN_RE, (whole, prefix: string, value: string) => {
+    // A context match that ends in another number's name: 「ATMで番号を入力する画面で、会員番号は…」.
+    if (OTHER_NUMBER_BEFORE.test(prefix)) return whole;
     const digits = value.match(ANY_DIGIT)?.length ?? 0;
     if (digits < 4 || digits > 8) return whole;
     found.add('pin');
@@ -501,9 +529,18 @@ function cardShaped(groups: Group[], from: number, to: number, total: number): b
 }
 
 /** Groups from..to, whose digits are all[start..end), make a card number. */
-function windowIsCard(groups: Group[], from: number, to: number, all: string, start: number, end: number) {
+function windowIsCard(
+  groups: Group[],
+  from: number,
+  to: number,
+  all: string,
+  start: number,
+  end: number,
+  luhnOnly = false,
+) {
   const total = end - start;
   if (total < 12 || total > 19) return false;
+  if (luhnOnly) return total >= 13 && luhnValid(all, start, end);
   if (to - from > 1 && cardShaped(groups, from, to, total)) return true;
   if (total < 13) return false;
   if (luhnValid(all, start, end)) return true;
@@ -511,7 +548,7 @@ function windowIsCard(groups: Group[], from: number, to: number, all: string, st
 }
 
 /** Which groups of one run are (part of) a card number. */
-function cardGroups(groups: Group[], labelled: boolean): boolean[] {
+function cardGroups(groups: Group[], labelled: boolean, luhnOnly = false): boolean[] {
   const marked = groups.map(() => false);
   if (labelled) {
     // Offered as a card number: the first 10–19 digits, whatever their shape.
@@ -554,7 +591,7 @@ function cardGroups(groups: Group[], labelled: boolean): boolean[] {
       const end = offsets[j + 1] ?? 0;
       if (end - start > 19) break;
       if (end - start < 12) continue;
-      if (windowIsCard(groups, i, j, all, start, end)) {
+      if (windowIsCard(groups, i, j, all, start, end, luhnOnly)) {
         for (let k = i; k <= j; k++) marked[k] = true;
       }
     }
@@ -599,7 +636,7 @@ function maskCardRuns(
     if (digitCount < (labelled ? 10 : 12)) return run;
     if (!labelled && /[+＋]$/u.test(before)) return run; // international phone number
     const groups = splitGroups(run, split);
-    const marked = cardGroups(groups, labelled);
+    const marked = cardGroups(groups, labelled, !labelled && REFERENCE_LABEL_BEFORE.test(before));
     if (!marked.some(Boolean)) return run;
     const chars = [...run];
     // `chars` indexes code points; all characters in a run are BMP, so offsets match.
@@ -665,14 +702,25 @@ const BRAND_BEFORE =
 // Numbers that are years or references, not PINs: "since 2025", 「整理券番号 0789」「コード 1201」.
 const YEAR_BEFORE = /(?:since|in|from|until|till|by|before|after|year|back in)\s*$/iu;
 const REFERENCE_BEFORE =
-  /(?:(?<!暗証|暗唱)(?:コード|ｺｰﾄﾞ|code)|(?:問い?合わ?せ|受付|整理券|会員|申込|予約|お客様|ticket|reference|order)(?:番号|No\.?|number)?)[\s:：#]*$/iu;
+  /(?:(?<!暗証|暗唱)(?:コード|ｺｰﾄﾞ|code)[\s:：#]*|(?:問い?合わ?せ|受付|整理券|会員|申込|申し込み|注文|契約|予約|お客様|ticket|reference|order|application)(?:番号|No\.?|number)?(?:は|が|って|[\s:：#]|is)*)$/iu;
+// A number named as a reference: 「申込番号は 2025-0412-7788」. Laid out like a card it is still not one.
+const REFERENCE_LABEL_BEFORE =
+  /(?:問い?合わ?せ|受付|整理券|会員|申込|申し込み|注文|契約|予約|明細|取引|お客様|ticket|reference|order|application|contract|tracking|member)(?:番号|No\.?|number|#)?(?:は|が|って|[\s:：#]|is)*$/iu;
+
+// The member's ID with its label in one token: 「ID（taro_88）」「ID:taro_88」.
+const ID_FIRST = /^(?:web-?)?(?:id|ＩＤ)[（(:：=＝「]/iu;
+
+// Named as something else right before: the last 4 digits of a card (「下4桁は」, "the last 4 digits are",
+// "ending in"), an error number (「エラー 5001」), an international phone number (+81 90 …).
+const NAMED_OTHERWISE_BEFORE =
+  /(?:(?:下|末尾|最後の|残りの|下の)[\s　]?[4４四][\s　]?(?:桁|けた|ケタ)|(?:last|final) (?:4|four)(?: digits?)?(?: of (?:my|the) card)?|ending(?: in| with)?|ends (?:in|with)|エラー|ｴﾗｰ|error)(?:は|が|って|[\s　:：]|is|are|was|were)*$|[+＋][0-9０-９][0-9０-９\s-]*$/iu;
 
 function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
   let out = text;
   // Passwords first: a PIN next to a masked token is then seen standalone, in one pass.
   if (PASSWORD_HINT.test(out)) {
     out = out.replace(LOOSE_TOKEN, (token: string, offset: number, all: string) => {
-      if (NOT_SWEPT.test(token)) return token;
+      if (NOT_SWEPT.test(token) || ID_FIRST.test(token)) return token;
       if (CODE_BEFORE.test(all.slice(Math.max(0, offset - 12), offset))) return token;
       if (CODE_AFTER.test(all.slice(offset + token.length, offset + token.length + 12))) return token;
       const before = all.slice(Math.max(0, offset - 16), offset);
@@ -689,9 +737,10 @@ function sweepLabelledMessage(text: string, found: Set<SecretKind>): string {
   }
   if (PIN_HINT.test(out)) {
     out = out.replace(LOOSE_PIN, (pin: string, offset: number, all: string) => {
-      const before = all.slice(Math.max(0, offset - 16), offset);
+      const before = all.slice(Math.max(0, offset - 28), offset);
       if (/^(?:19|20)\d\d$/u.test(asciiDigits(pin)) && YEAR_BEFORE.test(before)) return pin;
-      if (REFERENCE_BEFORE.test(before)) return pin;
+      if (REFERENCE_BEFORE.test(before.slice(-16)) || NAMED_OTHERWISE_BEFORE.test(before)) return pin;
+      if (SHOWN_AFTER.test(all.slice(offset + pin.length, offset + pin.length + 12))) return pin;
       found.add('pin');
       return MASK_CHAR.repeat(pin.length);
     });
@@ -796,6 +845,8 @@ const INTRODUCES = new RegExp(
   'u',
 );
 
+const LATIN_START = /^[A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A]/u;
+
 function maskSplitPasswords(text: string, found: Set<SecretKind>): string {
   if (!PASSWORD_HINT.test(text)) return text;
   let out = '';
@@ -805,7 +856,10 @@ function maskSplitPasswords(text: string, found: Set<SecretKind>): string {
     if (WEAK_LABEL.test(label[0]) || start < last) continue;
     const window = windowAfter(text, start);
     if (!INTRODUCES.test(window)) continue;
-    const japanese = HAS_JAPANESE.test(window);
+    // An English label with an English sentence is read the English way even when the value is kana
+    // ("my password is my dog's name, さくら"): only the Japanese way takes every latin word as a part.
+    const japanese =
+      HAS_JAPANESE.test(window) && (!LATIN_START.test(label[0]) || HAS_JAPANESE.test(window.slice(0, 12)));
     const tokens = [...window.matchAll(WINDOW_TOKEN)].map((m) => ({ at: start + (m.index ?? 0), raw: m[0] }));
     const parts: Array<{ at: number; raw: string; core: string }> = [];
     let lettered = window.includes(PASSWORD_MASK);
@@ -956,7 +1010,7 @@ const PIN_USE_RE = new RegExp(
 );
 // A PIN told in pieces: 「最初の2桁が48で、あとが15」. Two-digit pieces after the label, with a word for parts.
 const PIN_PIECE_RE = new RegExp(
-  `(?<![${DIGIT_CHARS}])${DIGIT}{1,4}(?![${DIGIT_CHARS}])(?!${SP}(?:桁|けた|ケタ|回|円|年|月|日|時|分|歳|番(?!号)|文字))`,
+  `(?<![${DIGIT_CHARS}])(?<![${DIGIT_CHARS}][:：/／.．])${DIGIT}{1,4}(?![${DIGIT_CHARS}])(?![:：/／.．]${DIGIT})(?!${SP}(?:桁|けた|ケタ|回|円|年|月|日|時|分|歳|番(?!号)|文字))`,
   'gu',
 );
 const PIN_LABEL_ALL = new RegExp(PIN_LABEL, 'gu');
@@ -1004,7 +1058,7 @@ const NOT_A_KANA_PASSWORD = new Set(
   (
     'まだ なし ない ある わからない しらない おなじ いっしょ べつ ひみつ なに なん これ それ あれ どれ ここ ' +
     'ひらがな カタカナ かたかな ローマじ すうじ えいご ぜんかく はんかく オーケー ダメ だめ ちがう メール スマホ アプリ ' +
-    'ログイン エラー リセット セット ひつよう ふめい ナシ なく わすれ'
+    'ログイン エラー リセット セット ひつよう ふめい ナシ なく わすれ わからん しらない'
   ).split(' '),
 );
 
@@ -1027,7 +1081,7 @@ const SECURITY_LABEL =
   `${LATIN_BEFORE}(?:(?:${wide('3')}|${wide('three')}|${wide('4')}|${wide('four')})[${SPACES}\\-]?${wide('digit')}[sSｓＳ]?${SP}(?:${wide('code')}${SP}|${wide('number')}${SP})?|` +
   `(?:${wide('code')}|${wide('digits')}|${wide('number')})${SP})${wide('on the back')}(?:${SP}${wide('of')}${SP}(?:${wide('the')}|${wide('my')})${SP}${wide('card')})?${LATIN_AFTER})`;
 const SECURITY_LABEL_RE = new RegExp(SECURITY_LABEL, 'u');
-const SECURITY_NUMBER = `(?<![${DIGIT_CHARS}A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A¥￥$＄#＃*])(?<![${DIGIT_CHARS}*][${NUMBER_JOINERS}:：])${DIGIT}{3,4}(?![${DIGIT_CHARS}A-Za-z%％*])(?![${SPACES}]${DIGIT})${NUMBER_GOES_ON}${UNIT_AFTER}`;
+const SECURITY_NUMBER = `(?<![${DIGIT_CHARS}A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A¥￥$＄#＃*])(?<![A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A][${HYPHENS}])(?<![${DIGIT_CHARS}*][${NUMBER_JOINERS}:：])${DIGIT}{3,4}(?![${DIGIT_CHARS}A-Za-z%％*])(?![${SPACES}]${DIGIT})${NUMBER_GOES_ON}${UNIT_AFTER}`;
 const SECURITY_RE = new RegExp(`(${SECURITY_LABEL}${LABEL_SEP})(${SECURITY_NUMBER})`, 'gu');
 // Anywhere else in a message that names the code: 「…裏の３桁ですよね？うちのは419です」.
 const SECURITY_LOOSE = new RegExp(SECURITY_NUMBER, 'gu');
@@ -1040,13 +1094,25 @@ function maskSecurityCodes(text: string, found: Set<SecretKind>): string {
     return prefix + MASK_CHAR.repeat(value.length);
   });
   out = out.replace(SECURITY_LOOSE, (n: string, offset: number, all: string) => {
-    if (REFERENCE_BEFORE.test(all.slice(Math.max(0, offset - 16), offset))) return n;
+    const before = all.slice(Math.max(0, offset - 28), offset);
+    if (REFERENCE_BEFORE.test(before.slice(-16)) || NAMED_OTHERWISE_BEFORE.test(before)) return n;
+    if (/^(?:19|20)\d\d$/u.test(asciiDigits(n)) && YEAR_BEFORE.test(before)) return n;
+    if (SHOWN_AFTER.test(all.slice(offset + n.length, offset + n.length + 12))) return n;
     hit = true;
     return MASK_CHAR.repeat(n.length);
   });
   if (hit) found.add('security_code');
   return out;
 }
+
+const maskInContext = createContextPass({
+  pin: PIN_LABEL,
+  password: PASSWORD_LABEL,
+  card: CARD_LABEL,
+  security: SECURITY_LABEL,
+  pinContext: PIN_CONTEXT,
+  commonWord: (w) => NOT_A_PASSWORD.has(w) || PHRASE_WORDS.has(w),
+});
 
 /**
  * Masks card numbers, PINs and passwords in one text. Pure; safe to call on anything (masked text
@@ -1057,8 +1123,12 @@ const PIN_USE_HINT = /ATM|ＡＴＭ|エーティーエム|番号|ばんごう/iu
 const MAYBE_SECRET = new RegExp(`[!-~\\uFF01-\\uFF5E${KANJI_DIGITS}零]`, 'u');
 
 export function maskSecrets(text: string): MaskResult {
-  if (!MAYBE_SECRET.test(text) && !ANY_LABEL.test(text)) {
-    return { text, found: [] }; // no digit, letter or symbol, and no label for a kana value: nothing to mask
+  if (!MAYBE_SECRET.test(text) && !ANY_LABEL.test(text) && !SECURITY_LABEL_RE.test(text)) {
+    // No digit, letter or symbol, and no label for a kana value: only digits spelt in kana after a
+    // context the context pass knows (「セキュコ ごーにーはち」) can be there.
+    const found = new Set<SecretKind>();
+    const out = maskInContext(text, found);
+    return { text: out, found: KIND_ORDER.filter((k) => found.has(k)) };
   }
   const found = new Set<SecretKind>();
   let out = text;
@@ -1077,6 +1147,7 @@ export function maskSecrets(text: string): MaskResult {
   if (labelled || PIN_USE_HINT.test(out)) out = maskPinsInWords(out, found);
   out = sweepLabelledMessage(out, found);
   out = maskSecurityCodes(out, found);
+  out = maskInContext(out, found);
   return { text: out, found: KIND_ORDER.filter((k) => found.has(k)) };
 }
 
