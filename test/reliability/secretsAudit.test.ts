@@ -153,8 +153,13 @@ function folded(text: string): string {
   );
 }
 
+// Machine-made values, never what a member typed: ids and tokens (letters and digits, 16+ long, such
+// as UUIDs and eTags) and JSON numbers (durations, times). Random hex may hold a probe's digits.
+const MACHINE_ID = /(?=[A-Za-z0-9_-]*[A-Za-z])(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{16,}/gu;
+const JSON_NUMBER = /(?<=":)-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?=[,}\]])/giu;
+
 function newKindLeaks(text: string): string[] {
-  const t = folded(text);
+  const t = folded(text.replace(MACHINE_ID, ' ').replace(JSON_NUMBER, '0'));
   const found = NEW_DIGITS.filter((d) => new RegExp(`(?<!\\d)${d}(?!\\d)`, 'u').test(t));
   return [...found, ...NEW_WORDS.filter((w) => t.includes(w.toLowerCase()))];
 }
@@ -165,6 +170,14 @@ describe('secrets audit', () => {
       if (/担当者と話したい|^はい$|^最初から$/.test(line)) continue;
       expect(leaks(line), line).not.toEqual([]);
     }
+    // The new kinds too, also inside a log line or a stored JSON document, next to machine-made ids.
+    for (const line of NEW_KIND_SCRIPT.filter((l) => !/^(?:最初から|担当者と話したい|はい)$/.test(l))) {
+      const stored = JSON.stringify({ id: '3f0482aa-9c1e-4d2b-8e0f-04820482a1b2', ms: 0.482, text: line });
+      expect(newKindLeaks(stored), line).not.toEqual([]);
+    }
+    expect(newKindLeaks(JSON.stringify({ id: '3f0482aa-9c1e-4d2b-8e0f-04820482a1b2', ms: 0.0482 }))).toEqual(
+      [],
+    );
   });
 
   it('after a scripted session, DATA_DIR, the logs and every reply hold none of the secrets', async () => {
