@@ -1,8 +1,12 @@
-// Runs the by-hand red-team set through maskSecrets: how many secret lines leak a part, how many
-// harmless lines are altered. `npm run redteam:guard [-- --list]` (--list prints every failure).
+// Runs the red-team sets (scripts/redteam/, scripts/redteam/sets/) through maskSecrets: how many
+// secret lines leak a part, how many harmless lines are altered. `npm run redteam:guard [-- --list]` (--list prints every failure).
 import { maskSecrets } from '../../src/privacy/secretGuard.js';
 import { HOLDOUT_HARMLESS_LINES, HOLDOUT_SECRET_LINES } from './holdout.js';
 import { HARMLESS_LINES, SECRET_LINES, type SecretLine } from './messages.js';
+import * as holdoutF from './sets/holdoutF.js';
+import * as setC from './sets/independentC.js';
+import * as setD from './sets/independentD.js';
+import * as setE from './sets/independentE.js';
 
 const KANJI_DIGITS: Record<string, string> = {
   〇: '0',
@@ -56,3 +60,7 @@ function report(name: string, secrets: SecretLine[], harmless: string[]): void {
 
 report('first set', SECRET_LINES, HARMLESS_LINES);
 report('holdout', HOLDOUT_SECRET_LINES, HOLDOUT_HARMLESS_LINES);
+report('independent C', setC.SECRET_LINES, setC.HARMLESS_LINES);
+report('independent D', setD.SECRET_LINES, setD.HARMLESS_LINES);
+report('independent E', setE.SECRET_LINES, setE.HARMLESS_LINES);
+report('holdout F (never tuned on)', holdoutF.SECRET_LINES, holdoutF.HARMLESS_LINES);
