@@ -18,6 +18,8 @@ const HAS_KANA = /[ぁ-ゖァ-ヺ]/u;
 const LATIN_TOKEN = /[!#-&*-+\--;=?-Z\\^-z|~Ａ-Ｚａ-ｚ０-９！＃＄％＆＊＋－．＿～＠]+/gu;
 const HAS_LETTER = /[A-Za-zＡ-Ｚａ-ｚ]/u;
 const WINDOW = 80;
+// A member's message names a password a few times at most; the cap keeps a text made of labels cheap.
+const MAX_WINDOWS = 24;
 const KANA_WINDOW = 48;
 
 // Words after a password label that are not its value: actions, services, devices, kinds of text.
@@ -92,7 +94,8 @@ export function maskPasswordPhrases(text: string, found: Set<string>): string {
   else out = maskEnglish(out, values);
   if (values.size === 0) return text;
   // The same value typed again later in the message.
-  for (const v of values) if (v.length >= 4) out = out.split(v).join(PASSWORD_MASK);
+  let repeats = 0;
+  for (const v of values) if (v.length >= 4 && repeats++ < 8) out = out.split(v).join(PASSWORD_MASK);
   found.add('password');
   return out;
 }
@@ -118,8 +121,9 @@ function apply(text: string, edits: Edit[], values: Set<string>): string {
 
 function maskJapanese(text: string, values: Set<string>): string {
   const edits: Edit[] = [];
+  let windows = 0;
   JA_LABEL.lastIndex = 0;
-  for (let m = JA_LABEL.exec(text); m !== null; m = JA_LABEL.exec(text)) {
+  for (let m = JA_LABEL.exec(text); m !== null && windows++ < MAX_WINDOWS; m = JA_LABEL.exec(text)) {
     const start = m.index + m[0].length;
     const win = text.slice(start, start + WINDOW);
     const taken: Edit[] = [];

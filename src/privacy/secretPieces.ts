@@ -46,12 +46,16 @@ const FOREIGN_LABEL =
   /(?:コード|エラー|(?<![A-Za-z])(?:code|error|ID|No\.?)|ＩＤ|番号)[ 　:：はがを、]{0,3}$/iu;
 const STARS_GROUP = /\*{4}/gu;
 
+// A member's message names a secret a few times at most; the cap keeps a text made of labels cheap.
+const MAX_WINDOWS = 24;
 const WINDOW: Record<PieceKind, number> = { pin: 80, security_code: 32, card_number: 100 };
 
 interface Run {
   at: number;
   text: string;
   count: number;
+  /** Stands alone when not right after a label (see standsAlone). */
+  alone: boolean;
 }
 
 /** Masks numeric secrets found after loose labels; adds what it masked to `found`. */
@@ -59,13 +63,30 @@ export function maskSecretPieces(text: string, found: Set<string>): string {
   if (!/[0-9０-９〇零一二三四五六七八九十百千ぁ-ゖァ-ヺ]/u.test(text)) return text;
   const edits: { at: number; len: number; kind: PieceKind }[] = [];
   let from = 0;
+  let all: Run[] | undefined; // every number run of the text, found once
+  let next = 0; // first run not before the current window (windows start left to right)
+  let windows = 0;
   LABELS.lastIndex = 0;
-  for (let m = LABELS.exec(text); m !== null; m = LABELS.exec(text)) {
+  for (let m = LABELS.exec(text); m !== null && windows < MAX_WINDOWS; m = LABELS.exec(text)) {
     if (m.index < from) continue;
+    windows++;
     const kind: PieceKind = m[1] ? 'pin' : m[2] ? 'security_code' : 'card_number';
     const start = m.index + m[0].length;
     const end = Math.min(text.length, start + WINDOW[kind]);
-    const runs = runsIn(text, start, end);
+    all ??= allRuns(text);
+    while (next < all.length && (all[next]?.at ?? 0) < start) next++;
+    const runs: Run[] = [];
+    // A run that begins inside the label (「…ばんごう　いちに…」) is taken again from the label's end.
+    const prev = all[next - 1];
+    if (prev && prev.at + prev.text.length > start) {
+      const r = runAt(text, start);
+      if (r && standsAlone(text, r.at, r.text, true)) runs.push(r);
+    }
+    for (let i = next; i < all.length; i++) {
+      const r = all[i];
+      if (!r || r.at >= end) break;
+      if (r.at === start ? standsAlone(text, r.at, r.text, true) : r.alone) runs.push(r);
+    }
     const chosen = choose(kind, m[0], runs, text.slice(start, end), start);
     for (const r of chosen) edits.push({ at: r.at, len: r.text.length, kind });
     if (chosen.length > 0) from = end;
@@ -84,24 +105,31 @@ export function maskSecretPieces(text: string, found: Set<string>): string {
   return out + text.slice(pos);
 }
 
-function runsIn(text: string, start: number, end: number): Run[] {
+const TRAILING_JOINER = /(?:[ 　、,，・･\-‐－~〜\r\n\t]+|の[ 　、,，]?)$/u;
+
+function allRuns(text: string): Run[] {
   const runs: Run[] = [];
-  const win = text.slice(start, end);
   RUN.lastIndex = 0;
-  for (let m = RUN.exec(win); m !== null; m = RUN.exec(win)) {
-    let body = m[0].replace(/[ 　、,，・･\-‐－~〜\r\n\t]+$|の$/u, '');
+  for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
+    const body = m[0].replace(TRAILING_JOINER, '');
     if (body.length === 0) continue;
-    const at = start + m.index;
-    // A run ending at the window edge may go on: take it whole from the text.
-    if (at + body.length === end) {
-      const rest = new RegExp(NUMBER_RUN, 'uy');
-      rest.lastIndex = at;
-      body = rest.exec(text)?.[0] ?? body;
-    }
-    if (!standsAlone(text, at, body, at === start)) continue;
-    runs.push({ at, text: body, count: digitCount(body) });
+    runs.push({
+      at: m.index,
+      text: body,
+      count: digitCount(body),
+      alone: standsAlone(text, m.index, body, false),
+    });
   }
   return runs;
+}
+
+const RUN_AT = new RegExp(NUMBER_RUN, 'uy');
+
+function runAt(text: string, at: number): Run | undefined {
+  RUN_AT.lastIndex = at;
+  const m = RUN_AT.exec(text);
+  const body = m?.[0].replace(TRAILING_JOINER, '') ?? '';
+  return body.length > 0 ? { at, text: body, count: digitCount(body), alone: true } : undefined;
 }
 
 function standsAlone(text: string, at: number, body: string, atWindowStart: boolean): boolean {
@@ -134,12 +162,13 @@ function choose(kind: PieceKind, label: string, allRuns: Run[], win: string, sta
     const weak = /^(?:コード|裏)$/u.test(label);
     const r = runs[0];
     if (!r || !kanaOk(r)) return [];
+    if (weak && r.at - start > 3) return [];
     if (weak && !/^[ 　]?[:：は]?[ 　]?$/u.test(win.slice(0, r.at - start))) return [];
     return r.count === 3 || (r.count === 4 && !weak) ? [r] : [];
   }
   if (kind === 'pin') {
     // A number named by another label inside the window is that label's: 「暗証番号を入れたらコード 4410」.
-    const named = (r: Run) => FOREIGN_LABEL.test(win.slice(0, r.at - start));
+    const named = (r: Run) => FOREIGN_LABEL.test(win.slice(Math.max(0, r.at - start - 12), r.at - start));
     runs = runs.filter((r) => !named(r));
     for (const r of runs) {
       if (!kanaOk(r)) continue;
