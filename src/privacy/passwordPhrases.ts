@@ -161,8 +161,9 @@ function maskJapanese(text: string, values: Set<string>): string {
   return apply(text, edits, values);
 }
 
+// A sign-in is what the message is about: the word, or the screen's answer to a wrong value.
 const EN_CONTEXT =
-  /(?<![A-Za-z])(?:log ?in|logging in|sign ?in|signing in|password|passcode|pass|pw|locked)(?![A-Za-z])/iu;
+  /(?<![A-Za-z])(?:log ?in|logging in|sign ?in|signing in|password|passcode|pass|pw|locked|credentials|account|(?:says|shows|said) (?:invalid|incorrect|wrong))(?![A-Za-z])/iu;
 const PW_SHAPE = /^(?=.*[A-Za-z])(?=.*[0-9!#$%&*+=?@^_~-])[!-~]{4,40}$/u;
 const VERB_VALUE =
   /(?<![A-Za-z])(?:typing|typed|type|entered|entering|enter|using|used|tried|trying|put in|putting in|inputting|input)\s+(?:in\s+)?["'“‘]?([!-~]{4,40}?)["'”’]?(?=[\s,.;!?]|$)/giu;
