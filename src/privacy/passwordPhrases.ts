@@ -38,6 +38,10 @@ const DEVICE =
 const ID_BEFORE =
   /(?:ID|ＩＤ|[Ii]d|アイディ|ユーザー(?:名|ID)?|メール(?:アドレス)?|アドレス|会員番号|エラー(?:コード)?|コード|型番|機種|[Ee]rror|[Cc]ode|[Mm]odel)[ 　]*[:：は=が（([]?[ 　]*$/u;
 const CODE_SHAPE = /^[A-Z]{1,6}[-‐]?[0-9]+[A-Z]?$/u;
+// A Latin word used as a noun of the sentence, not typed as a value: part of a compound
+// (submitボタン, versionは), an example (abcみたいな), or the subject of a question (bugですか).
+const NOUN_USE_AFTER =
+  /^(?:[ァ-ヺ]|(?![設入変登])[一-龯]|みたい|のよう|とか|など|なんか|[はがをも](?![ぁ-ゖ]{0,2}$)|ですか|でしょうか|なの[?？か])/u;
 const UNIT_AFTER = /^[ 　]?(?:文字|桁|けた|回|characters?|chars?|digits?|letters?)/u;
 
 function normal(s: string): string {
@@ -56,6 +60,7 @@ function isLatinValue(token: string, before: string, after: string): boolean {
   if (/^[a-z]-[a-z]$/iu.test(t)) return false; // a-z
   if (ID_BEFORE.test(before) || UNIT_AFTER.test(after)) return false;
   if (/[{]$/u.test(before) || /^[}]/u.test(after)) return false; // a template slot
+  if (NOUN_USE_AFTER.test(after)) return false;
   if (/[!-~]$/u.test(before)) return false; // the tail of a longer token (a web address)
   return true;
 }
@@ -132,7 +137,8 @@ function maskJapanese(text: string, values: Set<string>): string {
       if (!HAS_LETTER.test(body) && !/[0-9０-９]/u.test(body)) continue;
       if (ERRORISH.test(body) || /^\*+$/u.test(body.trim()) || CODE_SHAPE.test(normal(body).trim())) continue;
       const qEnd = start + (q.index ?? 0) + q[0].length;
-      if (SHOWN_AFTER.test(text.slice(qEnd, qEnd + 8))) continue;
+      if (SHOWN_AFTER.test(text.slice(qEnd, qEnd + 8)) || /^(?:が|を|も)/u.test(text.slice(qEnd, qEnd + 2)))
+        continue;
       const at = start + (q.index ?? 0) + q[0].indexOf(body);
       taken.push({ at, len: body.length });
     }
