@@ -84,6 +84,8 @@ const KANA_FUNCTION_WORDS = new Set(
     ' ',
   ),
 );
+// A quoted kana word before a copula: 「みけ」やで, 「たんぽぽ」です.
+const JA_QUOTED_KANA = /[「『"'“‘]([ぁ-ゖァ-ヺー・♡☆★ 　]{2,24})[」』"'”’]/gu;
 const SPACED = /(?<![!-~])(?:[A-Za-z0-9!-~][ 　]){3,30}[A-Za-z0-9!-~](?![!-~])/gu;
 const JA_QUOTED = /[「『"'“‘]([!-~＀-～ 　]{1,40}?)[」』"'”’]/gu;
 // A quoted text the screen shows, not one the member typed: 「E403」エラー, 「…」と表示.
@@ -142,6 +144,13 @@ function maskJapanese(text: string, values: Set<string>): string {
       const at = start + (q.index ?? 0) + q[0].indexOf(body);
       taken.push({ at, len: body.length });
     }
+    for (const q of win.matchAll(JA_QUOTED_KANA)) {
+      const body = q[1] ?? '';
+      const qEnd = (q.index ?? 0) + q[0].length;
+      if (!KANA_FOLLOW.test(win.slice(qEnd, qEnd + 6))) continue;
+      if (NOT_KANA_VALUE.test(body) || KANA_FUNCTION_WORDS.has(body)) continue;
+      taken.push({ at: start + (q.index ?? 0) + q[0].indexOf(body), len: body.length });
+    }
     for (const s of win.matchAll(SPACED)) taken.push({ at: start + (s.index ?? 0), len: s[0].length });
     for (const t of win.matchAll(LATIN_TOKEN)) {
       const at = start + (t.index ?? 0);
@@ -169,7 +178,7 @@ function maskJapanese(text: string, values: Set<string>): string {
 
 // A sign-in is what the message is about: the word, or the screen's answer to a wrong value.
 const EN_CONTEXT =
-  /(?<![A-Za-z])(?:log ?in|logging in|sign ?in|signing in|password|passcode|pass|pw|locked|credentials|account|(?:says|shows|said) (?:invalid|incorrect|wrong))(?![A-Za-z])/iu;
+  /(?<![A-Za-z])(?:log ?in|logging in|sign ?in|signing in|password|passcode|pass|pw|locked|credentials|account|(?:says|shows|said) (?:invalid|incorrect|wrong)|let me in|get in|access denied|rejected)(?![A-Za-z])/iu;
 const PW_SHAPE = /^(?=.*[A-Za-z])(?=.*[0-9!#$%&*+=?@^_~-])[!-~]{4,40}$/u;
 const VERB_VALUE =
   /(?<![A-Za-z])(?:typing|typed|type|entered|entering|enter|using|used|tried|trying|put in|putting in|inputting|input)\s+(?:in\s+)?["'“‘]?([!-~]{4,40}?)["'”’]?(?=[\s,.;!?]|$)/giu;

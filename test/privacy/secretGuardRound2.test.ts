@@ -42,6 +42,15 @@ const secrets: [string, string[], string][] = [
   ['passcode: green tea 55', ['green tea 55'], 'password'],
   ['my pass is umbrella9 I think', ['umbrella9'], 'password'],
   ['パスワードは tomato99 です。tomato99 で合ってますか', ['tomato99'], 'password'],
+  ['パスは、ねこのなまえ「みけ」やで', ['みけ'], 'password'],
+  ["I keep typing Koala_2020 and it won't let me in", ['Koala_2020'], 'password'],
+  [
+    'カード番号を読み上げます。よんごー いちに さんよん ごーろく ななはち きゅーぜろ いちに さんよん',
+    ['よんごー', 'きゅーぜろ'],
+    'card_number',
+  ],
+  ['暗証番号は最初が3で、次が9、そのあと1と6', ['9'], 'pin'],
+  ['the code on the back is 7 1 4', ['7 1 4'], 'security_code'],
 ];
 
 const harmless = [
@@ -73,6 +82,20 @@ const harmless = [
   'On the back of the card it says 24 hours',
   'カードの下4桁は 8812 です',
   'ご返済は 3万円 ずつで、毎月27日です',
+  'パスワードの変更画面でsubmitボタンが押せません',
+  'パスワード変えたいです。アプリのversionは3.2.1です',
+  'パスワードを変えたのにまだ前のが使えるのはbugですか',
+  'パスワードリセットのリンクをタップすると404になります',
+  'パスワード変更後、Edgeだと入れるけどSafariだと入れない',
+  '暗証番号を変えたいのですが、来店予約は11月20日の15時でいいですか',
+  '暗証番号のロックは、コールセンター 0570-012-345 で解除できますか',
+  '暗証番号の入力画面で E1001 が出ました',
+  '暗証番号のことで相談です。私の会員番号は 40112233 です',
+  'カードの裏にある 0120 の番号に電話すればいいですか',
+  'カード番号がわかりません。申込番号は 2411-0032 です',
+  'I want to change my PIN, I was told it takes 7 days',
+  'I used my phone to log in and got locked after 3 tries',
+  '暗証番号は、にじゅうねんまえに作りました',
   '受付番号は 2025 0612 0001 です',
 ];
 
