@@ -6,7 +6,7 @@
 // non-secret label (会員番号, 受付番号, 電話, エラー …), and the kept last 4 of a masked card ("**** 6467").
 // Linear: windows are bounded and taken left to right without overlap; every pattern is bounded.
 
-import { digitCount, groupSizes, NUMBER_RUN, starRun } from './spokenNumbers.js';
+import { digitCount, groupSizes, NUMBER_RUN, spokenCardSpans, starRun } from './spokenNumbers.js';
 
 export type PieceKind = 'card_number' | 'pin' | 'security_code';
 
@@ -44,6 +44,7 @@ const KANA_OK_AFTER =
 const SPELT = /[ぁ-ゖァ-ヺ〇零一二三四五六七八九十百千万]/u;
 const FOREIGN_LABEL =
   /(?:コード|エラー|(?<![A-Za-z])(?:code|error|ID|No\.?)|ＩＤ|番号)[ 　:：はがを、]{0,3}$/iu;
+const SPELT_HINT = /[0-9０-９〇零一二三四五六七八九ぁ-ゖァ-ヺ]/u;
 const STARS_GROUP = /\*{4}/gu;
 
 // A member's message names a secret a few times at most; the cap keeps a text made of labels cheap.
@@ -60,8 +61,13 @@ interface Run {
 
 /** Masks numeric secrets found after loose labels; adds what it masked to `found`. */
 export function maskSecretPieces(text: string, found: Set<string>): string {
-  if (!/[0-9０-９〇零一二三四五六七八九十百千ぁ-ゖァ-ヺ]/u.test(text)) return text;
-  const edits: { at: number; len: number; kind: PieceKind }[] = [];
+  if (
+    !/[0-9０-９〇零一二三四五六七八九十百千ぁ-ゖァ-ヺ]|(?:one|two|three|four|five|six|seven|eight|nine|zero) /iu.test(
+      text,
+    )
+  )
+    return text;
+  const edits: { at: number; len: number; kind: PieceKind; words?: boolean }[] = [];
   let from = 0;
   let all: Run[] | undefined; // every number run of the text, found once
   let next = 0; // first run not before the current window (windows start left to right)
@@ -92,13 +98,24 @@ export function maskSecretPieces(text: string, found: Set<string>): string {
     if (chosen.length > 0) from = end;
     LABELS.lastIndex = Math.max(LABELS.lastIndex, start);
   }
+  // With no label at all: a card number read out digit by digit or spelt in words (13-19 of them).
+  if (/[a-z]/iu.test(text))
+    for (const sp of spokenCardSpans(text)) edits.push({ ...sp, kind: 'card_number', words: true });
+  for (const r of all ?? (edits.length === 0 && SPELT_HINT.test(text) ? allRuns(text) : [])) {
+    if (r.count < 13 || r.count > 19 || !r.alone) continue;
+    const sizes = groupSizes(r.text);
+    const oneByOne = sizes.length >= 13 && sizes.every((n) => n === 1);
+    const spelt = /[ぁ-ゖァ-ヺ〇零一二三四五六七八九]/u.test(r.text); // spelt digits: any grouping
+    if (oneByOne || spelt) edits.push({ at: r.at, len: r.text.length, kind: 'card_number' });
+  }
   if (edits.length === 0) return text;
   edits.sort((a, b) => a.at - b.at);
   let out = '';
   let pos = 0;
   for (const e of edits) {
     if (e.at < pos) continue;
-    out += text.slice(pos, e.at) + starRun(text.slice(e.at, e.at + e.len));
+    const body = text.slice(e.at, e.at + e.len);
+    out += text.slice(pos, e.at) + (e.words ? body.replace(/[A-Za-z]/gu, '*') : starRun(body));
     pos = e.at + e.len;
     found.add(e.kind);
   }

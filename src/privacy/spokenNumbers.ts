@@ -54,3 +54,20 @@ export function groupSizes(run: string): number[] {
 export function starRun(run: string): string {
   return run.replace(new RegExp(NUMBER_TOKEN, 'gu'), (t) => '*'.repeat(t.length));
 }
+
+// English digit words in a row: "four five five six, one two three four, …".
+const EN_DIGIT_WORD = '(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)';
+const EN_SPELT_RUN = new RegExp(
+  `(?<![A-Za-z])${EN_DIGIT_WORD}(?:(?:[ \\t]*[,，、\\-][ \\t]*|[ \\t]{1,3})${EN_DIGIT_WORD}){12,24}(?![A-Za-z])`,
+  'giu',
+);
+
+/** Spans of 13 to 19 English digit words in a row: a card number read out. */
+export function spokenCardSpans(text: string): { at: number; len: number }[] {
+  const spans: { at: number; len: number }[] = [];
+  for (const m of text.matchAll(EN_SPELT_RUN)) {
+    const words = m[0].split(/[^A-Za-z]+/u).filter((w) => w.length > 0).length;
+    if (words >= 13 && words <= 19) spans.push({ at: m.index ?? 0, len: m[0].length });
+  }
+  return spans;
+}

@@ -51,6 +51,17 @@ const secrets: [string, string[], string][] = [
   ],
   ['暗証番号は最初が3で、次が9、そのあと1と6', ['9'], 'pin'],
   ['the code on the back is 7 1 4', ['7 1 4'], 'security_code'],
+  // A card read out with no label: 13 to 19 digits one by one, in words or in kana.
+  [
+    'ok here goes: five four one two seven seven eight eight nine nine zero zero one two three five',
+    ['five four one two'],
+    'card_number',
+  ],
+  [
+    '読みますね。ごーよん いちにー ななななはちはち きゅうきゅうぜろぜろ いちにーさんごー',
+    ['ななななはちはち'],
+    'card_number',
+  ],
 ];
 
 const harmless = [
@@ -96,6 +107,8 @@ const harmless = [
   'I want to change my PIN, I was told it takes 7 days',
   'I used my phone to log in and got locked after 3 tries',
   '暗証番号は、にじゅうねんまえに作りました',
+  'one two three four, testing the chat',
+  'I need to pay back one two or three times a month',
   '受付番号は 2025 0612 0001 です',
 ];
 
