@@ -192,7 +192,7 @@ const EN_MY_PASS =
 const EN_LABEL_REST =
   /(?<![A-Za-z])(?:password|passcode|passphrase|pw)\s*(?:[:：=]|\)|\s+is\s*:)\s*([^\n,;?]{1,48})/giu;
 const STOP_START =
-  /^(?:it|it's|its|that|this|still|also|just|now|same|different|there|forgot|forget|reset|please|pls|help|not|no|doesn't|does|do|don't|is|isn't|was|wrong|incorrect|invalid|expired|required|the|a|an|my|how|what|why|when|where|can|could|would|should|will|keeps?|has|have|had|changed?|error|locked|again|and|or|but|to|for|of|in|on|at|with|\*)(?![A-Za-z])/iu;
+  /^(?:it|it's|its|that|this|still|also|just|now|same|different|there|forgot|forget|reset|please|pls|help|not|no|doesn't|does|do|don't|is|isn't|was|wrong|incorrect|invalid|expired|required|the|a|an|my|how|what|why|when|where|can|could|would|should|will|keeps?|has|have|had|changed?|error|locked|again|rejected|declined|blocked|fine|correct|ok|okay|right|valid|working|expiring|being|been|also|very|too|case|same|and|or|but|to|for|of|in|on|at|with|\*)(?![A-Za-z])/iu;
 
 function maskEnglish(text: string, values: Set<string>): string {
   if (!EN_CONTEXT.test(text)) return text;
@@ -202,10 +202,17 @@ function maskEnglish(text: string, values: Set<string>): string {
     const at = (m.index ?? 0) + m[0].lastIndexOf(group);
     edits.push({ at, len: group.length });
   };
-  for (const m of text.matchAll(VERB_VALUE)) if (PW_SHAPE.test(m[1] ?? '')) push(m, m[1]);
+  // Not an address, a device or a version: "using Windows10", "entered kate@example.com".
+  const valueLike = (v: string) =>
+    PW_SHAPE.test(v) &&
+    !v.includes('@') &&
+    !/^https?:/iu.test(v) &&
+    !DEVICE.test(v) &&
+    !/^v?[0-9.]+[a-z]?$/iu.test(v);
+  for (const m of text.matchAll(VERB_VALUE)) if (valueLike(m[1] ?? '')) push(m, m[1]);
   for (const m of text.matchAll(PAIR)) {
     const v = m[2] ?? '';
-    if (PW_SHAPE.test(v) && !/^[0-9/]+$/u.test(v) && !v.includes('@') && !/^https?:/iu.test(v)) push(m, v);
+    if (valueLike(v) && !/^[0-9/]+$/u.test(v)) push(m, v);
   }
   for (const re of [EN_QUOTED_AFTER, EN_QUOTED_BEFORE]) {
     for (const m of text.matchAll(re)) if (!ERRORISH.test(m[1] ?? '')) push(m, m[1]);
@@ -220,7 +227,9 @@ function maskEnglish(text: string, values: Set<string>): string {
     if (
       v.length === 0 ||
       STOP_START.test(v) ||
-      /n't|\bnot\b|\bwhy\b|\bhelp\b|work/iu.test(v) ||
+      /n't|\b(?:not|why|help|forgot|forget|remember|lost|reset|change|changed|expired|locked|wrong|sure)\b|work/iu.test(
+        v,
+      ) ||
       words.length > 6 ||
       /\*{4}/u.test(v)
     )

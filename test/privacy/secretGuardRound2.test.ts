@@ -108,6 +108,12 @@ const harmless = [
   'I used my phone to log in and got locked after 3 tries',
   '暗証番号は、にじゅうねんまえに作りました',
   'one two three four, testing the chat',
+  'I used Windows10 to log in yesterday',
+  'I entered kate@example.com as my login',
+  'the pass was rejected at the gate',
+  'Logged in using app v2.3.1 and it crashed',
+  'password: I forgot it',
+  'I log in with my Web-ID raj_2020 usually',
   'I need to pay back one two or three times a month',
   '受付番号は 2025 0612 0001 です',
 ];
