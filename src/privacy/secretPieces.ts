@@ -142,7 +142,9 @@ function allRuns(text: string): Run[] {
 
 const RUN_AT = new RegExp(NUMBER_RUN, 'uy');
 
-function runAt(text: string, at: number): Run | undefined {
+function runAt(text: string, from: number): Run | undefined {
+  // The label's own separator comes first: 「あんしょうばんごう、ぜろ…」.
+  const at = from + (/^[ 　、,，:：]{0,3}/u.exec(text.slice(from, from + 3))?.[0].length ?? 0);
   RUN_AT.lastIndex = at;
   const m = RUN_AT.exec(text);
   const body = m?.[0].replace(TRAILING_JOINER, '') ?? '';

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskSecrets } from '../../src/privacy/secretGuard.js';
 
@@ -136,5 +137,54 @@ describe('maskSecrets round 2: look-alikes stay', () => {
       const once = maskSecrets(input).text;
       expect(maskSecrets(once)).toEqual({ text: once, found: [] });
     }
+  });
+});
+
+const SEED = 16_0402;
+const KANJI = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+const KANA = ['ぜろ', 'いち', 'に', 'さん', 'よん', 'ご', 'ろく', 'なな', 'はち', 'きゅう'];
+
+describe('maskSecrets round 2 properties (fixed seed)', () => {
+  it('a PIN spelt in kanji or kana after a loose label is masked, however it is joined', () => {
+    const label = fc.constantFrom('暗証番号は', 'あんしょうばんごう、', '暗証は ', 'ピン番号は');
+    const digits = fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 4, maxLength: 4 });
+    const script = fc.constantFrom(KANJI, KANA);
+    const join = fc.constantFrom('', '、', ' ', '・');
+    const end = fc.constantFrom('です', 'や', '。', '');
+    fc.assert(
+      fc.property(label, digits, script, join, end, (l, d, words, j, e) => {
+        const value = d.map((n) => words[n]).join(j);
+        const { text } = maskSecrets(`${l}${value}${e}`);
+        expect(text).not.toContain(value);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('counts, dates, amounts, phone and reference numbers after a secret label stay as typed', () => {
+    const label = fc.constantFrom(
+      '暗証番号の件です。',
+      'パスワードを忘れました。',
+      'カードの裏を見ました。',
+      'カード番号がわかりません。',
+    );
+    const n = fc.integer({ min: 1, max: 9 });
+    const lookAlike = fc.oneof(
+      n.map((k) => `${k}回間違えました`),
+      n.map((k) => `${k}桁ですか`),
+      fc.integer({ min: 2000, max: 2030 }).map((y) => `${y}年3月1日からです`),
+      fc.integer({ min: 1000, max: 99999 }).map((y) => `${y}円返済しました`),
+      fc.integer({ min: 100, max: 999 }).map((k) => `0120-${k}-${k + 1}に電話しました`),
+      fc.integer({ min: 1000, max: 9999 }).map((k) => `受付番号は ${k} です`),
+      fc.integer({ min: 10000000, max: 99999999 }).map((k) => `会員番号は ${k} です`),
+      fc.integer({ min: 1000, max: 9999 }).map((k) => `カードの下4桁は ${k} です`),
+    );
+    fc.assert(
+      fc.property(label, lookAlike, (l, rest) => {
+        const input = `${l}${rest}`;
+        expect(maskSecrets(input)).toEqual({ text: input, found: [] });
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
   });
 });
