@@ -17,6 +17,7 @@ const SECURITY_LABEL =
   '|(?:裏|うら|ウラ)の(?:番号|ばんごう|数字|すうじ|[3３三]桁|さんけた|3つ)' +
   '|(?:カード|かーど)の(?:うしろ|後ろ|裏|うら|裏面)の[^。\\n]{0,12}?(?:数字|すうじ|番号|ばんごう|桁|けた)' +
   '|(?<![A-Za-z])[Bb]ack of (?:the |my |your )?card|(?<![A-Za-z])[Ss]ignature(?: strip| panel)?' +
+  '|(?<![A-Za-z])(?:[Cc]ode|[Nn]umber|digits) on (?:the )?back|(?<![A-Za-z])(?:3|three)[- ]?digits?(?: code| number)?(?![A-Za-z])|(?<![A-Za-z])[Ss]ec(?:urity)?\\.? ?code' +
   '|(?<![一-龯ァ-ヺー])裏(?![面側技切口話地庭])|(?<![一-龯ァ-ヺーA-Za-z])コード';
 const CARD_LABEL =
   'カード(?:の)?番号|かーど(?:の)?(?:番号|ばんごう)|カードばんごう|[Cc]ard (?:number|no\\.?)|(?<![一-龯ァ-ヺーA-Za-z])番号(?!は何|って何)';

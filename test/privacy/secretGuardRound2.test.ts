@@ -22,6 +22,8 @@ const secrets: [string, string[], string][] = [
   // Security codes described without their label.
   ['カードの裏の数字は 3 8 1 です', ['3 8 1'], 'security_code'],
   ['the back of my card says 904', ['904'], 'security_code'],
+  ['code on back 553, expiry next year', ['553'], 'security_code'],
+  ['the 3 digit code is 0 7 1', ['0 7 1'], 'security_code'],
   ['うらのばんごうは 662', ['662'], 'security_code'],
   ['セキュリテーコード 318 で通りません', ['318'], 'security_code'],
   // A PIN in pieces or after a description.
@@ -110,6 +112,7 @@ const harmless = [
   '暗証番号は、にじゅうねんまえに作りました',
   'one two three four, testing the chat',
   'I used Windows10 to log in yesterday',
+  'My card has a 3 digit code, where is it?',
   'I entered kate@example.com as my login',
   'the pass was rejected at the gate',
   'Logged in using app v2.3.1 and it crashed',
