@@ -80,18 +80,27 @@ const NOT_KANA_VALUE =
 
 // Kana words that answer about a password without being one: 「まだです」「これです」「なしです」.
 const KANA_FUNCTION_WORDS = new Set(
-  'まだ もう これ それ あれ どれ ここ そこ なし ナシ だめ ダメ むり ムリ おなじ いっしょ ほんと そう こう ひみつ ヒミツ いえ いいえ うん はい ちょっと'.split(
+  'やつ もの こと まだ もう これ それ あれ どれ ここ そこ なし ナシ だめ ダメ むり ムリ おなじ いっしょ ほんと そう こう ひみつ ヒミツ いえ いいえ うん はい ちょっと'.split(
     ' ',
   ),
 );
 // A quoted kana word before a copula: 「みけ」やで, 「たんぽぽ」です.
 const JA_QUOTED_KANA = /[「『"'“‘]([ぁ-ゖァ-ヺー・♡☆★ 　]{2,24})[」』"'”’]/gu;
+// Kana that is grammar, not a name: a verb before ん (でるんや, いれるんです), a past verb (なくした),
+// a stem before たい (へんこうしたい), a nominal の or word (かんたんなの, きめたやつ).
+function grammar(body: string, follow: string): boolean {
+  if (/[るただいてう]ん$/u.test(body) || /[しっいえけせめれねべきみりちびぎん][ただ]$/u.test(body))
+    return true;
+  if (/の$|(?:やつ|もの|こと|ほう|とき|ところ)$/u.test(body)) return true;
+  return /^たい/u.test(follow);
+}
+
 const SPACED = /(?<![!-~])(?:[A-Za-z0-9!-~][ 　]){3,30}[A-Za-z0-9!-~](?![!-~])/gu;
 const JA_QUOTED = /[「『"'“‘]([!-~＀-～ 　]{1,40}?)[」』"'”’]/gu;
 // A quoted text the screen shows, not one the member typed: 「E403」エラー, 「…」と表示.
 const SHOWN_AFTER = /^[ 　]*(?:エラー|が(?:出|表示)|と(?:出|表示)|って(?:出|表示)|[Ee]rror)/u;
 const ERRORISH =
-  /invalid|incorrect|wrong|error|forgot|reset|expired|locked|failed|not |too |short|long|weak|strong|simple|match|required|characters|エラー/iu;
+  /(?<![A-Za-z])(?:invalid|incorrect|wrong|error|forgot|reset|expired|locked|failed|not|too|short|long|weak|strong|simple|match|required|characters)(?![A-Za-z])|エラー/iu;
 
 /** Masks password values found in the phrasings above; adds 'password' to `found`. */
 export function maskPasswordPhrases(text: string, found: Set<string>): string {
@@ -168,8 +177,17 @@ function maskJapanese(text: string, values: Set<string>): string {
       if (!k) continue;
       const raw = k[1] ?? '';
       const body = raw.replace(FILLER_PREFIX, '');
-      if (body.length < 2 || NOT_KANA_VALUE.test(body) || KANA_FUNCTION_WORDS.has(body)) continue;
-      taken.push({ at: start + k.index + (raw.length - body.length), len: body.length });
+      const follow = kwin.slice(k.index + raw.length, k.index + raw.length + 3);
+      // Only the first kana phrase after the label can be its value; a sentence about it ends the search.
+      if (
+        body.length >= 2 &&
+        !NOT_KANA_VALUE.test(body) &&
+        !KANA_FUNCTION_WORDS.has(body) &&
+        !grammar(body, follow)
+      ) {
+        taken.push({ at: start + k.index + (raw.length - body.length), len: body.length });
+      }
+      break;
     }
     edits.push(...taken);
   }
