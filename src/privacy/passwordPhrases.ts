@@ -30,7 +30,10 @@ const COMMON = new Set(
     'chrome safari edge firefox google yahoo gmail line icloud apple amazon paypay windows mac password ' +
     'pass pw the a an and or to is of in on at my your it this that not wrong incorrect invalid correct ' +
     'caps lock capslock shift enter tab copy paste mode on off online offline site page link mypage my-page ' +
-    'face touch faceid touchid sign signin sign-in form box field screen button code number'
+    'face touch faceid touchid sign signin sign-in form box field screen button code number ' +
+    // Words a screen or an app shows (「loadingのまま」「updateしたら」).
+    'loading loop retry timeout update upgrade download install uninstall setting settings menu home top ' +
+    'back next cancel save delete edit support message notification submit send confirm bug version browser cache cookies account user username member guest admin test demo sample example'
   ).split(' '),
 );
 const DEVICE =

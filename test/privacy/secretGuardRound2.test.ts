@@ -113,6 +113,7 @@ const harmless = [
   'one two three four, testing the chat',
   'I used Windows10 to log in yesterday',
   'My card has a 3 digit code, where is it?',
+  'パスワード入れたらloadingのまま動きません',
   // Sentences in kana about a password, not its value.
   'パスワードが、ちがうって でるんや',
   'パスワード、へんこうしたいです',
