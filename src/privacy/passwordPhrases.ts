@@ -213,7 +213,7 @@ const EN_MY_PASS =
 const EN_LABEL_REST =
   /(?<![A-Za-z])(?:password|passcode|passphrase|pw)\s*(?:[:：=]|\)|\s+is\s*:)\s*([^\n,;?]{1,48})/giu;
 const STOP_START =
-  /^(?:it|it's|its|that|this|still|also|just|now|same|different|there|forgot|forget|reset|please|pls|help|not|no|doesn't|does|do|don't|is|isn't|was|wrong|incorrect|invalid|expired|required|the|a|an|my|how|what|why|when|where|can|could|would|should|will|keeps?|has|have|had|changed?|error|locked|again|rejected|declined|blocked|fine|correct|ok|okay|right|valid|working|expiring|being|been|also|very|too|case|same|and|or|but|to|for|of|in|on|at|with|\*)(?![A-Za-z])/iu;
+  /^(?:see|below|above|attached|following|none|n\/a|it|it's|its|that|this|still|also|just|now|same|different|there|forgot|forget|reset|please|pls|help|not|no|doesn't|does|do|don't|is|isn't|was|wrong|incorrect|invalid|expired|required|the|a|an|my|how|what|why|when|where|can|could|would|should|will|keeps?|has|have|had|changed?|error|locked|again|rejected|declined|blocked|fine|correct|ok|okay|right|valid|working|expiring|being|been|also|very|too|case|same|and|or|but|to|for|of|in|on|at|with|\*)(?![A-Za-z])/iu;
 
 function maskEnglish(text: string, values: Set<string>): string {
   if (!EN_CONTEXT.test(text)) return text;

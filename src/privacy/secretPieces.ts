@@ -35,6 +35,8 @@ const LAST_FOUR_BEFORE =
 const YEAR_WORD_BEFORE =
   /(?<![A-Za-z])(?:since|in|from|until|till|before|after|year|around|by|of|back in|circa)[ ,]{1,2}$/iu;
 const YEAR = /^(?:19|20)[0-9]{2}$/u;
+// A number the screen shows is no secret: 「500 エラー」「4031 と表示された」「404 が出る」.
+const SHOWN_AFTER = /^[ 　]*(?:エラー|と(?:表示|出)|が(?:表示|出)|って(?:表示|出)|[Ee]rror)/u;
 const GLUED_BEFORE = /[0-9０-９A-Za-zＡ-Ｚａ-ｚ_\-‐－/.:：*＊#＃]$/u;
 const GLUED_AFTER = /^(?:[0-9０-９A-Za-zＡ-Ｚａ-ｚ_]|[-‐－/:：.．][0-9０-９])/u;
 const KANA = /[ぁ-ゖァ-ヺー]/u;
@@ -46,6 +48,7 @@ const SPELT = /[ぁ-ゖァ-ヺ〇零一二三四五六七八九十百千万]/u;
 const FOREIGN_LABEL =
   /(?:コード|エラー|(?<![A-Za-z])(?:code|error|ID|No\.?)|ＩＤ|番号)[ 　:：はがを、]{0,3}$/iu;
 const SPELT_HINT = /[0-9０-９〇零一二三四五六七八九ぁ-ゖァ-ヺ]/u;
+const MASKED_PIECE = /(?<!\*)\*{1,2}(?!\*)/gu; // a 2-digit piece; *** is also the word mask of strictMask
 const STARS_GROUP = /\*{4}/gu;
 
 // A member's message names a secret a few times at most; the cap keeps a text made of labels cheap.
@@ -156,6 +159,7 @@ function standsAlone(text: string, at: number, body: string, atWindowStart: bool
   const before = text.slice(Math.max(0, at - 24), at);
   const after = text.slice(at + body.length, at + body.length + 12);
   if (GLUED_BEFORE.test(before) || GLUED_AFTER.test(after) || UNIT_AFTER.test(after)) return false;
+  if (SHOWN_AFTER.test(after)) return false;
   if (LAST_FOUR_BEFORE.test(before) || (YEAR.test(body) && YEAR_WORD_BEFORE.test(before))) return false;
   if (OTHER_LABEL.test(before) || /\*{4}[ 　\-‐－]?$/u.test(before)) return false;
   const first = body[0] ?? '';
@@ -196,12 +200,14 @@ function choose(kind: PieceKind, label: string, allRuns: Run[], win: string, sta
     }
     // In pieces: short numbers (not spelt in kana) that add up to four digits.
     const pieces = runs.filter((r) => r.count <= 3 && !/[ぁ-ゖァ-ヺ]/u.test(r.text));
-    let sum = 0;
+    // Pieces an earlier pass masked already (「最初の2桁は**です」) count too.
+    const masked = win.match(MASKED_PIECE) ?? [];
+    let sum = masked.reduce((n, m) => n + m.length, 0);
     const taken: Run[] = [];
     for (const p of pieces) {
       sum += p.count;
       taken.push(p);
-      if (sum === 4 && taken.length >= 2) return taken;
+      if (sum === 4 && taken.length + masked.length >= 2) return taken;
       if (sum > 4) break;
     }
     return [];
