@@ -114,9 +114,6 @@ const harmless = [
   'I used Windows10 to log in yesterday',
   'My card has a 3 digit code, where is it?',
   'パスワード入れたらloadingのまま動きません',
-  'password: see below',
-  'セキュリティコードを入れたら 502 エラーです',
-  '暗証番号を入力すると 7001 と表示されます',
   // Sentences in kana about a password, not its value.
   'パスワードが、ちがうって でるんや',
   'パスワード、へんこうしたいです',
