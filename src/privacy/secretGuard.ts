@@ -65,6 +65,7 @@
 // (a kept last-4 followed by 9+ more digits can, rarely, be masked again through Luhn).
 
 import { createContextPass, SHOWN_AFTER } from './secretContext.js';
+import { maskRound2 } from './secretRound2.js';
 
 export type SecretKind = 'card_number' | 'pin' | 'password' | 'security_code';
 
@@ -1127,7 +1128,7 @@ export function maskSecrets(text: string): MaskResult {
     // No digit, letter or symbol, and no label for a kana value: only digits spelt in kana after a
     // context the context pass knows (「セキュコ ごーにーはち」) can be there.
     const found = new Set<SecretKind>();
-    const out = maskInContext(text, found);
+    const out = maskRound2(maskInContext(text, found), found as Set<string>);
     return { text: out, found: KIND_ORDER.filter((k) => found.has(k)) };
   }
   const found = new Set<SecretKind>();
@@ -1148,6 +1149,7 @@ export function maskSecrets(text: string): MaskResult {
   out = sweepLabelledMessage(out, found);
   out = maskSecurityCodes(out, found);
   out = maskInContext(out, found);
+  out = maskRound2(out, found as Set<string>);
   return { text: out, found: KIND_ORDER.filter((k) => found.has(k)) };
 }
 

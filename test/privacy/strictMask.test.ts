@@ -15,7 +15,7 @@ describe('strictMask (the unanswered-question log)', () => {
     ['会員番号12345678でWeb-ID', '会員番号********でWeb-ID'],
     ['電話 090-1234-5678', '電話 ***-****-****'],
     ['番号は 8 3 1 7 です', '番号は * * * * です'],
-    ['パスワードはさくらもちかな', 'パスワードは***'],
+    ['パスワードはなにかな', 'パスワードは***'],
     ['合言葉は ふくろう', '合言葉は ***'],
     ['PINは何桁？', 'PINは***？'],
     ['passport renewal', 'passport renewal'],
@@ -34,6 +34,7 @@ describe('strictMask (the unanswered-question log)', () => {
     'パスワード「ねこ まる」',
     'パスワードのことで「ねこまる」が通らない',
     'パスワードはさくらもちです', // a kana password before a copula: the guard's own catch
+    'パスワードはさくらもちかな', // …and before かな ("I think"): the second round's catch
   ])('drops %j', (input) => {
     expect(strictMask(input)).toBeUndefined();
   });
