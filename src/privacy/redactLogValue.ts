@@ -1,3 +1,4 @@
+import { maskKnownText } from './maskMemo.js';
 import { maskSecrets } from './secretGuard.js';
 
 // Log redaction shaped for pino's hooks: maskDeep's walk, plus Errors (which pino's err serializer
@@ -12,7 +13,7 @@ function isPlainObject(value: object): boolean {
 }
 
 function walk(value: unknown, seen: WeakSet<object>, depth: number): unknown {
-  if (typeof value === 'string') return maskSecrets(value).text;
+  if (typeof value === 'string') return maskKnownText(value);
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[Too deep]';
@@ -53,5 +54,5 @@ export function redactLogObject(object: Record<string, unknown>): Record<string,
  * `hooks: { logMethod(args, method) { return method.apply(this, redactLogArgs(args)); } }`.
  */
 export function redactLogArgs<A extends unknown[]>(args: A): A {
-  return args.map((arg) => (typeof arg === 'string' ? maskSecrets(arg).text : arg)) as A;
+  return args.map((arg) => (typeof arg === 'string' ? maskKnownText(arg) : arg)) as A;
 }

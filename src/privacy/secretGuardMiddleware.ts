@@ -1,6 +1,7 @@
 import { type Activity, ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import { detectLang } from '../language.js';
 import type { ExpiringKeys } from '../persistence/types.js';
+import { maskKnownText } from './maskMemo.js';
 import type { PrivacyKnowledge } from './privacyKnowledge.js';
 import {
   KIND_ORDER,
@@ -33,9 +34,9 @@ export function warningFor(
 
 // Fields of an outgoing activity that reach the member or a transcript as text.
 function maskOutgoing(activity: Partial<Activity>): void {
-  if (typeof activity.text === 'string') activity.text = maskSecrets(activity.text).text;
-  if (typeof activity.speak === 'string') activity.speak = maskSecrets(activity.speak).text;
-  if (typeof activity.summary === 'string') activity.summary = maskSecrets(activity.summary).text;
+  if (typeof activity.text === 'string') activity.text = maskKnownText(activity.text);
+  if (typeof activity.speak === 'string') activity.speak = maskKnownText(activity.speak);
+  if (typeof activity.summary === 'string') activity.summary = maskKnownText(activity.summary);
   // Copies, not in-place edits: attachments and values may be shared objects built from knowledge.
   if (activity.attachments) activity.attachments = maskDeepWithFindings(activity.attachments).value;
   if (activity.value !== undefined) activity.value = maskDeepWithFindings(activity.value).value;
