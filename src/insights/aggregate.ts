@@ -38,14 +38,9 @@ export function emptySeriesRow(date: string): MetricsSummary['series'][number] {
   };
 }
 
-export function summarize(events: Iterable<MetricEvent>, from: Date, to: Date): MetricsSummary {
-  const byConversation = new Map<string, MetricEvent[]>();
-  for (const e of events) {
-    const list = byConversation.get(e.conversationId);
-    if (list) list.push(e);
-    else byConversation.set(e.conversationId, [e]);
-  }
-  const summary: MetricsSummary = {
+/** A summary with every count at zero, a row per JST day of [from, to) and per hour. */
+export function emptySummary(from: Date, to: Date): MetricsSummary {
+  return {
     conversations: 0,
     contained: 0,
     handedOff: 0,
@@ -58,6 +53,16 @@ export function summarize(events: Iterable<MetricEvent>, from: Date, to: Date): 
     byHour: Array.from({ length: 24 }, (_, hour) => ({ hour, conversations: 0, handedOff: 0 })),
     series: jstDates(from, to).map(emptySeriesRow),
   };
+}
+
+export function summarize(events: Iterable<MetricEvent>, from: Date, to: Date): MetricsSummary {
+  const byConversation = new Map<string, MetricEvent[]>();
+  for (const e of events) {
+    const list = byConversation.get(e.conversationId);
+    if (list) list.push(e);
+    else byConversation.set(e.conversationId, [e]);
+  }
+  const summary = emptySummary(from, to);
   const series = new Map(summary.series.map((row) => [row.date, row]));
   const topics = new Map<string, number>();
   const csat = new Map<string, { positive: number; negative: number }>();

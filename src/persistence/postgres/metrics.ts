@@ -1,4 +1,4 @@
-import { emptySeriesRow, jstDates } from '../../insights/aggregate.js';
+import { emptySummary } from '../../insights/aggregate.js';
 import type { MetricEvent, MetricsStore, MetricsSummary } from '../types.js';
 import type { Db } from './db.js';
 
@@ -140,17 +140,9 @@ export class PgMetricsStore implements MetricsStore {
       window,
     );
     const summary: MetricsSummary = {
-      conversations: 0,
-      contained: 0,
-      handedOff: 0,
-      fallbackOnly: 0,
-      turns: 0,
-      fallbackTurns: 0,
-      csat: { positive: 0, negative: 0 },
+      ...emptySummary(from, to),
       topics: topics.rows.map((r) => ({ topic: r.topic, count: r.count })),
       csatByTopic: csat.rows.map((r) => ({ topic: r.topic, positive: r.positive, negative: r.negative })),
-      byHour: Array.from({ length: 24 }, (_, hour) => ({ hour, conversations: 0, handedOff: 0 })),
-      series: jstDates(from, to).map(emptySeriesRow),
     };
     const series = new Map(summary.series.map((row) => [row.date, row]));
     for (const g of groups.rows) {
