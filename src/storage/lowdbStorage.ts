@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { StoreItem, StoreItems } from 'botbuilder';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { z } from 'zod';
 import { KeyedQueue } from '../keyedQueue.js';
 import { ETagConflictError, type StateStorage } from '../persistence/types.js';
-import { fileForKey } from './keyedFile.js';
+import { fileForKey, ShardFolders } from './keyedFile.js';
 
 /** What one state file holds; a file that parses as something else is damaged. */
 const stateRecordSchema = z.object({
@@ -81,7 +81,7 @@ export class LowdbStorage implements StateStorage {
   private readonly cacheSize: number;
   /** key → record, or null for "no such file"; Map order is least recently used first. */
   private readonly cache = new Map<string, CachedRecord | null>();
-  private readonly shardsMade = new Set<string>();
+  private readonly shards = new ShardFolders();
 
   constructor(private readonly options: LowdbStorageOptions) {
     this.ttlMs = options.ttlMs ?? 0;
@@ -261,11 +261,7 @@ export class LowdbStorage implements StateStorage {
 
   private async save(key: string, record: CachedRecord): Promise<void> {
     const file = this.file(key);
-    const shard = dirname(file);
-    if (!this.shardsMade.has(shard)) {
-      await mkdir(shard, { recursive: true });
-      this.shardsMade.add(shard);
-    }
+    await this.shards.ensureFor(file);
     // Not the synchronous writer: it measured cheaper alone, but under load a blocking write stalls
     // every conversation behind the disk.
     await new Low<CachedRecord>(recordFile(file), record).write();

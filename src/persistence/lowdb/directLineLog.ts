@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DataFile } from 'lowdb/node';
 import { clone, parseWatermark } from '../../directline/conversationLog.js';
-import { fileForKey } from '../../storage/keyedFile.js';
+import { fileForKey, ShardFolders } from '../../storage/keyedFile.js';
 import { ConversationListeners } from '../conversationListeners.js';
 import {
   type ActivitySet,
@@ -84,8 +84,7 @@ export class FileDirectLineLog implements DirectLineLog {
   private readonly conversations = new Map<string, Conversation>();
   private readonly persistedActiveAt = new Map<string, number>();
   private readonly writers = new Map<string, CoalescingWriter>();
-  /** Shard folders known to exist: a write costs no mkdir once its folder is there. */
-  private readonly foldersMade = new Set<string>();
+  private readonly shards = new ShardFolders();
   private readonly listeners = new ConversationListeners();
   private readonly maxActivities: number;
   private readonly now: () => number;
@@ -304,11 +303,7 @@ export class FileDirectLineLog implements DirectLineLog {
         ...record,
         entries: record.entries.filter((e) => e.expiresAt === undefined || e.expiresAt > now),
       };
-      const folder = dirname(file);
-      if (!this.foldersMade.has(folder)) {
-        await mkdir(folder, { recursive: true });
-        this.foldersMade.add(folder);
-      }
+      await this.shards.ensureFor(file);
       await conversationFile(file).write(snapshot);
       this.persistedActiveAt.set(record.id, snapshot.lastActiveAt);
     });
