@@ -37,6 +37,7 @@ import {
 } from './logger.js';
 import type { Persistence } from './persistence/types.js';
 import { createConversationRateLimit, createIpRateLimit } from './rateLimit.js';
+import { createReplyBatchMiddleware, holdReplies } from './replyBatch.js';
 import { createAuditLog, StaffAuth } from './staff/staffAuth.js';
 import { loadCannedReplies } from './triage/cannedReplies.js';
 import { createReplyDelivery } from './triage/delivery.js';
@@ -132,10 +133,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   ];
   // First of all: one turn per conversation at a time, across instances (state is read and saved per turn).
   const turnLock = createTurnLockMiddleware(persistence.turnLock);
+  // Inside the lock: a turn's messages are sent, merged, before the next turn of the conversation.
+  const replyBatch = createReplyBatchMiddleware();
 
   const adapter = new ChannelAdapter(auth);
   adapter.onTurnError = onTurnError;
-  for (const m of [turnLock, ...turnMiddleware]) adapter.use(m);
+  for (const m of [turnLock, replyBatch, ...turnMiddleware]) adapter.use(m);
 
   const server = restify.createServer({
     name: 'member-help-bot',
@@ -235,7 +238,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     stream: { usedTokens: persistence.keys, ...(ipLimit ? { ipLimit: ipLimit.check } : {}) },
   });
   directLine.onTurnError = onTurnError;
-  for (const m of [turnLock, ...turnMiddleware]) directLine.use(m);
+  for (const m of [turnLock, replyBatch, ...turnMiddleware]) directLine.use(m);
   registerWebChatPage(server);
 
   const now = options.now ?? (() => new Date());
@@ -334,6 +337,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 class ChannelAdapter extends CloudAdapter {
   runAuthenticated(...args: Parameters<CloudAdapter['processActivity']>) {
     return this.processActivity(...args);
+  }
+
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]) {
+    return holdReplies(context, activities) ?? super.sendActivities(context, activities);
   }
 }
 

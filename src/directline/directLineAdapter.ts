@@ -8,6 +8,7 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import { KeyedQueue } from '../keyedQueue.js';
+import { holdReplies } from '../replyBatch.js';
 import { ConversationNotFoundError, type DirectLineLog, type StoredActivity } from './conversationLog.js';
 import type { DirectLineStreams } from './stream.js';
 
@@ -78,6 +79,8 @@ export class DirectLineAdapter extends BotAdapter {
   }
 
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const held = holdReplies(context, activities);
+    if (held) return held;
     const responses: ResourceResponse[] = [];
     for (const activity of activities) {
       switch (activity.type) {
