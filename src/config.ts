@@ -36,6 +36,7 @@ const envSchema = z.object({
     .max(24 * 366)
     .default(24),
   METRICS_RETENTION_DAYS: z.coerce.number().positive().max(3660).default(400),
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(50),
   // Persistence (src/persistence): embedded lowdb under DATA_DIR, or PostgreSQL shared by instances.
   STORAGE: z.enum(['lowdb', 'postgres'], { error: "must be empty, 'lowdb' or 'postgres'" }).default('lowdb'),
   DATABASE_URL: z
@@ -86,6 +87,8 @@ export interface Config {
   directLineRetentionHours: number;
   /** METRICS_RETENTION_DAYS: counters older than this are dropped (default 400). */
   metricsRetentionDays: number;
+  /** HEAP_GROWING_PERCENT: how far the JS heap may grow past live data before a full GC (0: V8's own). */
+  heapGrowingPercent: number;
   /** Where everything is kept: lowdb files under dataDir, or PostgreSQL at databaseUrl. */
   storage: 'lowdb' | 'postgres';
   databaseUrl: string;
@@ -154,6 +157,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     directLineTokenSecret: e.DIRECTLINE_TOKEN_SECRET,
     directLineRetentionHours: e.DIRECTLINE_RETENTION_HOURS,
     metricsRetentionDays: e.METRICS_RETENTION_DAYS,
+    heapGrowingPercent: e.HEAP_GROWING_PERCENT,
     storage: e.STORAGE,
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,

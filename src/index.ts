@@ -1,11 +1,13 @@
 import { createApp } from './app.js';
 import { ConfigError, parseConfig } from './config.js';
+import { boundHeapGrowth } from './heapGrowth.js';
 import { KnowledgeError } from './knowledge/loader.js';
 import { DotEnvError, loadDotEnv } from './loadDotEnv.js';
 
 async function main(): Promise<void> {
   const envFile = loadDotEnv();
   const config = parseConfig();
+  boundHeapGrowth(config.heapGrowingPercent);
   const app = await createApp(config);
   const url = await app.listen(config.port);
 

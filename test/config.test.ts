@@ -27,6 +27,14 @@ describe('parseConfig', () => {
     expect(pg.storage).toBe('postgres');
   });
 
+  it('bounds heap growth at 50 % by default; 0 leaves it to V8; anything else is refused by name', () => {
+    expect(parseConfig({}).heapGrowingPercent).toBe(50);
+    expect(parseConfig({ HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(parseConfig({ HEAP_GROWING_PERCENT: '80' }).heapGrowingPercent).toBe(80);
+    expect(() => parseConfig({ HEAP_GROWING_PERCENT: '-5' })).toThrow(/HEAP_GROWING_PERCENT/);
+    expect(() => parseConfig({ HEAP_GROWING_PERCENT: 'lots' })).toThrow(/HEAP_GROWING_PERCENT/);
+  });
+
   it('reads TRUST_PROXY as addresses and CIDRs, refusing anything else', () => {
     expect(parseConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).trustProxy).toEqual([
       '10.0.0.0/8',

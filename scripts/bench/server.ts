@@ -9,6 +9,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { signToken } from '../../src/directline/tokens.js';
+import { boundHeapGrowth } from '../../src/heapGrowth.js';
 import { EchoBot } from './lib/echoBot.js';
 import type { ParentMessage, ServerMessage, ServerStats } from './lib/protocol.js';
 import { StatefulReferenceBot } from './lib/statefulRefBot.js';
@@ -29,6 +30,7 @@ const config = parseConfig({
   ...(JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}') as Record<string, string>),
 });
 const tokenSecret = config.directLineTokenSecret;
+boundHeapGrowth(config.heapGrowingPercent);
 
 const app = await createApp(
   config,

@@ -1,0 +1,10 @@
+import { setFlagsFromString } from 'node:v8';
+
+// Under load V8 lets the old generation grow to several times its live data before a full collection:
+// the bench's servers reached +300 MB of RSS with about 150 MB live, garbage not yet collected. A fixed
+// growing factor keeps memory near what is live; the profiles showed the same share of CPU in GC.
+
+/** Sets V8's heap growing factor to 1 + percent/100 for this process; 0 leaves V8's heuristic. */
+export function boundHeapGrowth(percent: number): void {
+  if (percent > 0) setFlagsFromString(`--heap-growing-percent=${Math.round(percent)}`);
+}
