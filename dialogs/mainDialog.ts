@@ -229,14 +229,26 @@ export class MainDialog {
     }
 
     const saysCancel = foldForMatch(text).length <= 12 && longestMatch(text, c.cancelWords) > 0;
+    // The question the member is answering, if any (read once: nothing below changes it before the flow runs).
+    const pending = this.pendingQuestion(dc);
+    // One of its own choices (a button, or the choice's words) answers it whatever else the words could
+    // mean, so they need no reading for a topic.
+    const chosen =
+      pending && !saysCancel ? matchChoiceDetail(text, pending, this.deps.recognizeYesNo) : undefined;
+    if (chosen && !chosen.byPolarity) {
+      outcome.topic = this.flowTopic(dc, session);
+      context.turnState.set(ROUTED_TOPIC_KEY, outcome.topic);
+      context.turnState.set(NONE_KIND_KEY, 'unclear');
+      this.recordTurn(context, session, dc, text, undefined, pending);
+      await dc.continueDialog();
+      return;
+    }
     const recognition: RoutedRecognition = saysCancel
       ? { topic: 'cancel', score: 1, ambiguous: false }
       : this.recognize(text);
     context.turnState.set(ROUTED_TOPIC_KEY, recognition.topic);
     if (recognition.topic === 'cancel') outcome.cancel = true;
     outcome.topic = dc.activeDialog ? this.flowTopic(dc, session) : recognition.topic;
-    // The question the member is answering, if any (read once: nothing below changes it before the flow runs).
-    const pending = this.pendingQuestion(dc);
     this.recordTurn(context, session, dc, text, recognition, pending);
     // 「はい」「うーん」 out of context are not a question about something else: that needs some words.
     const outOfScope = recognition.noneKind === 'out_of_scope' && this.saysSomething(text);
@@ -626,7 +638,7 @@ export class MainDialog {
     session: SessionState,
     dc: DialogContext,
     text: string,
-    recognition: RoutedRecognition,
+    recognition: RoutedRecognition | undefined,
     pending: QuestionOptions | undefined,
   ): void {
     const x = this.deps.knowledge.privacy.excerpt;
@@ -654,7 +666,7 @@ export class MainDialog {
   private understood(
     context: TurnContext,
     text: string,
-    recognition: RoutedRecognition,
+    recognition: RoutedRecognition | undefined,
     pending: QuestionOptions | undefined,
   ): string {
     const x = this.deps.knowledge.privacy.excerpt;
@@ -668,7 +680,7 @@ export class MainDialog {
       if (when) return fill(x.time[lang], { when: this.deps.formatTime(when, lang, now) });
       if (pending.freeText) return x.freeText[lang];
     }
-    if (recognition.topic === 'none') return x.unrecognised[lang];
+    if (!recognition || recognition.topic === 'none') return x.unrecognised[lang];
     const label = this.deps.knowledge.conversation.topicLabels[recognition.topic][lang];
     return fill(x.topic[lang], { topic: label });
   }

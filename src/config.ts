@@ -36,7 +36,7 @@ const envSchema = z.object({
     .max(24 * 366)
     .default(24),
   METRICS_RETENTION_DAYS: z.coerce.number().positive().max(3660).default(400),
-  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(50),
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(20),
   // Persistence (src/persistence): embedded lowdb under DATA_DIR, or PostgreSQL shared by instances.
   STORAGE: z.enum(['lowdb', 'postgres'], { error: "must be empty, 'lowdb' or 'postgres'" }).default('lowdb'),
   DATABASE_URL: z

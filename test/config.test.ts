@@ -27,8 +27,8 @@ describe('parseConfig', () => {
     expect(pg.storage).toBe('postgres');
   });
 
-  it('bounds heap growth at 50 % by default; 0 leaves it to V8; anything else is refused by name', () => {
-    expect(parseConfig({}).heapGrowingPercent).toBe(50);
+  it('bounds heap growth at 20 % by default; 0 leaves it to V8; anything else is refused by name', () => {
+    expect(parseConfig({}).heapGrowingPercent).toBe(20);
     expect(parseConfig({ HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
     expect(parseConfig({ HEAP_GROWING_PERCENT: '80' }).heapGrowingPercent).toBe(80);
     expect(() => parseConfig({ HEAP_GROWING_PERCENT: '-5' })).toThrow(/HEAP_GROWING_PERCENT/);
