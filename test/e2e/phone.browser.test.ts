@@ -51,8 +51,9 @@ describe.skipIf(!runBrowser)('the chat on a phone-sized screen (real app)', () =
   async function latestBotText(page: Page, text: string): Promise<string> {
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the line breaks a person sees
     await expect.poll(() => botBubbles(page).last().innerText(), { timeout: 30_000 }).toContain(text);
-    // Web Chat scrolls the new message into view; give the scroll a moment to settle.
-    await expect.poll(() => seenByPerson(botBubbles(page).last()), { timeout: 5_000 }).toBe(true);
+    // Web Chat scrolls the new message's end (its question) into view; a message taller than the
+    // transcript starts above it. Give the scroll a moment to settle.
+    await expect.poll(() => seenByPerson(botBubbles(page).last(), 'end'), { timeout: 5_000 }).toBe(true);
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the line breaks a person sees
     return botBubbles(page).last().innerText();
   }

@@ -48,13 +48,24 @@ declare const document: { elementFromPoint(x: number, y: number): unknown };
 
 /**
  * Whether a person sees the element: it has a size, lies wholly inside the viewport, and is on top
- * (neither clipped by a scrolling box nor covered) at its centre and near its four corners.
+ * (neither clipped by a scrolling box nor covered) at its centre and near its four corners. With
+ * `end`, only its last 40 px: a message taller than the transcript shows its end (the question)
+ * with its start scrolled above.
  */
-export function seenByPerson(locator: Locator): Promise<boolean> {
-  return locator.evaluate((node) => {
+export function seenByPerson(locator: Locator, part: 'whole' | 'end' = 'whole'): Promise<boolean> {
+  return locator.evaluate((node, onlyEnd) => {
     const el = node as unknown as SeenElement;
-    const r = el.getBoundingClientRect();
-    if (r.width < 1 || r.height < 1) return false;
+    const box = el.getBoundingClientRect();
+    if (box.width < 1 || box.height < 1) return false;
+    const top = onlyEnd ? Math.max(box.top, box.bottom - 40) : box.top;
+    const r = {
+      top,
+      bottom: box.bottom,
+      left: box.left,
+      right: box.right,
+      width: box.width,
+      height: box.bottom - top,
+    };
     if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight || r.right > window.innerWidth) return false;
     // Inset past rounded corners.
     const inset = Math.min(6, r.width / 2, r.height / 2);
@@ -69,5 +80,5 @@ export function seenByPerson(locator: Locator): Promise<boolean> {
       const hit = document.elementFromPoint(x, y);
       return hit !== null && (hit === el || el.contains(hit));
     });
-  });
+  }, part === 'end');
 }
