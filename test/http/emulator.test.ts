@@ -1,3 +1,4 @@
+import type { TurnContext } from 'botbuilder';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLoopbackServiceUrl } from '../../src/activityGuard.js';
 import { type App, createApp } from '../../src/app.js';
@@ -15,8 +16,10 @@ afterEach(async () => {
   }
 });
 
-async function start(env: Record<string, string> = {}) {
-  const app = await createApp(testConfig(await tempDir(), env));
+type TurnBot = { run(context: TurnContext): Promise<void> };
+
+async function start(env: Record<string, string> = {}, turnBot?: TurnBot) {
+  const app = await createApp(testConfig(await tempDir(), env), turnBot ? { turnBot: () => turnBot } : {});
   const base = await app.listen(0, '127.0.0.1');
   const connector = new FakeConnector();
   await connector.start();
@@ -182,5 +185,34 @@ describe('POST /api/messages with MicrosoftAppId set', () => {
     const res = await post(emulatorActivity(connector.url), { authorization: 'Bearer not.a.jwt' });
     expect(res.status).toBe(401);
     expect(connector.calls).toHaveLength(0);
+  });
+
+  it('sends a member turn as one message: the step first, then the question with its buttons', async () => {
+    const { connector, post } = await start();
+    const res = await post(emulatorActivity(connector.url, { text: 'I lost my card' }));
+    expect(res.status).toBe(200);
+    expect(connector.calls).toHaveLength(1);
+    const reply = connector.calls[0]!.body;
+    const body = String(reply.text);
+    expect(body).toContain('0120-24-0365');
+    expect(body.indexOf('0120-24-0365')).toBeLessThan(body.lastIndexOf('?'));
+    expect(body.split('\n\n').length).toBeGreaterThan(1);
+    const actions = (reply.suggestedActions as { actions: unknown[] } | undefined)?.actions ?? [];
+    expect(actions.length).toBeGreaterThan(0);
+  });
+
+  it('still sends what a failing turn said before it failed, then the apology', async () => {
+    const failing: TurnBot = {
+      async run(context) {
+        await context.sendActivity('First part.');
+        throw new Error('boom');
+      },
+    };
+    const { connector, post } = await start({}, failing);
+    await post(emulatorActivity(connector.url, { text: 'hello' }));
+    await connector.waitFor(2);
+    const texts = connector.texts();
+    expect(texts[0]).toBe('First part.');
+    expect(texts[1]).toContain('0120-24-0365');
   });
 });
