@@ -37,7 +37,7 @@ import {
 } from './logger.js';
 import type { Persistence } from './persistence/types.js';
 import { createConversationRateLimit, createIpRateLimit } from './rateLimit.js';
-import { createReplyBatchMiddleware, holdReplies } from './replyBatch.js';
+import { createReplyBatchMiddleware, sendOrHold } from './replyBatch.js';
 import { createAuditLog, StaffAuth } from './staff/staffAuth.js';
 import { loadCannedReplies } from './triage/cannedReplies.js';
 import { createReplyDelivery } from './triage/delivery.js';
@@ -340,7 +340,7 @@ class ChannelAdapter extends CloudAdapter {
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]) {
-    return holdReplies(context, activities) ?? super.sendActivities(context, activities);
+    return sendOrHold(context, activities, (ready) => super.sendActivities(context, ready));
   }
 }
 

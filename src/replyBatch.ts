@@ -21,21 +21,31 @@ export function createReplyBatchMiddleware(): Middleware {
         await next();
       } finally {
         context.turnState.delete(BATCH);
-        if (held.length > 0) await context.adapter.sendActivities(context, mergeReplies(held));
+        if (held.length > 0) await context.adapter.sendActivities(context, mergeReplies(held.splice(0)));
       }
     },
   };
 }
 
 /**
- * For an adapter's sendActivities: while the turn's batch is open, the activities are held and this
- * returns their (empty) resource responses; otherwise undefined, and the adapter sends them.
+ * An adapter's sendActivities goes through here: while the turn's batch is open, plain text messages
+ * are held (their resource responses are empty). Anything else (a staff reply with its channel data, a
+ * card) is sent at once by `send`, after what was held before it, so its caller still learns whether
+ * it was delivered.
  */
-export function holdReplies(context: TurnContext, activities: Outgoing[]): ResourceResponse[] | undefined {
+export async function sendOrHold(
+  context: TurnContext,
+  activities: Outgoing[],
+  send: (activities: Outgoing[]) => Promise<ResourceResponse[]>,
+): Promise<ResourceResponse[]> {
   const held = context.turnState.get(BATCH) as Outgoing[] | undefined;
-  if (!held) return undefined;
-  held.push(...activities);
-  return activities.map(() => ({ id: '' }));
+  if (!held) return send(activities);
+  if (activities.every(holdable)) {
+    held.push(...activities);
+    return activities.map(() => ({ id: '' }));
+  }
+  if (held.length > 0) await send(mergeReplies(held.splice(0)));
+  return send(activities);
 }
 
 /** Consecutive plain text messages become one; buttons, cards and other activities end a run. */
@@ -62,6 +72,10 @@ export function mergeReplies(activities: Outgoing[]): Outgoing[] {
 
 function isText(a: Outgoing): boolean {
   return a.type === 'message' && typeof a.text === 'string' && a.text !== '' && !(a.attachments?.length ?? 0);
+}
+
+function holdable(a: Outgoing): boolean {
+  return isText(a) && a.channelData === undefined;
 }
 
 function sameKind(a: Outgoing, b: Outgoing): boolean {

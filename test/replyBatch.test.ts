@@ -1,6 +1,6 @@
-import type { Activity } from 'botbuilder';
+import type { Activity, ResourceResponse, TurnContext } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
-import { mergeReplies } from '../src/replyBatch.js';
+import { createReplyBatchMiddleware, mergeReplies, sendOrHold } from '../src/replyBatch.js';
 
 // What goes out when a turn ends; over HTTP: test/http/emulator.test.ts.
 
@@ -39,5 +39,56 @@ describe('mergeReplies: one message per run of text', () => {
       text('d', { textFormat: 'markdown' }),
     ];
     expect(mergeReplies(separate)).toEqual(separate);
+  });
+});
+
+describe('a message turn through the batch', () => {
+  // What an adapter does: sendActivities goes through sendOrHold; `sent` is what reached the channel.
+  function turn(fail?: (activities: Partial<Activity>[]) => boolean) {
+    const sent: Partial<Activity>[][] = [];
+    const deliver = async (activities: Partial<Activity>[]): Promise<ResourceResponse[]> => {
+      if (fail?.(activities)) throw new Error('channel refused');
+      sent.push(activities);
+      return activities.map((_, i) => ({ id: `sent-${sent.length}-${i}` }));
+    };
+    const context = {
+      activity: { type: 'message', text: 'hi' },
+      turnState: new Map<unknown, unknown>(),
+      adapter: { sendActivities: (_c: unknown, a: Partial<Activity>[]) => sendOrHold(context, a, deliver) },
+    } as unknown as TurnContext;
+    const send = (a: Partial<Activity>) => sendOrHold(context, [a], deliver);
+    const run = (logic: () => Promise<void>) => createReplyBatchMiddleware().onTurn(context, logic);
+    return { sent, send, run };
+  }
+
+  it('sends the turn’s text once, merged, when the turn ends', async () => {
+    const t = turn();
+    await t.run(async () => {
+      await t.send(text('Step.'));
+      await t.send(text('Done?', { suggestedActions: buttons }));
+      expect(t.sent).toEqual([]);
+    });
+    expect(t.sent).toEqual([[text('Step.\n\nDone?', { suggestedActions: buttons })]]);
+  });
+
+  it('sends a staff reply at once, after the text before it, so a refusal reaches its sender', async () => {
+    const staff = text('Sato (staff): your card is stopped.', { channelData: { staffReply: 'r1' } });
+    const t = turn((a) => a.some((x) => x.channelData !== undefined));
+    await t.run(async () => {
+      await t.send(text('Welcome back.'));
+      await expect(t.send(staff)).rejects.toThrow('channel refused');
+      await t.send(text('Anything else?'));
+    });
+    expect(t.sent).toEqual([[text('Welcome back.')], [text('Anything else?')]]);
+  });
+
+  it('leaves turns that are not messages (a staff reply pushed later, a join) unbatched', async () => {
+    const t = turn();
+    const context = { activity: { type: 'event' }, turnState: new Map() } as unknown as TurnContext;
+    await createReplyBatchMiddleware().onTurn(context, async () => {
+      expect(context.turnState.size).toBe(0);
+    });
+    await t.send(text('sent straight away'));
+    expect(t.sent).toEqual([[text('sent straight away')]]);
   });
 });

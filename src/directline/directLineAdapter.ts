@@ -8,7 +8,7 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import { KeyedQueue } from '../keyedQueue.js';
-import { holdReplies } from '../replyBatch.js';
+import { sendOrHold } from '../replyBatch.js';
 import { ConversationNotFoundError, type DirectLineLog, type StoredActivity } from './conversationLog.js';
 import type { DirectLineStreams } from './stream.js';
 
@@ -79,8 +79,10 @@ export class DirectLineAdapter extends BotAdapter {
   }
 
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    const held = holdReplies(context, activities);
-    if (held) return held;
+    return sendOrHold(context, activities, (ready) => this.deliver(context, ready));
+  }
+
+  private async deliver(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     const responses: ResourceResponse[] = [];
     for (const activity of activities) {
       switch (activity.type) {
