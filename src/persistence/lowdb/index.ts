@@ -13,7 +13,7 @@ import {
 import type { OutboxEntry, Persistence } from '../types.js';
 import { FileDirectLineLog } from './directLineLog.js';
 import { LowdbInquiryRepository } from './inquiries.js';
-import { LowdbMetricsStore } from './metrics.js';
+import { FileMetricsStore } from './metrics.js';
 import { FileSecretStore } from './secrets.js';
 import { LowdbStaffStore } from './staff.js';
 import { LowdbUnansweredStore } from './unanswered.js';
@@ -22,7 +22,7 @@ import { LowdbUnansweredStore } from './unanswered.js';
 //   state/         conversation state, a file per key      inquiries/   a file per inquiry
 //   directline/    a file per Web Chat conversation        unanswered.json
 //   secrets/       generated secrets (0600)                 staff/       accounts, sessions, audit
-//   metrics.json   counters, no member text
+//   metrics.jsonl  counters, no member text (append-only)
 
 /** METRICS_RETENTION_DAYS' default, 400 days. */
 export const DEFAULT_METRICS_RETENTION_MS = 400 * 24 * 60 * 60 * 1000;
@@ -50,7 +50,7 @@ export async function openLowdbPersistence(options: LowdbPersistenceOptions): Pr
     retentionMs: options.directLineRetentionMs,
     now,
   });
-  const metrics = await LowdbMetricsStore.open(join(dataDir, 'metrics.json'), { logger });
+  const metrics = await FileMetricsStore.open(join(dataDir, 'metrics.jsonl'), { logger });
   const keys = new MemoryExpiringKeys(now);
   const staff = await LowdbStaffStore.open(join(dataDir, 'staff'));
   const flush = async () => {

@@ -1,14 +1,14 @@
-import { mkdir, rename } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
 import { summarize } from '../../insights/aggregate.js';
 import { LOCALES } from '../../topics.js';
 import type { MetricEvent, MetricsStore, MetricsSummary } from '../types.js';
 
-// The counters in one lowdb file (DATA_DIR/metrics.json), held in memory and written a moment after
-// a change, so a turn never waits for the disk; flush() (and close) writes what is pending.
+// The counters in one append-only file (DATA_DIR/metrics.jsonl, a JSON line per event), held in memory:
+// new events are appended a moment after they happen, so a turn never waits for the disk and a write
+// costs what the new events cost, however many months the file holds. Only the retention sweep
+// rewrites the file (to a temporary one, then renamed over it).
 
 const eventSchema = z.object({
   conversationId: z.string(),
@@ -25,47 +25,55 @@ const eventSchema = z.object({
   channel: z.string().optional(),
   helpful: z.boolean().optional(),
 });
-const fileSchema = z.object({ version: z.literal(1), events: z.array(eventSchema) });
-type FileData = z.infer<typeof fileSchema>;
+/** The earlier format: every event in one JSON document, rewritten on each change. */
+const legacyFileSchema = z.object({ version: z.literal(1), events: z.array(eventSchema) });
 
-export class LowdbMetricsStore implements MetricsStore {
+interface Options {
+  debounceMs?: number;
+  logger?: { warn(obj: object, msg: string): void };
+}
+
+export class FileMetricsStore implements MetricsStore {
   private events: MetricEvent[] = [];
-  private readonly db: Low<FileData>;
+  /** Lines recorded but not yet appended. */
+  private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** The file ends in a line cut short (a crash mid-append): the next append starts a new line. */
+  private unterminated = false;
+  /** Appends and rewrites, one after the other. */
   private writing: Promise<void> = Promise.resolve();
-  private dirty = false;
 
   private constructor(
-    file: string,
-    private readonly options: { debounceMs?: number; logger?: { warn(obj: object, msg: string): void } },
-  ) {
-    this.db = new Low<FileData>(new JSONFile(file), { version: 1, events: [] });
-  }
+    private readonly file: string,
+    private readonly options: Options,
+  ) {}
 
-  static async open(
-    file: string,
-    options: { debounceMs?: number; logger?: { warn(obj: object, msg: string): void } } = {},
-  ): Promise<LowdbMetricsStore> {
-    const store = new LowdbMetricsStore(file, options);
+  /** Opens `file` (…/metrics.jsonl); counters of the older `metrics.json` beside it are carried over. */
+  static async open(file: string, options: Options = {}): Promise<FileMetricsStore> {
+    const store = new FileMetricsStore(file, options);
     await mkdir(dirname(file), { recursive: true });
-    try {
-      await store.db.read();
-      const parsed = fileSchema.safeParse(store.db.data);
-      if (parsed.success) store.events = parsed.data.events;
-      else {
-        options.logger?.warn({ file }, 'metrics file has an unexpected shape; starting afresh');
-        await rename(file, `${file}.corrupt-${Date.now()}`).catch(() => undefined);
-      }
-    } catch (err) {
-      options.logger?.warn({ file, err: (err as Error).message }, 'metrics file unreadable; starting afresh');
-      await rename(file, `${file}.corrupt-${Date.now()}`).catch(() => undefined);
+    store.events = await store.readLines();
+    const legacy = await store.readLegacy();
+    if (legacy.length > 0) {
+      store.events.push(...legacy);
+      await store.rewrite();
     }
+    await rm(store.legacyFile, { force: true });
     return store;
   }
 
   record(event: MetricEvent): void {
-    this.events.push({ ...event });
-    this.scheduleWrite();
+    const copy = { ...event };
+    this.events.push(copy);
+    this.pending.push(JSON.stringify(copy));
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.appendPending().catch((err: unknown) =>
+        this.options.logger?.warn({ err: (err as Error).message }, 'metrics write failed'),
+      );
+    }, this.options.debounceMs ?? 500);
+    this.timer.unref();
   }
 
   async summary(from: Date, to: Date): Promise<MetricsSummary> {
@@ -78,7 +86,7 @@ export class LowdbMetricsStore implements MetricsStore {
     const removed = this.events.length - kept.length;
     if (removed > 0) {
       this.events = kept;
-      await this.writeNow();
+      await this.rewrite();
     }
     return removed;
   }
@@ -88,38 +96,93 @@ export class LowdbMetricsStore implements MetricsStore {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.dirty) {
-      await this.writeNow().catch((err: NodeJS.ErrnoException) => {
-        // DATA_DIR itself is gone (removed under a running bot): nothing left to write the counts to,
-        // and shutting down must not fail on it. Any other failure is the caller's to see.
-        if (err.code !== 'ENOENT') throw err;
-        this.options.logger?.warn({ err: err.message }, 'metrics not written: DATA_DIR is gone');
-      });
-    }
-    await this.writing;
+    await this.appendPending().catch((err: NodeJS.ErrnoException) => {
+      // DATA_DIR itself is gone (removed under a running bot): nothing left to write the counts to,
+      // and shutting down must not fail on it. Any other failure is the caller's to see.
+      if (err.code !== 'ENOENT') throw err;
+      this.options.logger?.warn({ err: err.message }, 'metrics not written: DATA_DIR is gone');
+    });
   }
 
-  private scheduleWrite(): void {
-    this.dirty = true;
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.writeNow().catch((err: unknown) =>
-        this.options.logger?.warn({ err: (err as Error).message }, 'metrics write failed'),
-      );
-    }, this.options.debounceMs ?? 500);
-    this.timer.unref();
+  private get legacyFile(): string {
+    return this.file.replace(/\.jsonl$/, '.json');
   }
 
-  private writeNow(): Promise<void> {
-    this.dirty = false;
-    const next = this.writing.then(async () => {
-      this.db.data = { version: 1, events: this.events };
-      await this.db.write();
+  private appendPending(): Promise<void> {
+    return this.serially(async () => {
+      if (this.pending.length === 0) return;
+      const lines = this.pending;
+      this.pending = [];
+      try {
+        await appendFile(this.file, `${this.unterminated ? '\n' : ''}${lines.join('\n')}\n`, 'utf8');
+        this.unterminated = false;
+      } catch (err) {
+        this.pending = [...lines, ...this.pending]; // kept for the next write
+        throw err;
+      }
     });
-    this.writing = next.catch(() => {
-      this.dirty = true;
+  }
+
+  /** The file as the events in memory say (every pending line included), replaced atomically. */
+  private rewrite(): Promise<void> {
+    return this.serially(async () => {
+      const temp = `${this.file}.${process.pid}.tmp`;
+      const text = this.events.map((e) => `${JSON.stringify(e)}\n`).join('');
+      // Lines recorded while the file is being replaced are not in `text`: they stay pending.
+      const written = this.pending.length;
+      await writeFile(temp, text, 'utf8');
+      await rename(temp, this.file);
+      this.pending.splice(0, written);
+      this.unterminated = false;
     });
+  }
+
+  private serially(work: () => Promise<void>): Promise<void> {
+    const next = this.writing.then(work);
+    this.writing = next.catch(() => undefined);
     return next;
+  }
+
+  private async readLines(): Promise<MetricEvent[]> {
+    const text = await readFile(this.file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '';
+      throw err;
+    });
+    this.unterminated = text.length > 0 && !text.endsWith('\n');
+    const events: MetricEvent[] = [];
+    let skipped = 0;
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      const parsed = parseLine(line);
+      if (parsed) events.push(parsed);
+      else skipped += 1; // e.g. a line cut short by a crash mid-append: the others are intact
+    }
+    if (skipped > 0) this.options.logger?.warn({ file: this.file, skipped }, 'metrics lines unreadable; skipped');
+    return events;
+  }
+
+  private async readLegacy(): Promise<MetricEvent[]> {
+    const text = await readFile(this.legacyFile, 'utf8').catch(() => undefined);
+    if (text === undefined) return [];
+    const parsed = (() => {
+      try {
+        return legacyFileSchema.safeParse(JSON.parse(text));
+      } catch {
+        return undefined;
+      }
+    })();
+    if (parsed?.success) return parsed.data.events;
+    this.options.logger?.warn({ file: this.legacyFile }, 'old metrics file has an unexpected shape; set aside');
+    await rename(this.legacyFile, `${this.legacyFile}.corrupt-${Date.now()}`).catch(() => undefined);
+    return [];
+  }
+}
+
+function parseLine(line: string): MetricEvent | undefined {
+  try {
+    const parsed = eventSchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
   }
 }
