@@ -157,7 +157,8 @@ export class FileMetricsStore implements MetricsStore {
       if (parsed) events.push(parsed);
       else skipped += 1; // e.g. a line cut short by a crash mid-append: the others are intact
     }
-    if (skipped > 0) this.options.logger?.warn({ file: this.file, skipped }, 'metrics lines unreadable; skipped');
+    if (skipped > 0)
+      this.options.logger?.warn({ file: this.file, skipped }, 'metrics lines unreadable; skipped');
     return events;
   }
 
@@ -172,7 +173,10 @@ export class FileMetricsStore implements MetricsStore {
       }
     })();
     if (parsed?.success) return parsed.data.events;
-    this.options.logger?.warn({ file: this.legacyFile }, 'old metrics file has an unexpected shape; set aside');
+    this.options.logger?.warn(
+      { file: this.legacyFile },
+      'old metrics file has an unexpected shape; set aside',
+    );
     await rename(this.legacyFile, `${this.legacyFile}.corrupt-${Date.now()}`).catch(() => undefined);
     return [];
   }
