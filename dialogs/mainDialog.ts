@@ -34,6 +34,7 @@ import {
   type QuestionAnswer,
   type QuestionOptions,
   QuestionPrompt,
+  quotedDescription,
 } from './questionPrompt.js';
 import { menuActions } from './replies.js';
 import { CONTROL_TOPICS, type RoutedRecognition } from './routing.js';
@@ -239,7 +240,7 @@ export class MainDialog {
       outcome.topic = this.flowTopic(dc, session);
       context.turnState.set(ROUTED_TOPIC_KEY, outcome.topic);
       context.turnState.set(NONE_KIND_KEY, 'unclear');
-      this.recordTurn(context, session, dc, text, undefined, pending);
+      this.recordTurn(context, session, text, undefined, pending);
       await dc.continueDialog();
       return;
     }
@@ -249,7 +250,7 @@ export class MainDialog {
     context.turnState.set(ROUTED_TOPIC_KEY, recognition.topic);
     if (recognition.topic === 'cancel') outcome.cancel = true;
     outcome.topic = dc.activeDialog ? this.flowTopic(dc, session) : recognition.topic;
-    this.recordTurn(context, session, dc, text, recognition, pending);
+    this.recordTurn(context, session, text, recognition, pending);
     // 「はい」「うーん」 out of context are not a question about something else: that needs some words.
     const outOfScope = recognition.noneKind === 'out_of_scope' && this.saysSomething(text);
     context.turnState.set(NONE_KIND_KEY, outOfScope ? 'out_of_scope' : 'unclear');
@@ -636,7 +637,6 @@ export class MainDialog {
   private recordTurn(
     context: TurnContext,
     session: SessionState,
-    dc: DialogContext,
     text: string,
     recognition: RoutedRecognition | undefined,
     pending: QuestionOptions | undefined,
@@ -652,7 +652,7 @@ export class MainDialog {
     };
     push('member', this.understood(context, text, recognition, pending));
     context.onSendActivities(async (_ctx, activities, next) => {
-      const description = this.pendingQuestion(dc)?.values?.summary;
+      const description = quotedDescription(context);
       for (const a of activities) {
         if (a.type !== 'message' || !a.text) continue;
         const line = description ? a.text.split(description).join(x.descriptionInBotLine[lang]) : a.text;

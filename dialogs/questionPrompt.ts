@@ -46,6 +46,13 @@ export type YesNoRecognizer = (text: string, asAnswer?: boolean) => boolean | un
 
 const MAX_TRIES = 2;
 const RECOGNIZED = Symbol('questionRecognized');
+/** turnState: the member's description the question last asked this turn quotes (its `values.summary`). */
+const QUOTED = Symbol('questionQuotes');
+
+/** The member's own words inside the question being asked this turn, if it quotes them. */
+export function quotedDescription(context: TurnContext): string | undefined {
+  return context.turnState.get(QUOTED) as string | undefined;
+}
 type Recognized = PromptRecognizerResult<QuestionAnswer>;
 
 /**
@@ -68,6 +75,7 @@ export class QuestionPrompt extends Prompt<QuestionAnswer> {
     const { lang } = turnInfo(context);
     const question = fill(o.question[lang], o.values ?? {});
     const text = isRetry && o.retryText ? `${o.retryText[lang]}\n\n${question}` : question;
+    context.turnState.set(QUOTED, o.values?.summary);
     const actions: CardAction[] = o.choices.map((c) => ({
       type: ActionTypes.ImBack,
       title: c.label[lang],
