@@ -175,7 +175,14 @@ function readChoice(text: string, options: QuestionOptions, yesNo: YesNoRecogniz
     options.choices.find((c) =>
       options.yesNo ? c.value === (answer ? 'yes' : 'no') : c.answers === (answer ? 'yes' : 'no'),
     );
-  const polarity = yesNo(text, true);
+  // What the answer says as a yes or a no matters only where a choice stands for one (the reading is
+  // the costliest step here: the recognizers' boolean model).
+  const polar = options.yesNo || options.choices.some((c) => c.answers !== undefined);
+  let read: { polarity: boolean | undefined } | undefined;
+  const polarityOf = () => {
+    read ??= { polarity: polar ? yesNo(text, true) : undefined };
+    return read.polarity;
+  };
   let best: { choice: Choice; phrase: string; length: number } | undefined;
   for (const choice of options.choices) {
     // はい/いいえ inside 「はい、できません」 are read below, together with the rest of the answer.
@@ -187,10 +194,11 @@ function readChoice(text: string, options: QuestionOptions, yesNo: YesNoRecogniz
   }
   if (best) {
     const saysYes = options.yesNo ? best.choice.value === 'yes' : best.choice.answers === 'yes';
-    const negated = saysYes && polarity === false && yesNo(best.phrase, true) !== false;
+    const negated = saysYes && polarityOf() === false && yesNo(best.phrase, true) !== false;
     const picked = negated ? (answersAs(false) ?? best.choice) : best.choice;
     return { value: picked.value, byPolarity: false };
   }
+  const polarity = polarityOf();
   if (polarity === undefined) return undefined;
   const choice = answersAs(polarity);
   return choice ? { value: choice.value, byPolarity: yesNo(text) === undefined } : undefined;
