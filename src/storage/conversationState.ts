@@ -31,6 +31,8 @@ export interface ConversationStateOptions {
  */
 export class JsonConversationState extends ConversationState {
   private readonly cacheKey = Symbol('conversation state');
+  /** Storage key → fingerprint of the document this process last wrote there (most recent last). */
+  private readonly written = new Map<string, string>();
 
   constructor(
     private readonly store: Pick<StateStorage, 'read' | 'write' | 'delete' | 'quarantine'>,
@@ -46,8 +48,12 @@ export class JsonConversationState extends ConversationState {
     const items = await this.store.read([key]);
     let state = (items[key] ?? {}) as Record<string, unknown>;
     let stored = items[key] !== undefined;
-    const { eTag: _eTag, ...document } = state;
-    const check = stored ? this.options.schema?.safeParse(document) : undefined;
+    const { eTag, ...document } = state;
+    const json = JSON.stringify(document);
+    // A document this process wrote itself (same eTag, same length) was checked when it was loaded
+    // and has since changed only by the bot's own code: only one from elsewhere is checked again.
+    const own = stored && this.written.get(key) === fingerprint(eTag, json);
+    const check = stored && !own ? this.options.schema?.safeParse(document) : undefined;
     if (check && !check.success) {
       // Only where the problem is, never the values: they may hold what a member typed.
       const fields = [...new Set(check.error.issues.map((issue) => issue.path.join('.')))].slice(0, 5);
@@ -55,7 +61,11 @@ export class JsonConversationState extends ConversationState {
       state = {};
       stored = false;
     }
-    context.turnState.set(this.cacheKey, { state, json: snapshot(state), stored } satisfies Cached);
+    context.turnState.set(this.cacheKey, {
+      state,
+      json: stored ? json : snapshot(state),
+      stored,
+    } satisfies Cached);
     return state;
   }
 
@@ -74,6 +84,7 @@ export class JsonConversationState extends ConversationState {
   }
 
   private async moveAside(context: TurnContext, key: string, reason: string, detail: object) {
+    this.written.delete(key);
     await this.store.quarantine(key);
     this.options.logger?.warn(
       { ...detail, conversationId: context.activity.conversation?.id },
@@ -92,6 +103,13 @@ export class JsonConversationState extends ConversationState {
     await this.store.write({ [key]: cached.state });
     cached.json = json ?? snapshot(cached.state);
     context.turnState.set(this.cacheKey, cached);
+    this.remember(key, fingerprint(cached.state.eTag, cached.json));
+  }
+
+  private remember(key: string, print: string): void {
+    this.written.delete(key);
+    this.written.set(key, print);
+    if (this.written.size > WRITTEN_KEPT) this.written.delete(this.written.keys().next().value as string);
   }
 
   override clear(context: TurnContext): Promise<void> {
@@ -103,6 +121,7 @@ export class JsonConversationState extends ConversationState {
   override async delete(context: TurnContext): Promise<void> {
     context.turnState.delete(this.cacheKey);
     const key = await this.storageKey(context);
+    this.written.delete(key);
     await this.store.delete([key]);
   }
 
@@ -110,6 +129,14 @@ export class JsonConversationState extends ConversationState {
     const cached = context.turnState.get(this.cacheKey) as Cached | undefined;
     return typeof cached?.state === 'object' ? cached.state : undefined;
   }
+}
+
+/** Conversations whose own writes are remembered (a fingerprint each, a few dozen bytes). */
+const WRITTEN_KEPT = 10_000;
+
+/** The eTag alone could repeat (PostgreSQL's version restarts for a key deleted and written again). */
+function fingerprint(eTag: unknown, json: string): string {
+  return `${String(eTag)}:${json.length}`;
 }
 
 function snapshot(state: Record<string, unknown>): string {

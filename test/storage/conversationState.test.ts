@@ -1,7 +1,10 @@
+import { join } from 'node:path';
 import { type Activity, MemoryStorage, type StoreItems, TestAdapter, TurnContext } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { JsonConversationState } from '../../src/storage/conversationState.js';
+import { LowdbStorage } from '../../src/storage/lowdbStorage.js';
 import { conversationDocumentSchema } from '../../src/storage/stateSchema.js';
+import { useTempDirs } from '../support/tempDir.js';
 
 /** MemoryStorage that counts writes, so "saved only when changed" is observable. */
 class CountingStorage extends MemoryStorage {
@@ -18,6 +21,7 @@ class CountingStorage extends MemoryStorage {
 }
 
 const KEY = 'test/conversations/conv-1/';
+const tempDir = useTempDirs();
 
 function turn(): TurnContext {
   const adapter = new TestAdapter();
@@ -125,6 +129,43 @@ describe('JsonConversationState', () => {
     const second = turn();
     expect(await session.get(second)).toMatchObject({ misses: 1, futureField: true });
     expect(storage.quarantined).toHaveLength(1);
+  });
+
+  it('checks again only a document it did not write itself: another writer’s damage is still caught', async () => {
+    // A backend of the persistence seam: a write gives the caller's item its new eTag.
+    const storage = new LowdbStorage({ dir: join(await tempDir(), 'state') });
+    const quarantined: string[] = [];
+    const quarantine = storage.quarantine.bind(storage);
+    storage.quarantine = async (key) => {
+      quarantined.push(key);
+      await quarantine(key);
+    };
+    let checks = 0;
+    const schema = {
+      safeParse: (doc: unknown) => {
+        checks += 1;
+        return conversationDocumentSchema.safeParse(doc);
+      },
+    } as unknown as typeof conversationDocumentSchema;
+    const state = new JsonConversationState(storage, { schema });
+    const session = state.createProperty<{ misses: number; trail: [] }>('session');
+    await storage.write({ [KEY]: { session: { misses: 0, trail: [] } } });
+
+    const first = turn();
+    (await session.get(first))!.misses = 1;
+    await state.saveChanges(first);
+    expect(checks).toBe(1);
+    // The document as this process wrote it: not checked again.
+    const second = turn();
+    expect(await session.get(second)).toMatchObject({ misses: 1 });
+    expect(checks).toBe(1);
+
+    // Someone else overwrites it with a wrong shape (another instance, an operator): checked, set aside.
+    await storage.write({ [KEY]: { session: { misses: 'many', trail: [] } } });
+    const third = turn();
+    expect(await session.get(third)).toBeUndefined();
+    expect(checks).toBe(2);
+    expect(quarantined).toEqual([KEY]);
   });
 
   it('resetDamaged quarantines stored state once per turn, never fresh state or a disk error', async () => {
