@@ -606,8 +606,8 @@ export class MainDialog {
   private csatAnswer(text: string): boolean | undefined {
     const q = this.deps.knowledge.conversation.csat;
     const folded = foldForMatch(text);
-    if (Object.values(q.yes).some((l) => foldForMatch(l) === folded)) return true;
-    if (Object.values(q.no).some((l) => foldForMatch(l) === folded)) return false;
+    if (Object.values(q.yes).some((l) => foldPhrase(l) === folded)) return true;
+    if (Object.values(q.no).some((l) => foldPhrase(l) === folded)) return false;
     return folded.length <= 12 ? this.deps.recognizeYesNo(text) : undefined;
   }
 
