@@ -107,15 +107,19 @@ describe('crash safety', () => {
       expect(told.size).toBeGreaterThanOrEqual(KILL_AFTER_TOLD);
       expect(inFlightAtKill, 'killed mid-load').toBeGreaterThan(CONVERSATIONS / 2);
 
-      // Every file parses (a temp file of an interrupted write may remain; it is never read).
+      // Every file parses (a temp file of an interrupted write may remain; it is never read). An
+      // append-only .jsonl file parses line by line: only an unterminated last line may be cut short
+      // (its reader skips it).
       const files = await filesUnder(dataDir);
       const leftovers = files.filter(isTempFile);
       const dataFiles = files.filter((f) => !isTempFile(f));
       expect(dataFiles.length).toBeGreaterThan(KILL_AFTER_TOLD);
       const unparsable: string[] = [];
       for (const file of dataFiles) {
+        const text = await readFile(file, 'utf8');
+        const documents = file.endsWith('.jsonl') ? text.split('\n').slice(0, -1) : [text];
         try {
-          JSON.parse(await readFile(file, 'utf8'));
+          for (const document of documents) JSON.parse(document);
         } catch {
           unparsable.push(file);
         }
