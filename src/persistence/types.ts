@@ -33,6 +33,17 @@ export class ETagConflictError extends Error {
  * refused as stale).
  */
 export interface StateStorage extends Storage {
+  /**
+   * One item with its JSON text, for a caller that keeps the text as its "unchanged since read" mark
+   * (the state layer): the backend hands over the text it holds instead of the caller serialising
+   * the document again. Undefined when absent or expired.
+   */
+  readDocument(key: string): Promise<StoredDocument | undefined>;
+  /**
+   * Stores a document given as its JSON text (an object, no eTag in it): refused with
+   * ETagConflictError when `eTag` is neither absent, '*' nor the stored one. Returns the new eTag.
+   */
+  writeDocument(key: string, json: string, eTag?: string): Promise<string>;
   /** Removes items idle longer than the TTL; returns how many. */
   sweepExpired(): Promise<number>;
   /**
@@ -40,6 +51,15 @@ export interface StateStorage extends Storage {
    * table on PostgreSQL), no longer read; the key then reads as absent.
    */
   quarantine(key: string): Promise<void>;
+}
+
+/** A stored conversation-state document as `StateStorage.readDocument` gives it. */
+export interface StoredDocument {
+  /** A fresh object, the caller's to change; no eTag in it. */
+  document: Record<string, unknown>;
+  /** `JSON.stringify(document)` as it is now, key order included. */
+  json: string;
+  eTag: string;
 }
 
 /** What the staff queue filters on; every field optional, lists are "any of". */

@@ -26,8 +26,9 @@ export interface ConversationStateOptions {
  * behaviour) with a cheaper change check. BotState hashes the whole state on load and twice per save
  * with botbuilder-stdlib's replacer-based stringify and SHA-256 — about 8 % of a turn's CPU in the
  * profile (`npm run bench:turn`). Here the check compares native JSON snapshots: state is plain JSON
- * data anyway (the storage keeps it as JSON), and the snapshot taken for the check doubles as the
- * "last saved" mark, so a turn serialises its state twice instead of hashing it three times.
+ * data anyway, the storage hands over the text it read (`readDocument`) as the "unchanged" mark and
+ * stores the snapshot taken for the check as it is (`writeDocument`), so a turn serialises its state
+ * once instead of hashing it three times.
  */
 export class JsonConversationState extends ConversationState {
   private readonly cacheKey = Symbol('conversation state');
@@ -35,7 +36,10 @@ export class JsonConversationState extends ConversationState {
   private readonly written = new Map<string, string>();
 
   constructor(
-    private readonly store: Pick<StateStorage, 'read' | 'write' | 'delete' | 'quarantine'>,
+    private readonly store: Pick<
+      StateStorage,
+      'read' | 'write' | 'readDocument' | 'writeDocument' | 'delete' | 'quarantine'
+    >,
     private readonly options: ConversationStateOptions = {},
   ) {
     super(store);
@@ -45,25 +49,25 @@ export class JsonConversationState extends ConversationState {
     const cached = context.turnState.get(this.cacheKey) as Cached | undefined;
     if (!force && cached?.state) return cached.state;
     const key = await this.storageKey(context);
-    const items = await this.store.read([key]);
-    let state = (items[key] ?? {}) as Record<string, unknown>;
-    let stored = items[key] !== undefined;
-    const { eTag, ...document } = state;
-    const json = JSON.stringify(document);
+    const read = await this.store.readDocument(key);
+    let stored = read !== undefined;
+    let state: Record<string, unknown> = read?.document ?? {};
     // A document this process wrote itself (same eTag, same length) was checked when it was loaded
     // and has since changed only by the bot's own code: only one from elsewhere is checked again.
-    const own = stored && this.written.get(key) === fingerprint(eTag, json);
-    const check = stored && !own ? this.options.schema?.safeParse(document) : undefined;
+    const own = read !== undefined && this.written.get(key) === fingerprint(read.eTag, read.json);
+    const check = read && !own ? this.options.schema?.safeParse(read.document) : undefined;
     if (check && !check.success) {
       // Only where the problem is, never the values: they may hold what a member typed.
       const fields = [...new Set(check.error.issues.map((issue) => issue.path.join('.')))].slice(0, 5);
       await this.moveAside(context, key, 'stored conversation state failed validation', { fields });
       state = {};
       stored = false;
+    } else if (read) {
+      state.eTag = read.eTag;
     }
     context.turnState.set(this.cacheKey, {
       state,
-      json: stored ? json : snapshot(state),
+      json: stored && read ? read.json : snapshot(state),
       stored,
     } satisfies Cached);
     return state;
@@ -98,12 +102,14 @@ export class JsonConversationState extends ConversationState {
     if (!force && (!cached || json === cached.json)) return;
     const key = await this.storageKey(context);
     cached ??= { state: {}, json: '' };
+    const text = json ?? snapshot(cached.state);
     // The eTag read at load (none for a new conversation): a write on top of someone else's is refused
     // (the turn lock makes that rare; a refusal fails the turn instead of losing the other's change).
-    await this.store.write({ [key]: cached.state });
-    cached.json = json ?? snapshot(cached.state);
+    const eTag = typeof cached.state.eTag === 'string' ? cached.state.eTag : undefined;
+    cached.state.eTag = await this.store.writeDocument(key, text, eTag);
+    cached.json = text;
     context.turnState.set(this.cacheKey, cached);
-    this.remember(key, fingerprint(cached.state.eTag, cached.json));
+    this.remember(key, fingerprint(cached.state.eTag, text));
   }
 
   private remember(key: string, print: string): void {

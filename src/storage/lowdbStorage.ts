@@ -6,7 +6,7 @@ import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { z } from 'zod';
 import { KeyedQueue } from '../keyedQueue.js';
-import { ETagConflictError, type StateStorage } from '../persistence/types.js';
+import { ETagConflictError, type StateStorage, type StoredDocument } from '../persistence/types.js';
 import { fileForKey, ShardFolders } from './keyedFile.js';
 
 /** What one state file holds; a file that parses as something else is damaged. */
@@ -93,36 +93,43 @@ export class LowdbStorage implements StateStorage {
     if (!Array.isArray(keys)) throw new TypeError('Keys are required when reading');
     const items: StoreItems = {};
     await Promise.all(
-      keys.map((key) =>
-        this.queue.run(key, async () => {
-          const record = await this.load(key);
-          if (record) items[key] = { ...(JSON.parse(record.documentJson) as object), eTag: record.eTag };
-        }),
-      ),
+      keys.map(async (key) => {
+        const stored = await this.readDocument(key);
+        if (stored) items[key] = Object.assign(stored.document, { eTag: stored.eTag });
+      }),
     );
     return items;
+  }
+
+  readDocument(key: string): Promise<StoredDocument | undefined> {
+    return this.queue.run(key, async () => {
+      const record = await this.load(key);
+      if (!record) return undefined;
+      const document = JSON.parse(record.documentJson) as Record<string, unknown>;
+      return { document, json: record.documentJson, eTag: record.eTag };
+    });
   }
 
   async write(changes: StoreItems): Promise<void> {
     if (!changes || typeof changes !== 'object') throw new TypeError('Changes are required when writing');
     await Promise.all(
-      Object.entries(changes).map(([key, item]) =>
-        this.queue.run(key, async () => {
-          const { eTag, ...document } = (item ?? {}) as StoreItem;
-          const current = await this.load(key);
-          if (current && eTag && eTag !== '*' && eTag !== current.eTag) throw new ETagConflictError(key);
-          const record: CachedRecord = {
-            key,
-            eTag: randomUUID(),
-            updatedAt: this.now(),
-            documentJson: JSON.stringify(document),
-          };
-          await this.save(key, record);
-          // The caller's item now carries the stored eTag: a second save in the same turn is not stale.
-          if (item && typeof item === 'object') (item as StoreItem).eTag = record.eTag;
-        }),
-      ),
+      Object.entries(changes).map(async ([key, item]) => {
+        const { eTag, ...document } = (item ?? {}) as StoreItem;
+        const stored = await this.writeDocument(key, JSON.stringify(document), eTag);
+        // The caller's item now carries the stored eTag: a second save in the same turn is not stale.
+        if (item && typeof item === 'object') (item as StoreItem).eTag = stored;
+      }),
     );
+  }
+
+  writeDocument(key: string, json: string, eTag?: string): Promise<string> {
+    return this.queue.run(key, async () => {
+      const current = await this.load(key);
+      if (current && eTag && eTag !== '*' && eTag !== current.eTag) throw new ETagConflictError(key);
+      const record: CachedRecord = { key, eTag: randomUUID(), updatedAt: this.now(), documentJson: json };
+      await this.save(key, record);
+      return record.eTag;
+    });
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -155,6 +155,32 @@ describe.each([
         expect(await p.state.read(['a'])).toEqual({});
       }));
 
+    it('hands a document over with its JSON text, and stores one given as text under the same eTag rules', () =>
+      withBackend(async (p) => {
+        expect(await p.state.readDocument('d')).toBeUndefined();
+        const first = await p.state.writeDocument('d', JSON.stringify({ dialog: { step: 1 }, note: 'あ' }));
+        const read = await p.state.readDocument('d');
+        expect(read).toEqual({
+          document: { dialog: { step: 1 }, note: 'あ' },
+          json: JSON.stringify(read!.document),
+          eTag: first,
+        });
+        // The document is the caller's own: changing it changes nothing stored.
+        (read!.document.dialog as { step: number }).step = 9;
+        expect((await p.state.readDocument('d'))!.document).toMatchObject({ dialog: { step: 1 } });
+        // The botbuilder view of the same item.
+        expect((await p.state.read(['d'])).d).toEqual({ dialog: { step: 1 }, note: 'あ', eTag: first });
+
+        const second = await p.state.writeDocument('d', '{"dialog":{"step":2}}', first);
+        expect(second).not.toBe(first);
+        await expect(p.state.writeDocument('d', '{"dialog":{"step":3}}', first)).rejects.toBeInstanceOf(
+          ETagConflictError,
+        );
+        expect((await p.state.readDocument('d'))!.document).toEqual({ dialog: { step: 2 } });
+        await p.state.writeDocument('d', '{"dialog":{"step":4}}', '*');
+        expect((await p.state.readDocument('d'))!).toMatchObject({ document: { dialog: { step: 4 } } });
+      }));
+
     it('lets exactly one of two writers holding the same eTag win', () =>
       withBackend(async (p, { backend, clock: c }) => {
         const other = await backend.open(c.now);

@@ -1,27 +1,28 @@
 import { join } from 'node:path';
-import { type Activity, MemoryStorage, type StoreItems, TestAdapter, TurnContext } from 'botbuilder';
+import { type Activity, TestAdapter, TurnContext } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { JsonConversationState } from '../../src/storage/conversationState.js';
 import { LowdbStorage } from '../../src/storage/lowdbStorage.js';
 import { conversationDocumentSchema } from '../../src/storage/stateSchema.js';
 import { useTempDirs } from '../support/tempDir.js';
 
-/** MemoryStorage that counts writes, so "saved only when changed" is observable. */
-class CountingStorage extends MemoryStorage {
+/** A backend of the persistence seam that counts document writes, so "saved only when changed" is observable. */
+class CountingStorage extends LowdbStorage {
   writes = 0;
   readonly quarantined: string[] = [];
-  override async write(changes: StoreItems): Promise<void> {
+  override async writeDocument(key: string, json: string, eTag?: string): Promise<string> {
     this.writes += 1;
-    await super.write(changes);
+    return super.writeDocument(key, json, eTag);
   }
-  async quarantine(key: string): Promise<void> {
+  override async quarantine(key: string): Promise<void> {
     this.quarantined.push(key);
-    await this.delete([key]);
+    await super.quarantine(key);
   }
 }
 
 const KEY = 'test/conversations/conv-1/';
 const tempDir = useTempDirs();
+const countingStorage = async () => new CountingStorage({ dir: join(await tempDir(), 'state') });
 
 function turn(): TurnContext {
   const adapter = new TestAdapter();
@@ -37,7 +38,7 @@ function turn(): TurnContext {
 
 describe('JsonConversationState', () => {
   it('keeps state across turns under ConversationState’s key and saves only what changed', async () => {
-    const storage = new CountingStorage();
+    const storage = await countingStorage();
     const state = new JsonConversationState(storage);
     const session = state.createProperty<{ count: number }>('session');
 
@@ -64,7 +65,7 @@ describe('JsonConversationState', () => {
   });
 
   it('force writes even without a change; without a load nothing is written unless forced', async () => {
-    const storage = new CountingStorage();
+    const storage = await countingStorage();
     const state = new JsonConversationState(storage);
     const untouched = turn();
     await state.saveChanges(untouched);
@@ -80,7 +81,7 @@ describe('JsonConversationState', () => {
   });
 
   it('clear empties the state on the next save; delete removes it from storage', async () => {
-    const storage = new CountingStorage();
+    const storage = await countingStorage();
     const state = new JsonConversationState(storage);
     const session = state.createProperty<{ count: number }>('session');
     const first = turn();
@@ -104,7 +105,7 @@ describe('JsonConversationState', () => {
   });
 
   it('validates a stored document on load: a wrong shape is quarantined and the turn starts fresh', async () => {
-    const storage = new CountingStorage();
+    const storage = await countingStorage();
     const warnings: Array<{ obj: object; msg: string }> = [];
     const logger = { warn: (obj: object, msg: string) => warnings.push({ obj, msg }) };
     const state = new JsonConversationState(storage, { schema: conversationDocumentSchema, logger });
@@ -169,7 +170,7 @@ describe('JsonConversationState', () => {
   });
 
   it('resetDamaged quarantines stored state once per turn, never fresh state or a disk error', async () => {
-    const storage = new CountingStorage();
+    const storage = await countingStorage();
     const state = new JsonConversationState(storage, { schema: conversationDocumentSchema });
     const fresh = turn();
     await state.load(fresh);

@@ -16,6 +16,7 @@ import {
   type ReplyOutbox,
   type SecretStore,
   type StateStorage,
+  type StoredDocument,
   type TurnLock,
   type UnansweredGroup,
   type UnansweredSighting,
@@ -40,32 +41,50 @@ export class PgStateStorage implements StateStorage {
   async read(keys: string[]): Promise<StoreItems> {
     if (!Array.isArray(keys)) throw new TypeError('Keys are required when reading');
     if (keys.length === 0) return {};
-    const fresh = this.ttlMs > 0 ? at(this.now() - this.ttlMs) : at(0);
     const { rows } = await this.db.query<{ key: string; document: object; version: string }>(
       'SELECT key, document, version FROM conversation_state WHERE key = ANY($1) AND updated_at > $2',
-      [keys, fresh],
+      [keys, this.freshSince()],
     );
     const items: StoreItems = {};
     for (const row of rows) items[row.key] = { ...row.document, eTag: row.version };
     return items;
   }
 
+  async readDocument(key: string): Promise<StoredDocument | undefined> {
+    const { rows } = await this.db.query<{ document: Record<string, unknown>; version: string }>(
+      'SELECT document, version FROM conversation_state WHERE key = $1 AND updated_at > $2',
+      [key, this.freshSince()],
+    );
+    const row = rows[0];
+    // jsonb keeps its own key order, so the text is made from the object pg parsed, not from jsonb's.
+    return row && { document: row.document, json: JSON.stringify(row.document), eTag: row.version };
+  }
+
   async write(changes: StoreItems): Promise<void> {
     if (!changes || typeof changes !== 'object') throw new TypeError('Changes are required when writing');
     for (const [key, item] of Object.entries(changes)) {
       const { eTag, ...document } = (item ?? {}) as StoreItem;
-      const checked = eTag !== undefined && eTag !== '*' && eTag !== '';
-      const { rows } = await this.db.query<{ version: string }>(
-        `INSERT INTO conversation_state (key, document, version, updated_at) VALUES ($1, $2::jsonb, 1, $3)
-         ON CONFLICT (key) DO UPDATE SET document = EXCLUDED.document,
-           version = conversation_state.version + 1, updated_at = EXCLUDED.updated_at
-         WHERE NOT $4 OR conversation_state.version::text = $5
-         RETURNING version`,
-        [key, JSON.stringify(document), at(this.now()), checked, checked ? String(eTag) : ''],
-      );
-      if (!rows[0]) throw new ETagConflictError(key);
-      if (item && typeof item === 'object') (item as StoreItem).eTag = rows[0].version;
+      const stored = await this.writeDocument(key, JSON.stringify(document), eTag);
+      if (item && typeof item === 'object') (item as StoreItem).eTag = stored;
     }
+  }
+
+  async writeDocument(key: string, json: string, eTag?: string): Promise<string> {
+    const checked = eTag !== undefined && eTag !== '*' && eTag !== '';
+    const { rows } = await this.db.query<{ version: string }>(
+      `INSERT INTO conversation_state (key, document, version, updated_at) VALUES ($1, $2::jsonb, 1, $3)
+       ON CONFLICT (key) DO UPDATE SET document = EXCLUDED.document,
+         version = conversation_state.version + 1, updated_at = EXCLUDED.updated_at
+       WHERE NOT $4 OR conversation_state.version::text = $5
+       RETURNING version`,
+      [key, json, at(this.now()), checked, checked ? eTag : ''],
+    );
+    if (!rows[0]) throw new ETagConflictError(key);
+    return rows[0].version;
+  }
+
+  private freshSince(): Date {
+    return this.ttlMs > 0 ? at(this.now() - this.ttlMs) : at(0);
   }
 
   async delete(keys: string[]): Promise<void> {
