@@ -101,7 +101,7 @@ try {
     `server RSS after start-up: ours ${mb(idle[0].rss)}, echo ${mb(idle[1].rss)}, stateful reference ${mb(idle[2].rss)}`,
   );
 
-  const results: Array<{ target: Bot; result: LoadResult; pgCpuMs: number }> = [];
+  const results: Array<{ target: Bot; result: LoadResult; pgCpuMs: number; perRound: number[] }> = [];
   const bots = [
     ['ours', ours],
     ['echo', echo],
@@ -136,7 +136,8 @@ try {
     }
     for (const [target] of bots) {
       const result = mergeResults(rounds[target]);
-      results.push({ target, result, pgCpuMs: result.turns ? pgCpu[target] / result.turns : 0 });
+      const perRound = rounds[target].map((r) => r.turnsPerSec);
+      results.push({ target, result, pgCpuMs: result.turns ? pgCpu[target] / result.turns : 0, perRound });
     }
   }
   await Promise.all(servers.splice(0).map((s) => s.stop()));
@@ -164,7 +165,7 @@ try {
         fmt(r.latency.max, 0),
         fmt(r.repliesPerTurn, 2),
         fmt(r.serverCpuMsPerTurn, 2),
-        mb(r.server.peakRss),
+        `${mb(r.server.peakRss)} (JS heap ${mb(r.server.peakHeapTotal)})`,
         mb(r.server.heapUsed),
         String(r.errors + r.errorReplies),
       ]),
@@ -197,6 +198,14 @@ try {
         `${fmt(ourResult.turnsPerSec, 0)}/${fmt(statefulRun.result.turnsPerSec, 0)} turns/s = ${fmt(refRatio, 2)} ` +
         `(target >= ${refTarget} on ${args.storage})`,
     );
+    // The machine's speed drifts within a run: the rounds' own ratios show how far one figure can be trusted.
+    const roundRatios = ourRun.perRound.map((t, i) => t / (statefulRun.perRound[i] ?? Number.NaN));
+    if (roundRatios.length > 1) {
+      summary.push(
+        `info  ours/stateful-ref round by round ${protocol === 'emulator' ? '/api/messages' : 'Direct Line'}: ` +
+          `${roundRatios.map((r) => fmt(r, 2)).join(', ')} (each pair measured in the same round)`,
+      );
+    }
     if (postgres) {
       summary.push(
         `info  PostgreSQL CPU per turn ${protocol === 'emulator' ? '/api/messages' : 'Direct Line'}: ours ` +

@@ -43,22 +43,29 @@ const app = await createApp(
 const baseUrl = await app.listen(0, '127.0.0.1');
 
 // Resource use since the last reset: peak RSS sampled every 100 ms, CPU time, event-loop utilisation.
-let peakRss = process.memoryUsage.rss();
+let peakRss = 0;
+let peakHeapTotal = 0;
+function samplePeak(): void {
+  const { rss, heapTotal } = process.memoryUsage();
+  if (rss > peakRss) {
+    peakRss = rss;
+    peakHeapTotal = heapTotal;
+  }
+}
+samplePeak();
 let cpuStart = process.cpuUsage();
 let eluStart = performance.eventLoopUtilization();
 let delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
-}, 100);
+const sampler = setInterval(samplePeak, 100);
 
 function stats(): ServerStats {
-  const rss = process.memoryUsage.rss();
-  peakRss = Math.max(peakRss, rss);
+  samplePeak();
   const cpu = process.cpuUsage(cpuStart);
   return {
-    rss,
+    rss: process.memoryUsage.rss(),
     peakRss,
+    peakHeapTotal,
     heapUsed: process.memoryUsage().heapUsed,
     cpuMs: (cpu.user + cpu.system) / 1000,
     elu: performance.eventLoopUtilization(eluStart).utilization,
@@ -88,7 +95,8 @@ process.on('message', async (message: ParentMessage) => {
   switch (message.type) {
     case 'reset':
       await startProfiler();
-      peakRss = process.memoryUsage.rss();
+      peakRss = 0;
+      samplePeak();
       cpuStart = process.cpuUsage();
       eluStart = performance.eventLoopUtilization();
       delay.disable();

@@ -264,6 +264,7 @@ export function mergeResults(results: LoadResult[]): LoadResult {
   const seconds = sum((r) => r.seconds);
   const latencies = results.flatMap((r) => r.latencies);
   const cpuMs = sum((r) => r.server.cpuMs);
+  const peakRound = results.reduce((a, b) => (b.server.peakRss > a.server.peakRss ? b : a));
   return {
     protocol: first.protocol,
     turns,
@@ -278,7 +279,8 @@ export function mergeResults(results: LoadResult[]): LoadResult {
     errorReplies: sum((r) => r.errorReplies),
     server: {
       rss: results.at(-1)!.server.rss,
-      peakRss: Math.max(...results.map((r) => r.server.peakRss)),
+      peakRss: peakRound.server.peakRss,
+      peakHeapTotal: peakRound.server.peakHeapTotal,
       heapUsed: results.at(-1)!.server.heapUsed,
       cpuMs,
       elu: sum((r) => r.server.elu * r.seconds) / seconds,

@@ -5,6 +5,8 @@ export interface ServerStats {
   rss: number;
   /** Highest RSS sampled (every 100 ms) since the last reset, bytes. */
   peakRss: number;
+  /** V8's heap (heapTotal) when that peak was sampled: tells garbage not yet collected from native memory. */
+  peakHeapTotal: number;
   heapUsed: number;
   /** CPU time (user + system) since the last reset, ms. */
   cpuMs: number;

@@ -36,6 +36,7 @@ export class ServerGroup implements BenchTarget {
     return {
       rss: sum((s) => s.rss),
       peakRss: sum((s) => s.peakRss),
+      peakHeapTotal: sum((s) => s.peakHeapTotal),
       heapUsed: sum((s) => s.heapUsed),
       cpuMs: sum((s) => s.cpuMs),
       elu: sum((s) => s.elu) / all.length,
