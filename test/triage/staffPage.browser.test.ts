@@ -30,17 +30,22 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
   let page: Page;
   const pageErrors: string[] = [];
   const ids: Record<string, string> = {};
+  // Due times follow staffed hours (an inquiry sent at night is due the next morning), so the queue is
+  // shown as on a weekday morning, whatever the hour the tests run at; the server's clock runs on from it.
+  const START = jst('2026-11-26T10:00:00');
+  const startedAt = Date.now();
+  const now = () => new Date(START.getTime() + (Date.now() - startedAt));
 
   beforeAll(async () => {
     connector = new FakeConnector();
     await connector.start();
     dataDir = await mkdtemp(join(tmpdir(), 'staff-page-'));
-    s = await startStaffServer(dataDir);
+    s = await startStaffServer(dataDir, { now });
     for (const [login, role, name] of [
       ['sato', 'agent', '佐藤'],
       ['abe', 'supervisor', '阿部'],
     ] as const) {
-      const at = new Date().toISOString();
+      const at = now().toISOString();
       await s.staff.addAccount({
         login,
         name,
@@ -51,7 +56,7 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
         updatedAt: at,
       });
     }
-    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+    const minutesAgo = (m: number) => new Date(now().getTime() - m * 60_000);
     const ref = (id: string) => ({
       channelId: 'emulator',
       serviceUrl: connector.url,
@@ -97,12 +102,14 @@ describe.skipIf(!runBrowser)('staff page /staff in the browser', () => {
         }),
       )
     ).id;
-    await s.unanswered.record('今日の天気は？', 'ja', new Date());
-    await s.unanswered.record('今日の天気は', 'ja', new Date());
-    await s.unanswered.record('What is the interest rate of a car loan', 'en', new Date());
+    await s.unanswered.record('今日の天気は？', 'ja', now());
+    await s.unanswered.record('今日の天気は', 'ja', now());
+    await s.unanswered.record('What is the interest rate of a car loan', 'en', now());
 
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // The page reckons "due in …" with its own clock: the same staffed-hours morning as the server's.
+    await page.clock.setFixedTime(START);
     page.on('pageerror', (error) => pageErrors.push(error.message));
   }, 60_000);
 
