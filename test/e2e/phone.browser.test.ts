@@ -49,12 +49,10 @@ describe.skipIf(!runBrowser)('the chat on a phone-sized screen (real app)', () =
 
   /** Waits until the bot's latest message contains `text`, then returns that message's text. */
   async function latestBotText(page: Page, text: string): Promise<string> {
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the line breaks a person sees
     await expect.poll(() => botBubbles(page).last().innerText(), { timeout: 30_000 }).toContain(text);
     // Web Chat scrolls the new message's end (its question) into view; a message taller than the
     // transcript starts above it. Give the scroll a moment to settle.
     await expect.poll(() => seenByPerson(botBubbles(page).last(), 'end'), { timeout: 5_000 }).toBe(true);
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the line breaks a person sees
     return botBubbles(page).last().innerText();
   }
 
@@ -126,7 +124,6 @@ describe.skipIf(!runBrowser)('the chat on a phone-sized screen (real app)', () =
     await send(page, 'ポイントサービスについて');
     // The answer, then 「お役に立ちましたか？」 last (the language switch does not answer it).
     await latestBotText(page, 'お役に立ちましたか');
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the line breaks a person sees
     expect(await page.locator('.webchat__basic-transcript').innerText()).toContain('ポイントが貯まります');
     await expect.poll(() => suggested(page).allInnerTexts(), { timeout: 10_000 }).toEqual(['はい', 'いいえ']);
     await page.getByRole('button', { name: 'English' }).click();
@@ -134,11 +131,9 @@ describe.skipIf(!runBrowser)('the chat on a phone-sized screen (real app)', () =
     await expect.poll(() => suggested(page).allInnerTexts(), { timeout: 10_000 }).toContain("I can't log in");
     await expectInSight(page);
     // The same conversation: the earlier Japanese answer is still in the transcript.
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the line breaks a person sees
     expect(await page.locator('.webchat__basic-transcript').innerText()).toContain('ポイントサービス');
     await send(page, 'how do I log in?');
     await latestBotText(page, 'Which way would you like to log in?');
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the line breaks a person sees
     expect(await page.locator('.webchat__basic-transcript').innerText()).toContain('blue');
     await page.close();
   });

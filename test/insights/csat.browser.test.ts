@@ -35,7 +35,6 @@ describe.skipIf(!runBrowser)('CSAT buttons in the member chat at 360x640', () =>
     page.locator('.webchat__bubble:not(.webchat__bubble--from-user) .webchat__bubble__content');
   const suggested = (page: Page) => page.locator('.webchat__suggested-action');
   const latest = async (page: Page, text: string) => {
-    // biome-ignore lint/performance/useDomNodeTextContent: innerText is what a person reads
     await expect.poll(() => botBubbles(page).last().innerText(), { timeout: 30_000 }).toContain(text);
   };
 
