@@ -13,10 +13,20 @@ export { katakanaToHiragana } from './fold.js';
  * 暗唱番号 → 暗証番号, こうざふりかえ → 口座振替, 旬フリ → 瞬ふり, …).
  */
 export function normalize(text: string, variants: CompiledVariants = loadVariants()): string {
+  if (text === lastText && variants === lastVariants) return lastResult;
   let s = foldText(text);
   for (const [pattern, canonical] of variants) s = s.replace(pattern, canonical);
-  return s.replace(/\s+/g, ' ').trim();
+  lastResult = s.replace(/\s+/g, ' ').trim();
+  lastText = text;
+  lastVariants = variants;
+  return lastResult;
 }
+
+// A turn reads the member's message several ways (topic, yes or no, thanks), each normalising it; half
+// the calls over the bench scripts repeat the one before. Only the latest text is held.
+let lastText: string | undefined;
+let lastVariants: CompiledVariants | undefined;
+let lastResult = '';
 
 const JAPANESE_CHAR = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]/u;
 

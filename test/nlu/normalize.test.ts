@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { conceptsOf } from '../../src/nlu/features.js';
 import { katakanaToHiragana, normalize } from '../../src/nlu/normalize.js';
+import { compileVariants } from '../../src/nlu/variants.js';
 
 describe('normalize', () => {
+  it('answers a repeated text from the last result only for the same variants', () => {
+    const cardToKaado = compileVariants({ terms: [{ canonical: 'kaado', spellings: ['カード'] }] } as never);
+    const cardToCard = compileVariants({ terms: [{ canonical: 'card', spellings: ['カード'] }] } as never);
+    expect(normalize('カード番号', cardToKaado)).toBe('kaado番号');
+    expect(normalize('カード番号', cardToCard)).toBe('card番号');
+    expect(normalize('カード番号', cardToKaado)).toBe('kaado番号');
+    expect(normalize('カードを紛失', cardToKaado)).toBe('kaadoを紛失');
+  });
+
   it('folds half-width katakana, full-width katakana and hiragana onto one form', () => {
     expect(normalize('ﾛｸﾞｲﾝ')).toBe(normalize('ログイン'));
     expect(normalize('ろぐいん')).toBe(normalize('ログイン'));
