@@ -1,10 +1,11 @@
 // npm run bench [-- --quick] [--concurrency N] [--seconds S] [--warmup S] [--skip-storage] [--cpu-prof]
-//                [--only emulator|directline] [--storage lowdb|postgres] [--instances 1|2]
+//                [--only emulator|directline] [--storage lowdb|postgres] [--instances 1|2] [--calibrate]
 //
 // Three bots on the same server stack: ours, a stateless echo and a core-bot-style stateful reference
 // (a waterfall of text prompts, ConversationState on the same backend). With --storage postgres every
 // bot gets its own database on a throwaway local cluster (its CPU is reported on its own line); with
-// --instances 2 each bot runs as two processes on its database and requests rotate over them.
+// --instances 2 each bot runs as two processes on its database and requests rotate over them. With
+// --calibrate the stateful reference also runs in ours' place: its ratios show the bench's own error.
 //
 // Bounded load over loopback against the bot server (restify + CloudAdapter + local Direct Line, the
 // bot in a child process with its own temporary DATA_DIR), then the same load against a plain echo
@@ -13,17 +14,19 @@
 // that ratio), then storage scaling 1k vs 100k conversations (<= 1.5).
 // All traffic goes to 127.0.0.1; every phase is bounded in time; temporary folders are removed.
 
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { startTestPostgres, type TestPostgres } from '../lib/throwawayPostgres.js';
 import { parseBenchArgs } from './lib/args.js';
 import { BenchConnector } from './lib/connector.js';
 import { type LoadResult, mergeResults, runLoad } from './lib/load.js';
 import { MEAN_TURNS_PER_SCRIPT, SCRIPTS } from './lib/scripts.js';
 import { type BenchTarget, ServerGroup, ServerProcess } from './lib/serverProcess.js';
-import { fmt, mb, table, verdict } from './lib/stats.js';
+import { fmt, mb, pairedRatio, table, verdict } from './lib/stats.js';
 import { runStorageBench, storageReport } from './lib/storageBench.js';
 import { measureTurnCost, ratioCeiling } from './lib/turnCost.js';
 
@@ -48,6 +51,7 @@ const profDir = args.cpuProf ? await mkdtemp(join(tmpdir(), 'member-help-bench-p
 const servers: BenchTarget[] = [];
 let postgres: TestPostgres | undefined;
 const connector = new BenchConnector();
+const execFileAsync = promisify(execFile);
 
 const hardLimit = setTimeout(() => {
   console.error(`bench: time limit of ${args.timeLimitMs / 60_000} min reached, stopping`);
@@ -63,9 +67,15 @@ console.log(
 );
 console.log(`server: LOG_LEVEL=${args.logLevel} (stdout discarded), RATE_LIMIT_IP_REQUESTS raised to 1e9`);
 console.log(
-  `load: ${args.concurrency} concurrent conversations; per bot and protocol warm-up ${args.warmupMs / 1000} s, then ${args.rounds} measured rounds of ${args.measureMs / 1000} s, alternating ours/echo; ` +
+  `load: ${args.concurrency} concurrent conversations; per bot and protocol warm-up ${args.warmupMs / 1000} s, then ${args.rounds} measured rounds of ${args.measureMs / 1000} s, the bots taking turns; ` +
     `${SCRIPTS.length} scripts (ja/en), ${fmt(MEAN_TURNS_PER_SCRIPT, 1)} message turns each on average`,
 );
+
+/** Before each run: the previous run's state files written out, so their writeback lands on nobody. */
+async function settle(): Promise<void> {
+  await execFileAsync('sync').catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
 
 let exitCode = 0;
 try {
@@ -74,6 +84,11 @@ try {
   console.log(
     `storage: ${args.storage}${postgres ? ' (throwaway local cluster, a database per bot)' : ''}; instances per bot: ${args.instances}`,
   );
+  if (args.calibrate)
+    console.log(
+      "calibration: the stateful reference also runs in ours' place, so ours/stateful-ref should read 1.00; " +
+        "its distance from 1 is the bench's own error on this machine",
+    );
   // Each bot's instances, started one after the other (start-up builds the NLU model).
   const startBot = async (bot: Bot): Promise<BenchTarget> => {
     const env: Record<string, string> = {
@@ -87,7 +102,8 @@ try {
       });
     const members: ServerProcess[] = [];
     for (let i = 0; i < args.instances; i++) {
-      members.push(await ServerProcess.start(bot, join(root, `${bot}-${i}`), { cpuProfDir: profDir, env }));
+      const mode = bot === 'ours' && args.calibrate ? 'stateful' : bot;
+      members.push(await ServerProcess.start(mode, join(root, `${bot}-${i}`), { cpuProfDir: profDir, env }));
     }
     const target = members.length === 1 ? members[0]! : new ServerGroup(members);
     servers.push(target);
@@ -96,6 +112,7 @@ try {
   const ours = await startBot('ours');
   const echo = await startBot('echo');
   const stateful = await startBot('stateful');
+
   const idle = await Promise.all([ours.stats(), echo.stats(), stateful.stats()]);
   console.log(
     `server RSS after start-up: ours ${mb(idle[0].rss)}, echo ${mb(idle[1].rss)}, stateful reference ${mb(idle[2].rss)}`,
@@ -103,24 +120,28 @@ try {
 
   const results: Array<{ target: Bot; result: LoadResult; pgCpuMs: number; perRound: number[] }> = [];
   const bots = [
+    ['stateful', stateful],
     ['ours', ours],
     ['echo', echo],
-    ['stateful', stateful],
   ] as const;
   for (const protocol of args.protocols) {
-    // Ours and echo alternate in short rounds, so both see the same machine state (other processes,
-    // page cache, thermal); each is warmed up first. Rounds are summed.
+    // The bots take turns in short rounds, the order rotated each round (S O E, O E S, E S O, …) so
+    // each bot runs first, second and third equally often and never twice in a row: a process that
+    // just ran starts its next run warm (its heap grown, its caches hot), the others do not. Each run
+    // starts on a settled machine: the previous run's state files written out to disk first.
     const rounds: Record<Bot, LoadResult[]> = { ours: [], echo: [], stateful: [] };
     const pgCpu: Record<Bot, number> = { ours: 0, echo: 0, stateful: 0 };
     for (let round = 0; round < args.rounds; round++) {
-      for (const [target, server] of round % 2 === 0 ? bots : [...bots].reverse()) {
+      const order = bots.map((_, i) => bots[(i + round) % bots.length]!);
+      for (const [target, server] of order) {
+        await settle();
         const pgBefore = (await postgres?.cpuMs()) ?? 0;
         const result = await runLoad({
           protocol,
           server,
           connector,
           concurrency: args.concurrency,
-          warmupMs: round === 0 ? args.warmupMs : Math.min(args.warmupMs, 1000),
+          warmupMs: round === 0 ? args.warmupMs : Math.min(args.warmupMs, 2000),
           measureMs: args.measureMs,
           maxTurns: args.maxTurns,
           tag: `${target}-${protocol}-${round}`,
@@ -134,7 +155,7 @@ try {
         );
       }
     }
-    for (const [target] of bots) {
+    for (const target of ['ours', 'echo', 'stateful'] as const) {
       const result = mergeResults(rounds[target]);
       const perRound = rounds[target].map((r) => r.turnsPerSec);
       results.push({ target, result, pgCpuMs: result.turns ? pgCpu[target] / result.turns : 0, perRound });
@@ -174,55 +195,48 @@ try {
 
   const summary: string[] = [];
   for (const protocol of args.protocols) {
-    const ourResult = results.find((r) => r.target === 'ours' && r.result.protocol === protocol)!.result;
-    const echoResult = results.find((r) => r.target === 'echo' && r.result.protocol === protocol)!.result;
-    const statefulRun = results.find((r) => r.target === 'stateful' && r.result.protocol === protocol)!;
-    const ourRun = results.find((r) => r.target === 'ours' && r.result.protocol === protocol)!;
-    const ratio = ourResult.turnsPerSec / echoResult.turnsPerSec;
-    const clean =
-      ourResult.errors + ourResult.errorReplies + echoResult.errors + echoResult.errorReplies === 0;
-    const pass = ratio >= THROUGHPUT_TARGET && clean;
-    if (!pass) exitCode = 1;
-    summary.push(
-      `${verdict(pass)}  throughput ${protocol === 'emulator' ? '/api/messages' : 'Direct Line'}: ours/echo = ` +
-        `${fmt(ourResult.turnsPerSec, 0)}/${fmt(echoResult.turnsPerSec, 0)} turns/s = ${fmt(ratio, 2)} ` +
-        `(target >= ${THROUGHPUT_TARGET})${clean ? '' : ' — errors during the run'}`,
-    );
-    const refRatio = ourResult.turnsPerSec / statefulRun.result.turnsPerSec;
-    const refTarget = STATEFUL_TARGET[args.storage];
-    const refPass =
-      refRatio >= refTarget && statefulRun.result.errors + statefulRun.result.errorReplies === 0;
-    if (!refPass) exitCode = 1;
-    summary.push(
-      `${verdict(refPass)}  throughput ${protocol === 'emulator' ? '/api/messages' : 'Direct Line'}: ours/stateful-ref = ` +
-        `${fmt(ourResult.turnsPerSec, 0)}/${fmt(statefulRun.result.turnsPerSec, 0)} turns/s = ${fmt(refRatio, 2)} ` +
-        `(target >= ${refTarget} on ${args.storage})`,
-    );
-    // The machine's speed drifts within a run: the rounds' own ratios show how far one figure can be trusted.
-    const roundRatios = ourRun.perRound.map((t, i) => t / (statefulRun.perRound[i] ?? Number.NaN));
-    if (roundRatios.length > 1) {
+    const name = protocol === 'emulator' ? '/api/messages' : 'Direct Line';
+    const run = (bot: Bot) => results.find((r) => r.target === bot && r.result.protocol === protocol)!;
+    const ourRun = run('ours');
+    const ourResult = ourRun.result;
+    const echoResult = run('echo').result;
+    const statefulRun = run('stateful');
+    const clean = (...rs: LoadResult[]) => rs.every((r) => r.errors + r.errorReplies === 0);
+    // The verdict is the median of the rounds' ratios: each pair ran back to back, and one round the
+    // machine disturbed (another process, the disk writing back) moves a sum but not the median.
+    const compare = (ref: Bot, label: string, target: number, note: string) => {
+      const refRun = run(ref);
+      const paired = pairedRatio(ourRun.perRound, refRun.perRound);
+      const pass = paired.median >= target && clean(ourResult, refRun.result);
+      if (!pass) exitCode = 1;
       summary.push(
-        `info  ours/stateful-ref round by round ${protocol === 'emulator' ? '/api/messages' : 'Direct Line'}: ` +
-          `${roundRatios.map((r) => fmt(r, 2)).join(', ')} (each pair measured in the same round)`,
+        `${verdict(pass)}  throughput ${name}: ours/${label} = ${fmt(paired.median, 2)} (median of ` +
+          `${paired.rounds.length} paired rounds: ${paired.rounds.map((r) => fmt(r, 2)).join(', ')}; ` +
+          `all rounds ${fmt(ourResult.turnsPerSec, 0)}/${fmt(refRun.result.turnsPerSec, 0)} turns/s = ` +
+          `${fmt(ourResult.turnsPerSec / refRun.result.turnsPerSec, 2)}) (target >= ${target}${note})` +
+          `${clean(ourResult, refRun.result) ? '' : ' — errors during the run'}`,
       );
-    }
+    };
+    compare('echo', 'echo', THROUGHPUT_TARGET, '');
+    compare('stateful', 'stateful-ref', STATEFUL_TARGET[args.storage], ` on ${args.storage}`);
     if (postgres) {
       summary.push(
-        `info  PostgreSQL CPU per turn ${protocol === 'emulator' ? '/api/messages' : 'Direct Line'}: ours ` +
-          `${fmt(ourRun.pgCpuMs, 2)} ms, echo ${fmt(results.find((r) => r.target === 'echo' && r.result.protocol === protocol)!.pgCpuMs, 2)} ms, ` +
-          `stateful-ref ${fmt(statefulRun.pgCpuMs, 2)} ms (the database's own processes, beside the server's)`,
+        `info  PostgreSQL CPU per turn ${name}: ours ${fmt(ourRun.pgCpuMs, 2)} ms, echo ` +
+          `${fmt(run('echo').pgCpuMs, 2)} ms, stateful-ref ${fmt(statefulRun.pgCpuMs, 2)} ms ` +
+          "(the database's own processes, beside the server's)",
       );
     }
     const rssPass = ourResult.server.peakRss <= idle[0].rss + RSS_HEADROOM;
     summary.push(
-      `${verdict(rssPass)}  server peak RSS ${protocol === 'emulator' ? '/api/messages' : 'Direct Line'}: ours ` +
+      `${verdict(rssPass)}  server peak RSS ${name}: ours ` +
         `${mb(ourResult.server.peakRss)} (idle ${mb(idle[0].rss)}; target <= idle + 100 MB)`,
     );
-    const cpuRatio = echoResult.serverCpuMsPerTurn / ourResult.serverCpuMsPerTurn;
+    const cpu = (r: LoadResult) => r.serverCpuMsPerTurn;
     summary.push(
-      `info  server CPU per turn ${protocol === 'emulator' ? '/api/messages' : 'Direct Line'}: ours ` +
-        `${fmt(ourResult.serverCpuMsPerTurn, 2)} ms, echo ${fmt(echoResult.serverCpuMsPerTurn, 2)} ms ` +
-        `(echo/ours = ${fmt(cpuRatio, 2)}: the throughput ratio if the server had the machine to itself)`,
+      `info  server CPU per turn ${name}: ours ${fmt(cpu(ourResult), 2)} ms, echo ${fmt(cpu(echoResult), 2)} ms, ` +
+        `stateful-ref ${fmt(cpu(statefulRun.result), 2)} ms (echo/ours = ${fmt(cpu(echoResult) / cpu(ourResult), 2)}, ` +
+        `stateful-ref/ours = ${fmt(cpu(statefulRun.result) / cpu(ourResult), 2)}: the throughput ratios if each ` +
+        'server had the machine to itself)',
     );
   }
 
@@ -269,8 +283,10 @@ try {
   console.log('\nSummary');
   for (const line of summary) console.log(line);
   if (profDir) {
-    console.log(`\nCPU profiles of the servers (measured phases only): ${profDir}/{ours,echo}.cpuprofile`);
-    console.log(`  summary: npx tsx scripts/bench/profile-summary.ts ${profDir}/ours.cpuprofile`);
+    console.log(
+      `\nCPU profiles of the servers (measured phases only): ${profDir}/{ours,echo,stateful}-0.cpuprofile`,
+    );
+    console.log(`  summary: npx tsx scripts/bench/profile-summary.ts ${profDir}/ours-0.cpuprofile`);
   }
 } catch (err) {
   console.error(`bench failed: ${(err as Error).stack ?? err}`);

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
@@ -20,6 +20,7 @@ if ((mode !== 'ours' && mode !== 'echo' && mode !== 'stateful') || !dataDir || !
   process.exit(2);
 }
 const send = (message: ServerMessage) => process.send?.(message);
+const profileName = basename(dataDir);
 
 // Production defaults, except what run.ts sets (log level, the per-address rate limit: the bench is
 // one client address; the storage backend; instances of one bot share a token secret).
@@ -74,7 +75,8 @@ function stats(): ServerStats {
 }
 
 // With BENCH_CPU_PROFILE_DIR, a V8 CPU profile from the first measured phase to the stop (start-up,
-// module loading and model training left out), written as <dir>/<mode>.cpuprofile.
+// module loading and model training left out), written as <dir>/<data folder's name>.cpuprofile
+// (ours-0, echo-0, stateful-0; ours-1 for a second instance).
 const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
 let profiler: Session | undefined;
 async function startProfiler(): Promise<void> {
@@ -88,7 +90,7 @@ async function writeProfile(): Promise<void> {
   if (!profileDir || !profiler) return;
   const { profile } = await profiler.post('Profiler.stop');
   mkdirSync(profileDir, { recursive: true });
-  writeFileSync(join(profileDir, `${mode}.cpuprofile`), JSON.stringify(profile));
+  writeFileSync(join(profileDir, `${profileName}.cpuprofile`), JSON.stringify(profile));
 }
 
 process.on('message', async (message: ParentMessage) => {

@@ -6,8 +6,10 @@ export interface BenchArgs {
   warmupMs: number;
   /** Length of one measured round. */
   measureMs: number;
-  /** Measured rounds per bot and protocol (ours and echo alternate). */
+  /** Measured rounds per bot and protocol (the bots take turns). */
   rounds: number;
+  /** The stateful reference runs in ours' place: the ratios show the bench's own error. */
+  calibrate: boolean;
   maxTurns: number;
   storageSmall: number;
   storageLarge: number;
@@ -51,8 +53,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     quick,
     concurrency: num('concurrency', 32, 1, 256),
     warmupMs: num('warmup', quick ? 2 : 5, 0, 60) * 1000,
-    measureMs: num('seconds', quick ? 3 : 8, 1, 120) * 1000,
-    rounds: num('rounds', quick ? 2 : 3, 1, 20),
+    measureMs: num('seconds', quick ? 2 : 4, 1, 120) * 1000,
+    rounds: num('rounds', quick ? 3 : 8, 1, 20),
+    calibrate: flag('calibrate'),
     maxTurns: 1_000_000,
     storageSmall: num('small', 1_000, 10, 1_000_000),
     storageLarge: num('large', quick ? 20_000 : 100_000, 10, 1_000_000),

@@ -26,6 +26,27 @@ export function summarise(values: number[]): Summary {
   };
 }
 
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * One bot's turns/s over another's, round by round (each pair measured in the same round), and the
+ * median of those ratios: a round the machine disturbed moves a sum of rounds, not the median.
+ */
+export function pairedRatio(
+  ours: readonly number[],
+  ref: readonly number[],
+): { rounds: number[]; median: number } {
+  if (ours.length !== ref.length) throw new Error('pairedRatio: both bots need the same rounds');
+  const rounds = ours.map((t, i) => t / ref[i]!);
+  return { rounds, median: median(rounds) };
+}
+
 export function fmt(value: number, digits = 1): string {
   return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 }

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { createBotServices } from '../../../src/botServices.js';
 import { EchoBot } from './echoBot.js';
 import { SCRIPTS } from './scripts.js';
+import { median } from './stats.js';
 
 export interface TurnCost {
   /** Median over rounds of CPU ms per message turn (user + system, thread pool included). */
@@ -102,12 +103,6 @@ export async function measureTurnCost(options: {
   const oursMs = median(ours);
   const echoMs = median(echoes);
   return { oursMs, echoMs, botLogicMs: oursMs - echoMs, turns, repliesPerTurn: replies / turns };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**
