@@ -1,5 +1,6 @@
 // npm run bench [-- --quick] [--concurrency N] [--seconds S] [--warmup S] [--skip-storage] [--cpu-prof]
 //                [--only emulator|directline] [--storage lowdb|postgres] [--instances 1|2] [--calibrate]
+//                [--server-flags "<node flags>"]
 //
 // Three bots on the same server stack: ours, a stateless echo and a core-bot-style stateful reference
 // (a waterfall of text prompts, ConversationState on the same backend). With --storage postgres every
@@ -65,7 +66,10 @@ const cpu = cpus();
 console.log(
   `machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), node ${process.version}, ${process.platform}`,
 );
-console.log(`server: LOG_LEVEL=${args.logLevel} (stdout discarded), RATE_LIMIT_IP_REQUESTS raised to 1e9`);
+console.log(
+  `server: LOG_LEVEL=${args.logLevel} (stdout discarded), RATE_LIMIT_IP_REQUESTS raised to 1e9` +
+    (args.serverFlags.length ? `, node flags ${args.serverFlags.join(' ')}` : ''),
+);
 console.log(
   `load: ${args.concurrency} concurrent conversations; per bot and protocol warm-up ${args.warmupMs / 1000} s, then ${args.rounds} measured rounds of ${args.measureMs / 1000} s, the bots taking turns; ` +
     `${SCRIPTS.length} scripts (ja/en), ${fmt(MEAN_TURNS_PER_SCRIPT, 1)} message turns each on average`,
@@ -103,7 +107,13 @@ try {
     const members: ServerProcess[] = [];
     for (let i = 0; i < args.instances; i++) {
       const mode = bot === 'ours' && args.calibrate ? 'stateful' : bot;
-      members.push(await ServerProcess.start(mode, join(root, `${bot}-${i}`), { cpuProfDir: profDir, env }));
+      members.push(
+        await ServerProcess.start(mode, join(root, `${bot}-${i}`), {
+          cpuProfDir: profDir,
+          env,
+          nodeFlags: args.serverFlags,
+        }),
+      );
     }
     const target = members.length === 1 ? members[0]! : new ServerGroup(members);
     servers.push(target);

@@ -8,6 +8,8 @@ export interface BenchArgs {
   measureMs: number;
   /** Measured rounds per bot and protocol (the bots take turns). */
   rounds: number;
+  /** Node or V8 flags for every bench server (--server-flags "--max-semi-space-size=32"), for experiments. */
+  serverFlags: string[];
   /** The stateful reference runs in ours' place: the ratios show the bench's own error. */
   calibrate: boolean;
   maxTurns: number;
@@ -56,6 +58,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     measureMs: num('seconds', quick ? 2 : 4, 1, 120) * 1000,
     rounds: num('rounds', quick ? 3 : 8, 1, 20),
     calibrate: flag('calibrate'),
+    serverFlags: (() => {
+      const i = argv.indexOf('--server-flags');
+      if (i < 0) return [];
+      const flags = (argv[i + 1] ?? '').split(/\s+/).filter(Boolean);
+      if (flags.length === 0 || flags.some((f) => !f.startsWith('--')))
+        throw new Error('--server-flags needs Node or V8 flags, each starting with --');
+      return flags;
+    })(),
     maxTurns: 1_000_000,
     storageSmall: num('small', 1_000, 10, 1_000_000),
     storageLarge: num('large', quick ? 20_000 : 100_000, 10, 1_000_000),
@@ -68,7 +78,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       return only ? [only as 'emulator' | 'directline'] : ['emulator', 'directline'];
     })(),
     logLevel: text('log-level', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'silent']),
-    timeLimitMs: (quick ? 4 : 14) * 60 * 1000,
+    timeLimitMs: (quick ? 5 : 20) * 60 * 1000,
     storage: text('storage', 'lowdb', ['lowdb', 'postgres']) as 'lowdb' | 'postgres',
     instances: (() => {
       const n = num('instances', 1, 1, 2);

@@ -78,10 +78,10 @@ export class ServerProcess implements BenchTarget {
   static start(
     mode: 'ours' | 'echo' | 'stateful',
     dataDir: string,
-    options: { cpuProfDir?: string; env?: Record<string, string> } = {},
+    options: { cpuProfDir?: string; env?: Record<string, string>; nodeFlags?: string[] } = {},
   ): Promise<ServerProcess> {
     // The tsx loader the parent runs under is inherited through process.execArgv.
-    const execArgv = [...process.execArgv, '--no-deprecation'];
+    const execArgv = [...process.execArgv, '--no-deprecation', ...(options.nodeFlags ?? [])];
     const child = fork(SERVER_ENTRY, [mode, dataDir], {
       execArgv,
       env: {
