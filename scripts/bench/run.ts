@@ -15,18 +15,17 @@
 // that ratio), then storage scaling 1k vs 100k conversations (<= 1.5).
 // All traffic goes to 127.0.0.1; every phase is bounded in time; temporary folders are removed.
 
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startTestPostgres, type TestPostgres } from '../lib/throwawayPostgres.js';
 import { parseBenchArgs } from './lib/args.js';
 import { BenchConnector } from './lib/connector.js';
 import { type LoadResult, mergeResults, runLoad } from './lib/load.js';
 import { MEAN_TURNS_PER_SCRIPT, SCRIPTS } from './lib/scripts.js';
-import { type BenchTarget, ServerGroup, ServerProcess } from './lib/serverProcess.js';
+import { type BenchTarget, benchServerEnv, ServerGroup, ServerProcess } from './lib/serverProcess.js';
+import { settle } from './lib/settle.js';
 import { fmt, mb, pairedRatio, table, verdict } from './lib/stats.js';
 import { runStorageBench, storageReport } from './lib/storageBench.js';
 import { measureTurnCost, ratioCeiling } from './lib/turnCost.js';
@@ -39,20 +38,12 @@ const STORAGE_TARGET = 1.5;
 
 const args = parseBenchArgs(process.argv.slice(2));
 
-// The servers run with production defaults except: the per-address limit is raised out of reach (the
-// bench is one client address sending thousands of requests per second; the limiter still runs), and
-// the log level. The per-conversation limit stays as configured (20 messages/min): a script has <= 5
-// turns. The Direct Line start limit is avoided by making conversations in-process (see server.ts).
-const SERVER_ENV: Record<string, string> = {
-  RATE_LIMIT_IP_REQUESTS: '1000000000',
-  LOG_LEVEL: args.logLevel,
-};
+const SERVER_ENV = benchServerEnv(args.logLevel);
 const root = await mkdtemp(join(tmpdir(), 'member-help-bench-'));
 const profDir = args.cpuProf ? await mkdtemp(join(tmpdir(), 'member-help-bench-prof-')) : undefined;
 const servers: BenchTarget[] = [];
 let postgres: TestPostgres | undefined;
 const connector = new BenchConnector();
-const execFileAsync = promisify(execFile);
 
 const hardLimit = setTimeout(() => {
   console.error(`bench: time limit of ${args.timeLimitMs / 60_000} min reached, stopping`);
@@ -74,12 +65,6 @@ console.log(
   `load: ${args.concurrency} concurrent conversations; per bot and protocol warm-up ${args.warmupMs / 1000} s, then ${args.rounds} measured rounds of ${args.measureMs / 1000} s, the bots taking turns; ` +
     `${SCRIPTS.length} scripts (ja/en), ${fmt(MEAN_TURNS_PER_SCRIPT, 1)} message turns each on average`,
 );
-
-/** Before each run: the previous run's state files written out, so their writeback lands on nobody. */
-async function settle(): Promise<void> {
-  await execFileAsync('sync').catch(() => undefined);
-  await new Promise((resolve) => setTimeout(resolve, 200));
-}
 
 let exitCode = 0;
 try {

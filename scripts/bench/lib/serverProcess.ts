@@ -6,6 +6,16 @@ const SERVER_ENTRY = fileURLToPath(new URL('../server.ts', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/**
+ * The bench servers run with production defaults except: the per-address limit is raised out of reach
+ * (the bench is one client address sending thousands of requests per second; the limiter still runs),
+ * and the log level. The per-conversation limit stays as configured (20 messages/min): a script has
+ * <= 5 turns. The Direct Line start limit is avoided by making conversations in-process (see server.ts).
+ */
+export function benchServerEnv(logLevel: string): Record<string, string> {
+  return { RATE_LIMIT_IP_REQUESTS: '1000000000', LOG_LEVEL: logLevel };
+}
+
 type Request = ParentMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
 
 /** What the load drives: one server, or several instances of one bot on a shared database. */
