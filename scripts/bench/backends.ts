@@ -8,45 +8,31 @@
 // All traffic goes to 127.0.0.1; the cluster and the temporary folders are removed at the end.
 
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestPostgres, type TestPostgres } from '../lib/throwawayPostgres.js';
 import { parseBenchArgs } from './lib/args.js';
-import { BenchConnector } from './lib/connector.js';
-import { type LoadResult, mergeResults, runLoad } from './lib/load.js';
+import { BenchResources } from './lib/benchResources.js';
+import { mergeResults } from './lib/load.js';
+import { runRounds } from './lib/rounds.js';
 import { benchServerEnv, ServerProcess } from './lib/serverProcess.js';
-import { settle } from './lib/settle.js';
 import { fmt, pairedRatio, table, verdict } from './lib/stats.js';
 
 const CPU_TARGET = 1.5;
-type Backend = 'lowdb' | 'postgres';
 
 const args = parseBenchArgs(process.argv.slice(2));
-const root = await mkdtemp(join(tmpdir(), 'member-help-bench-backends-'));
-const connector = new BenchConnector();
-const servers: ServerProcess[] = [];
-let postgres: TestPostgres | undefined;
-
-const hardLimit = setTimeout(() => {
-  console.error(`bench:backends: time limit of ${args.timeLimitMs / 60_000} min reached, stopping`);
-  for (const s of servers) void s.stop();
-  void postgres?.destroy();
-  void rm(root, { recursive: true, force: true }).finally(() => process.exit(2));
-}, args.timeLimitMs);
-hardLimit.unref();
+const bench = await BenchResources.create('bench:backends', 'member-help-bench-backends-', args.timeLimitMs);
+const { root, servers, connector } = bench;
 
 let exitCode = 0;
 try {
   await connector.start();
-  postgres = await startTestPostgres();
-  const start = async (backend: Backend) => {
+  const postgres = await bench.startPostgres();
+  const start = async (backend: 'lowdb' | 'postgres') => {
     const env: Record<string, string> = {
       ...benchServerEnv(args.logLevel),
       DIRECTLINE_TOKEN_SECRET: randomBytes(32).toString('hex'),
     };
     if (backend === 'postgres')
-      Object.assign(env, { STORAGE: 'postgres', DATABASE_URL: await postgres!.createDatabase('bench_ours') });
+      Object.assign(env, { STORAGE: 'postgres', DATABASE_URL: await postgres.createDatabase('bench_ours') });
     const server = await ServerProcess.start('ours', join(root, backend), {
       env,
       nodeFlags: args.serverFlags,
@@ -67,31 +53,8 @@ try {
   const rows: string[][] = [];
   for (const protocol of args.protocols) {
     const name = protocol === 'emulator' ? '/api/messages' : 'Direct Line';
-    const rounds: Record<Backend, LoadResult[]> = { lowdb: [], postgres: [] };
-    let pgCpuMs = 0;
-    for (let round = 0; round < args.rounds; round++) {
-      for (const [backend, server] of round % 2 === 0 ? targets : [...targets].reverse()) {
-        await settle();
-        const pgBefore = await postgres.cpuMs();
-        const result = await runLoad({
-          protocol,
-          server,
-          connector,
-          concurrency: args.concurrency,
-          warmupMs: round === 0 ? args.warmupMs : Math.min(args.warmupMs, 2000),
-          measureMs: args.measureMs,
-          maxTurns: args.maxTurns,
-          tag: `${backend}-${protocol}-${round}`,
-        });
-        if (backend === 'postgres') pgCpuMs += (await postgres.cpuMs()) - pgBefore;
-        rounds[backend].push(result);
-        console.log(
-          `  ${protocol} round ${round + 1}/${args.rounds} ${backend}: ${fmt(result.turnsPerSec, 0)} turns/s, ` +
-            `server CPU ${fmt(result.serverCpuMsPerTurn, 2)} ms/turn` +
-            `${result.errors ? `, ${result.errors} errors (${result.firstError})` : ''}`,
-        );
-      }
-    }
+    const { rounds, pgCpuMs: pgCpu } = await runRounds({ targets, protocol, connector, args, postgres });
+    const pgCpuMs = pgCpu.postgres;
     const merged = { lowdb: mergeResults(rounds.lowdb), postgres: mergeResults(rounds.postgres) };
     for (const backend of ['lowdb', 'postgres'] as const) {
       const r = merged[backend];
@@ -132,9 +95,6 @@ try {
   console.error(`bench:backends failed: ${(err as Error).stack ?? err}`);
   exitCode = 2;
 } finally {
-  await Promise.all(servers.splice(0).map((s) => s.stop().catch(() => undefined)));
-  await connector.stop();
-  await postgres?.destroy();
-  await rm(root, { recursive: true, force: true });
+  await bench.close();
 }
 process.exitCode = exitCode;

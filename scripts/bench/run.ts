@@ -16,16 +16,15 @@
 // All traffic goes to 127.0.0.1; every phase is bounded in time; temporary folders are removed.
 
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestPostgres, type TestPostgres } from '../lib/throwawayPostgres.js';
 import { parseBenchArgs } from './lib/args.js';
-import { BenchConnector } from './lib/connector.js';
-import { type LoadResult, mergeResults, runLoad } from './lib/load.js';
+import { BenchResources } from './lib/benchResources.js';
+import { type LoadResult, mergeResults } from './lib/load.js';
+import { runRounds } from './lib/rounds.js';
 import { MEAN_TURNS_PER_SCRIPT, SCRIPTS } from './lib/scripts.js';
 import { type BenchTarget, benchServerEnv, ServerGroup, ServerProcess } from './lib/serverProcess.js';
-import { settle } from './lib/settle.js';
 import { fmt, mb, pairedRatio, table, verdict } from './lib/stats.js';
 import { runStorageBench, storageReport } from './lib/storageBench.js';
 import { measureTurnCost, ratioCeiling } from './lib/turnCost.js';
@@ -39,19 +38,9 @@ const STORAGE_TARGET = 1.5;
 const args = parseBenchArgs(process.argv.slice(2));
 
 const SERVER_ENV = benchServerEnv(args.logLevel);
-const root = await mkdtemp(join(tmpdir(), 'member-help-bench-'));
+const bench = await BenchResources.create('bench', 'member-help-bench-', args.timeLimitMs);
+const { root, servers, connector } = bench;
 const profDir = args.cpuProf ? await mkdtemp(join(tmpdir(), 'member-help-bench-prof-')) : undefined;
-const servers: BenchTarget[] = [];
-let postgres: TestPostgres | undefined;
-const connector = new BenchConnector();
-
-const hardLimit = setTimeout(() => {
-  console.error(`bench: time limit of ${args.timeLimitMs / 60_000} min reached, stopping`);
-  for (const s of servers) void s.stop();
-  void postgres?.destroy();
-  void rm(root, { recursive: true, force: true }).finally(() => process.exit(2));
-}, args.timeLimitMs);
-hardLimit.unref();
 
 const cpu = cpus();
 console.log(
@@ -69,7 +58,7 @@ console.log(
 let exitCode = 0;
 try {
   await connector.start();
-  if (args.storage === 'postgres') postgres = await startTestPostgres();
+  const postgres = args.storage === 'postgres' ? await bench.startPostgres() : undefined;
   console.log(
     `storage: ${args.storage}${postgres ? ' (throwaway local cluster, a database per bot)' : ''}; instances per bot: ${args.instances}`,
   );
@@ -120,36 +109,13 @@ try {
     ['echo', echo],
   ] as const;
   for (const protocol of args.protocols) {
-    // The bots take turns in short rounds, the order rotated each round (S O E, O E S, E S O, …) so
-    // each bot runs first, second and third equally often and never twice in a row: a process that
-    // just ran starts its next run warm (its heap grown, its caches hot), the others do not. Each run
-    // starts on a settled machine: the previous run's state files written out to disk first.
-    const rounds: Record<Bot, LoadResult[]> = { ours: [], echo: [], stateful: [] };
-    const pgCpu: Record<Bot, number> = { ours: 0, echo: 0, stateful: 0 };
-    for (let round = 0; round < args.rounds; round++) {
-      const order = bots.map((_, i) => bots[(i + round) % bots.length]!);
-      for (const [target, server] of order) {
-        await settle();
-        const pgBefore = (await postgres?.cpuMs()) ?? 0;
-        const result = await runLoad({
-          protocol,
-          server,
-          connector,
-          concurrency: args.concurrency,
-          warmupMs: round === 0 ? args.warmupMs : Math.min(args.warmupMs, 2000),
-          measureMs: args.measureMs,
-          maxTurns: args.maxTurns,
-          tag: `${target}-${protocol}-${round}`,
-        });
-        rounds[target].push(result);
-        // PostgreSQL's CPU over the whole run (warm-up included), per measured turn: an upper bound.
-        pgCpu[target] += ((await postgres?.cpuMs()) ?? 0) - pgBefore;
-        console.log(
-          `  ${protocol} round ${round + 1}/${args.rounds} ${target}: ${fmt(result.turnsPerSec, 0)} turns/s` +
-            `${result.errors ? `, ${result.errors} errors (${result.firstError})` : ''}`,
-        );
-      }
-    }
+    const { rounds, pgCpuMs: pgCpu } = await runRounds({
+      targets: bots,
+      protocol,
+      connector,
+      args,
+      postgres,
+    });
     for (const target of ['ours', 'echo', 'stateful'] as const) {
       const result = mergeResults(rounds[target]);
       const perRound = rounds[target].map((r) => r.turnsPerSec);
@@ -287,9 +253,6 @@ try {
   console.error(`bench failed: ${(err as Error).stack ?? err}`);
   exitCode = 2;
 } finally {
-  await Promise.all(servers.splice(0).map((s) => s.stop().catch(() => undefined)));
-  await connector.stop();
-  await postgres?.destroy();
-  await rm(root, { recursive: true, force: true });
+  await bench.close();
 }
 process.exitCode = exitCode;

@@ -1,0 +1,60 @@
+import type { TestPostgres } from '../../lib/throwawayPostgres.js';
+import type { BenchArgs } from './args.js';
+import type { BenchConnector } from './connector.js';
+import { type LoadResult, type Protocol, runLoad } from './load.js';
+import type { BenchTarget } from './serverProcess.js';
+import { settle } from './settle.js';
+import { fmt } from './stats.js';
+
+export interface RoundResults<K extends string> {
+  /** Each target's measured rounds, in order. */
+  rounds: Record<K, LoadResult[]>;
+  /** PostgreSQL's CPU during each target's runs (warm-up included), ms; 0 without PostgreSQL. */
+  pgCpuMs: Record<K, number>;
+}
+
+/**
+ * The targets take turns in short rounds, the order rotated each round (A B C, B C A, C A B, …) so each
+ * runs in every position equally often and never twice in a row: a server that has just run starts
+ * its next run warm (its heap grown, its caches hot), the others do not. Each run starts on a settled
+ * machine (the previous run's files written out to disk first).
+ */
+export async function runRounds<K extends string>(options: {
+  targets: ReadonlyArray<readonly [K, BenchTarget]>;
+  protocol: Protocol;
+  connector: BenchConnector;
+  args: Pick<BenchArgs, 'rounds' | 'concurrency' | 'warmupMs' | 'measureMs' | 'maxTurns'>;
+  postgres?: TestPostgres;
+}): Promise<RoundResults<K>> {
+  const { targets, protocol, args, postgres } = options;
+  const rounds = Object.fromEntries(targets.map(([name]) => [name, []])) as unknown as Record<
+    K,
+    LoadResult[]
+  >;
+  const pgCpuMs = Object.fromEntries(targets.map(([name]) => [name, 0])) as Record<K, number>;
+  for (let round = 0; round < args.rounds; round++) {
+    for (let i = 0; i < targets.length; i++) {
+      const [name, server] = targets[(i + round) % targets.length]!;
+      await settle();
+      const pgBefore = (await postgres?.cpuMs()) ?? 0;
+      const result = await runLoad({
+        protocol,
+        server,
+        connector: options.connector,
+        concurrency: args.concurrency,
+        warmupMs: round === 0 ? args.warmupMs : Math.min(args.warmupMs, 2000),
+        measureMs: args.measureMs,
+        maxTurns: args.maxTurns,
+        tag: `${name}-${protocol}-${round}`,
+      });
+      rounds[name].push(result);
+      pgCpuMs[name] += ((await postgres?.cpuMs()) ?? 0) - pgBefore;
+      console.log(
+        `  ${protocol} round ${round + 1}/${args.rounds} ${name}: ${fmt(result.turnsPerSec, 0)} turns/s, ` +
+          `server CPU ${fmt(result.serverCpuMsPerTurn, 2)} ms/turn` +
+          `${result.errors ? `, ${result.errors} errors (${result.firstError})` : ''}`,
+      );
+    }
+  }
+  return { rounds, pgCpuMs };
+}
