@@ -109,7 +109,7 @@ try {
     ['echo', echo],
   ] as const;
   for (const protocol of args.protocols) {
-    const { rounds, pgCpuMs: pgCpu } = await runRounds({
+    const { rounds } = await runRounds({
       targets: bots,
       protocol,
       connector,
@@ -119,7 +119,7 @@ try {
     for (const target of ['ours', 'echo', 'stateful'] as const) {
       const result = mergeResults(rounds[target]);
       const perRound = rounds[target].map((r) => r.turnsPerSec);
-      results.push({ target, result, pgCpuMs: result.turns ? pgCpu[target] / result.turns : 0, perRound });
+      results.push({ target, result, pgCpuMs: result.turns ? result.sampled / result.turns : 0, perRound });
     }
   }
   await Promise.all(servers.splice(0).map((s) => s.stop()));

@@ -22,6 +22,8 @@ export interface LoadOptions {
   maxTurns: number;
   /** Tag for conversation ids, so runs never share one. */
   tag: string;
+  /** Something else to sample over the measured phase only (PostgreSQL's CPU): read at its start and end. */
+  sample?: () => Promise<number>;
 }
 
 export interface LoadResult {
@@ -45,6 +47,8 @@ export interface LoadResult {
   server: ServerStats;
   /** Server CPU time per message turn, ms (starts included in the CPU, not in the count). */
   serverCpuMsPerTurn: number;
+  /** `sample` at the end of the measured phase minus at its start (0 without one). */
+  sampled: number;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -216,8 +220,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   }
 
+  let sampleAtStart: Promise<number> | undefined;
+  let sampleAtEnd: Promise<number> | undefined;
   const warmupTimer = setTimeout(() => {
     void server.reset();
+    sampleAtStart = options.sample?.();
+    sampleAtStart?.catch(() => undefined);
   }, options.warmupMs);
   // Server figures are read at the end of the measured window, before the members drain.
   let statsAtEnd: Promise<ServerStats> | undefined;
@@ -225,6 +233,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     stopped = true;
     statsAtEnd = server.stats();
     statsAtEnd.catch(() => undefined);
+    sampleAtEnd = options.sample?.();
+    sampleAtEnd?.catch(() => undefined);
   }, options.warmupMs + options.measureMs);
 
   await Promise.all(Array.from({ length: concurrency }, () => member()));
@@ -233,6 +243,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const capped = !stopped;
   stopped = true;
   const stats = await (statsAtEnd ?? server.stats());
+  const sampled = sampleAtStart && sampleAtEnd ? (await sampleAtEnd) - (await sampleAtStart) : 0;
   if (capped) fail(`stopped at the cap of ${options.maxTurns} turns before the measured phase ended`);
   client.close();
   connector.clear();
@@ -252,6 +263,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errorReplies: errorReplies + connector.errorReplies - connectorErrorsBefore,
     server: stats,
     serverCpuMsPerTurn: turnsInWindow ? stats.cpuMs / turnsInWindow : Number.NaN,
+    sampled,
   };
 }
 
@@ -287,5 +299,6 @@ export function mergeResults(results: LoadResult[]): LoadResult {
       loopDelayP99Ms: Math.max(...results.map((r) => r.server.loopDelayP99Ms)),
     },
     serverCpuMsPerTurn: turns ? cpuMs / turns : Number.NaN,
+    sampled: sum((r) => r.sampled),
   };
 }

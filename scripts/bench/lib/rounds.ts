@@ -9,8 +9,6 @@ import { fmt } from './stats.js';
 export interface RoundResults<K extends string> {
   /** Each target's measured rounds, in order. */
   rounds: Record<K, LoadResult[]>;
-  /** PostgreSQL's CPU during each target's runs (warm-up included), ms; 0 without PostgreSQL. */
-  pgCpuMs: Record<K, number>;
 }
 
 /**
@@ -31,12 +29,10 @@ export async function runRounds<K extends string>(options: {
     K,
     LoadResult[]
   >;
-  const pgCpuMs = Object.fromEntries(targets.map(([name]) => [name, 0])) as Record<K, number>;
   for (let round = 0; round < args.rounds; round++) {
     for (let i = 0; i < targets.length; i++) {
       const [name, server] = targets[(i + round) % targets.length]!;
       await settle();
-      const pgBefore = (await postgres?.cpuMs()) ?? 0;
       const result = await runLoad({
         protocol,
         server,
@@ -46,9 +42,10 @@ export async function runRounds<K extends string>(options: {
         measureMs: args.measureMs,
         maxTurns: args.maxTurns,
         tag: `${name}-${protocol}-${round}`,
+        // PostgreSQL's processes over the measured phase: its CPU per measured turn.
+        sample: postgres ? () => postgres.cpuMs() : undefined,
       });
       rounds[name].push(result);
-      pgCpuMs[name] += ((await postgres?.cpuMs()) ?? 0) - pgBefore;
       console.log(
         `  ${protocol} round ${round + 1}/${args.rounds} ${name}: ${fmt(result.turnsPerSec, 0)} turns/s, ` +
           `server CPU ${fmt(result.serverCpuMsPerTurn, 2)} ms/turn` +
@@ -56,5 +53,5 @@ export async function runRounds<K extends string>(options: {
       );
     }
   }
-  return { rounds, pgCpuMs };
+  return { rounds };
 }
