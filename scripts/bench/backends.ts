@@ -53,7 +53,7 @@ try {
   const rows: string[][] = [];
   for (const protocol of args.protocols) {
     const name = protocol === 'emulator' ? '/api/messages' : 'Direct Line';
-    const { rounds } = await runRounds({ targets, protocol, connector, args, postgres });
+    const rounds = await runRounds({ targets, protocol, connector, args, postgres });
     const merged = { lowdb: mergeResults(rounds.lowdb), postgres: mergeResults(rounds.postgres) };
     for (const backend of ['lowdb', 'postgres'] as const) {
       const r = merged[backend];

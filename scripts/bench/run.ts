@@ -109,7 +109,7 @@ try {
     ['echo', echo],
   ] as const;
   for (const protocol of args.protocols) {
-    const { rounds } = await runRounds({
+    const rounds = await runRounds({
       targets: bots,
       protocol,
       connector,

@@ -1,18 +1,16 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { TestPostgres } from '../../lib/throwawayPostgres.js';
 import type { BenchArgs } from './args.js';
 import type { BenchConnector } from './connector.js';
 import { type LoadResult, type Protocol, runLoad } from './load.js';
 import type { BenchTarget } from './serverProcess.js';
-import { settle } from './settle.js';
 import { fmt } from './stats.js';
 
-export interface RoundResults<K extends string> {
-  /** Each target's measured rounds, in order. */
-  rounds: Record<K, LoadResult[]>;
-}
+const execFileAsync = promisify(execFile);
 
 /**
- * The targets take turns in short rounds, the order rotated each round (A B C, B C A, C A B, …) so each
+ * Each target's measured rounds, in order. The targets take turns in short rounds, the order rotated each round (A B C, B C A, C A B, …) so each
  * runs in every position equally often and never twice in a row: a server that has just run starts
  * its next run warm (its heap grown, its caches hot), the others do not. Each run starts on a settled
  * machine (the previous run's files written out to disk first).
@@ -23,7 +21,7 @@ export async function runRounds<K extends string>(options: {
   connector: BenchConnector;
   args: Pick<BenchArgs, 'rounds' | 'concurrency' | 'warmupMs' | 'measureMs' | 'maxTurns'>;
   postgres?: TestPostgres;
-}): Promise<RoundResults<K>> {
+}): Promise<Record<K, LoadResult[]>> {
   const { targets, protocol, args, postgres } = options;
   const rounds = Object.fromEntries(targets.map(([name]) => [name, []])) as unknown as Record<
     K,
@@ -53,5 +51,11 @@ export async function runRounds<K extends string>(options: {
       );
     }
   }
-  return { rounds };
+  return rounds;
+}
+
+/** Before each run: the previous run's state files written out, so their writeback lands on nobody. */
+async function settle(): Promise<void> {
+  await execFileAsync('sync').catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 200));
 }
