@@ -7,11 +7,10 @@
 // ratio: the machine's speed between them moves every figure more than the backend does.
 // All traffic goes to 127.0.0.1; the cluster and the temporary folders are removed at the end.
 
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseBenchArgs } from './lib/args.js';
 import { BenchResources } from './lib/benchResources.js';
-import { mergeResults } from './lib/load.js';
+import { mergeResults, sampledPerTurn } from './lib/load.js';
 import { runRounds } from './lib/rounds.js';
 import { benchServerEnv, ServerProcess } from './lib/serverProcess.js';
 import { fmt, pairedRatio, table, verdict } from './lib/stats.js';
@@ -27,10 +26,7 @@ try {
   await connector.start();
   const postgres = await bench.startPostgres();
   const start = async (backend: 'lowdb' | 'postgres') => {
-    const env: Record<string, string> = {
-      ...benchServerEnv(args.logLevel),
-      DIRECTLINE_TOKEN_SECRET: randomBytes(32).toString('hex'),
-    };
+    const env = benchServerEnv(args.logLevel);
     if (backend === 'postgres')
       Object.assign(env, { STORAGE: 'postgres', DATABASE_URL: await postgres.createDatabase('bench_ours') });
     const server = await ServerProcess.start('ours', join(root, backend), {
@@ -63,7 +59,7 @@ try {
         fmt(r.latency.p50, 1),
         fmt(r.latency.p99, 1),
         fmt(r.serverCpuMsPerTurn, 2),
-        backend === 'postgres' ? fmt(r.sampled / r.turns, 2) : '—',
+        backend === 'postgres' ? fmt(sampledPerTurn(r), 2) : '—',
         String(r.errors + r.errorReplies),
       ]);
     }
@@ -81,7 +77,7 @@ try {
         `(target <= ${CPU_TARGET})${clean ? '' : ' — errors during the run'}`,
     );
     summary.push(
-      `info  PostgreSQL's own CPU per turn ${name}: ${fmt(merged.postgres.sampled / merged.postgres.turns, 2)} ms ` +
+      `info  PostgreSQL's own CPU per turn ${name}: ${fmt(sampledPerTurn(merged.postgres), 2)} ms ` +
         '(its processes over the measured phases)',
     );
   }

@@ -15,13 +15,12 @@
 // that ratio), then storage scaling 1k vs 100k conversations (<= 1.5).
 // All traffic goes to 127.0.0.1; every phase is bounded in time; temporary folders are removed.
 
-import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBenchArgs } from './lib/args.js';
 import { BenchResources } from './lib/benchResources.js';
-import { type LoadResult, mergeResults } from './lib/load.js';
+import { type LoadResult, mergeResults, sampledPerTurn } from './lib/load.js';
 import { runRounds } from './lib/rounds.js';
 import { MEAN_TURNS_PER_SCRIPT, SCRIPTS } from './lib/scripts.js';
 import { type BenchTarget, benchServerEnv, ServerGroup, ServerProcess } from './lib/serverProcess.js';
@@ -37,7 +36,6 @@ const STORAGE_TARGET = 1.5;
 
 const args = parseBenchArgs(process.argv.slice(2));
 
-const SERVER_ENV = benchServerEnv(args.logLevel);
 const bench = await BenchResources.create('bench', 'member-help-bench-', args.timeLimitMs);
 const { root, servers, connector } = bench;
 const profDir = args.cpuProf ? await mkdtemp(join(tmpdir(), 'member-help-bench-prof-')) : undefined;
@@ -69,10 +67,7 @@ try {
     );
   // Each bot's instances, started one after the other (start-up builds the NLU model).
   const startBot = async (bot: Bot): Promise<BenchTarget> => {
-    const env: Record<string, string> = {
-      ...SERVER_ENV,
-      DIRECTLINE_TOKEN_SECRET: randomBytes(32).toString('hex'),
-    };
+    const env = benchServerEnv(args.logLevel);
     if (postgres)
       Object.assign(env, {
         STORAGE: 'postgres',
@@ -102,7 +97,7 @@ try {
     `server RSS after start-up: ours ${mb(idle[0].rss)}, echo ${mb(idle[1].rss)}, stateful reference ${mb(idle[2].rss)}`,
   );
 
-  const results: Array<{ target: Bot; result: LoadResult; pgCpuMs: number; perRound: number[] }> = [];
+  const results: Array<{ target: Bot; result: LoadResult; perRound: number[] }> = [];
   const bots = [
     ['stateful', stateful],
     ['ours', ours],
@@ -119,7 +114,7 @@ try {
     for (const target of ['ours', 'echo', 'stateful'] as const) {
       const result = mergeResults(rounds[target]);
       const perRound = rounds[target].map((r) => r.turnsPerSec);
-      results.push({ target, result, pgCpuMs: result.turns ? result.sampled / result.turns : 0, perRound });
+      results.push({ target, result, perRound });
     }
   }
   await Promise.all(servers.splice(0).map((s) => s.stop()));
@@ -182,8 +177,8 @@ try {
     compare('stateful', 'stateful-ref', STATEFUL_TARGET[args.storage], ` on ${args.storage}`);
     if (postgres) {
       summary.push(
-        `info  PostgreSQL CPU per turn ${name}: ours ${fmt(ourRun.pgCpuMs, 2)} ms, echo ` +
-          `${fmt(run('echo').pgCpuMs, 2)} ms, stateful-ref ${fmt(statefulRun.pgCpuMs, 2)} ms ` +
+        `info  PostgreSQL CPU per turn ${name}: ours ${fmt(sampledPerTurn(ourResult), 2)} ms, echo ` +
+          `${fmt(sampledPerTurn(echoResult), 2)} ms, stateful-ref ${fmt(sampledPerTurn(statefulRun.result), 2)} ms ` +
           "(the database's own processes, beside the server's)",
       );
     }

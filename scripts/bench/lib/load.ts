@@ -267,6 +267,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
+/** A result's `sample` (PostgreSQL's CPU, ms) per measured turn; 0 without turns. */
+export function sampledPerTurn(result: LoadResult): number {
+  return result.turns ? result.sampled / result.turns : 0;
+}
+
 /** Several measured rounds of the same bot and protocol as one result. */
 export function mergeResults(results: LoadResult[]): LoadResult {
   const first = results[0];

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { DirectLineToken, ParentMessage, ServerMessage, ServerStats } from './protocol.js';
 
@@ -11,9 +12,14 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * (the bench is one client address sending thousands of requests per second; the limiter still runs),
  * and the log level. The per-conversation limit stays as configured (20 messages/min): a script has
  * <= 5 turns. The Direct Line start limit is avoided by making conversations in-process (see server.ts).
+ * Each call is one bot's environment: its own token secret, shared by that bot's instances.
  */
 export function benchServerEnv(logLevel: string): Record<string, string> {
-  return { RATE_LIMIT_IP_REQUESTS: '1000000000', LOG_LEVEL: logLevel };
+  return {
+    RATE_LIMIT_IP_REQUESTS: '1000000000',
+    LOG_LEVEL: logLevel,
+    DIRECTLINE_TOKEN_SECRET: randomBytes(32).toString('hex'),
+  };
 }
 
 type Request = ParentMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
