@@ -1,6 +1,6 @@
 import { createApp } from './app.js';
 import { ConfigError, parseConfig } from './config.js';
-import { boundHeapGrowth } from './heapGrowth.js';
+import { boundHeapGrowth, collectStartupGarbage } from './heapGrowth.js';
 import { KnowledgeError } from './knowledge/loader.js';
 import { DotEnvError, loadDotEnv } from './loadDotEnv.js';
 
@@ -9,6 +9,7 @@ async function main(): Promise<void> {
   const config = parseConfig();
   boundHeapGrowth(config.heapGrowingPercent);
   const app = await createApp(config);
+  collectStartupGarbage();
   const url = await app.listen(config.port);
 
   let stopping = false;

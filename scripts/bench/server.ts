@@ -9,7 +9,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { signToken } from '../../src/directline/tokens.js';
-import { boundHeapGrowth } from '../../src/heapGrowth.js';
+import { boundHeapGrowth, collectStartupGarbage } from '../../src/heapGrowth.js';
 import { EchoBot } from './lib/echoBot.js';
 import type { ParentMessage, ServerMessage, ServerStats } from './lib/protocol.js';
 import { StatefulReferenceBot } from './lib/statefulRefBot.js';
@@ -41,6 +41,7 @@ const app = await createApp(
       ? { turnBot: (services) => new StatefulReferenceBot(services.storage) }
       : {},
 );
+collectStartupGarbage();
 const baseUrl = await app.listen(0, '127.0.0.1');
 
 // Resource use since the last reset: peak RSS sampled every 100 ms, CPU time, event-loop utilisation.
