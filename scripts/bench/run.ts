@@ -1,12 +1,14 @@
 // npm run bench [-- --quick] [--concurrency N] [--seconds S] [--warmup S] [--skip-storage] [--cpu-prof]
 //                [--only emulator|directline] [--storage lowdb|postgres] [--instances 1|2] [--calibrate]
-//                [--server-flags "<node flags>"]
+//                [--server-flags "<node flags>"] [--fresh]
 //
 // Three bots on the same server stack: ours, a stateless echo and a core-bot-style stateful reference
 // (a waterfall of text prompts, ConversationState on the same backend). With --storage postgres every
 // bot gets its own database on a throwaway local cluster (its CPU is reported on its own line); with
 // --instances 2 each bot runs as two processes on its database and requests rotate over them. With
 // --calibrate the stateful reference also runs in ours' place: its ratios show the bench's own error.
+// With --fresh every run gets freshly started server processes (same DATA_DIR and database), so a
+// process's own speed becomes noise between rounds instead of a bias between bots.
 //
 // Bounded load over loopback against the bot server (restify + CloudAdapter + local Direct Line, the
 // bot in a child process with its own temporary DATA_DIR), then the same load against a plain echo
@@ -23,7 +25,13 @@ import { BenchResources } from './lib/benchResources.js';
 import { type LoadResult, mergeResults, sampledPerTurn } from './lib/load.js';
 import { runRounds } from './lib/rounds.js';
 import { MEAN_TURNS_PER_SCRIPT, SCRIPTS } from './lib/scripts.js';
-import { type BenchTarget, benchServerEnv, ServerGroup, ServerProcess } from './lib/serverProcess.js';
+import {
+  type BenchTarget,
+  benchServerEnv,
+  RelaunchedTarget,
+  ServerGroup,
+  ServerProcess,
+} from './lib/serverProcess.js';
 import { fmt, mb, pairedRatio, table, verdict } from './lib/stats.js';
 import { runStorageBench, storageReport } from './lib/storageBench.js';
 import { measureTurnCost, ratioCeiling } from './lib/turnCost.js';
@@ -66,6 +74,7 @@ try {
         "its distance from 1 is the bench's own error on this machine",
     );
   // Each bot's instances, started one after the other (start-up builds the NLU model).
+  const idle: Record<Bot, number> = { ours: 0, echo: 0, stateful: 0 };
   const startBot = async (bot: Bot): Promise<BenchTarget> => {
     const env = benchServerEnv(args.logLevel);
     if (postgres)
@@ -73,28 +82,38 @@ try {
         STORAGE: 'postgres',
         DATABASE_URL: await postgres.createDatabase(`bench_${bot}`),
       });
-    const members: ServerProcess[] = [];
-    for (let i = 0; i < args.instances; i++) {
-      const mode = bot === 'ours' && args.calibrate ? 'stateful' : bot;
-      members.push(
-        await ServerProcess.start(mode, join(root, `${bot}-${i}`), {
-          cpuProfDir: profDir,
-          env,
-          nodeFlags: args.serverFlags,
-        }),
-      );
+    const launch = async (): Promise<BenchTarget> => {
+      const members: ServerProcess[] = [];
+      for (let i = 0; i < args.instances; i++) {
+        const mode = bot === 'ours' && args.calibrate ? 'stateful' : bot;
+        members.push(
+          await ServerProcess.start(mode, join(root, `${bot}-${i}`), {
+            cpuProfDir: profDir,
+            env,
+            nodeFlags: args.serverFlags,
+          }),
+        );
+      }
+      return members.length === 1 ? members[0]! : new ServerGroup(members);
+    };
+    let target: BenchTarget;
+    if (args.fresh) {
+      const relaunched = await RelaunchedTarget.create(launch);
+      target = relaunched.target;
+      idle[bot] = relaunched.idle.rss;
+    } else {
+      target = await launch();
+      idle[bot] = (await target.stats()).rss;
     }
-    const target = members.length === 1 ? members[0]! : new ServerGroup(members);
     servers.push(target);
     return target;
   };
   const ours = await startBot('ours');
   const echo = await startBot('echo');
   const stateful = await startBot('stateful');
-
-  const idle = await Promise.all([ours.stats(), echo.stats(), stateful.stats()]);
   console.log(
-    `server RSS after start-up: ours ${mb(idle[0].rss)}, echo ${mb(idle[1].rss)}, stateful reference ${mb(idle[2].rss)}`,
+    `server RSS after start-up: ours ${mb(idle.ours)}, echo ${mb(idle.echo)}, stateful reference ${mb(idle.stateful)}` +
+      (args.fresh ? '; every run on freshly started server processes' : ''),
   );
 
   const results: Array<{ target: Bot; result: LoadResult; perRound: number[] }> = [];
@@ -182,10 +201,10 @@ try {
           "(the database's own processes, beside the server's)",
       );
     }
-    const rssPass = ourResult.server.peakRss <= idle[0].rss + RSS_HEADROOM;
+    const rssPass = ourResult.server.peakRss <= idle.ours + RSS_HEADROOM;
     summary.push(
       `${verdict(rssPass)}  server peak RSS ${name}: ours ` +
-        `${mb(ourResult.server.peakRss)} (idle ${mb(idle[0].rss)}; target <= idle + 100 MB)`,
+        `${mb(ourResult.server.peakRss)} (idle ${mb(idle.ours)}; target <= idle + 100 MB)`,
     );
     const cpu = (r: LoadResult) => r.serverCpuMsPerTurn;
     summary.push(

@@ -12,6 +12,8 @@ export interface BenchArgs {
   serverFlags: string[];
   /** The stateful reference runs in ours' place: the ratios show the bench's own error. */
   calibrate: boolean;
+  /** Every run on freshly started server processes (same DATA_DIR and database) instead of one process per bot. */
+  fresh: boolean;
   maxTurns: number;
   storageSmall: number;
   storageLarge: number;
@@ -50,6 +52,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     return value;
   };
   const quick = flag('quick');
+  if (flag('fresh') && flag('cpu-prof'))
+    throw new Error(
+      '--fresh starts a server per run, so --cpu-prof would keep only the last run: use one of them',
+    );
   if (!Number.isInteger(num('instances', 1, 1, 2))) throw new Error('--instances must be 1 or 2');
   return {
     quick,
@@ -58,6 +64,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     measureMs: num('seconds', quick ? 2 : 4, 1, 120) * 1000,
     rounds: num('rounds', quick ? 3 : 8, 1, 20),
     calibrate: flag('calibrate'),
+    fresh: flag('fresh'),
     serverFlags: (() => {
       const i = argv.indexOf('--server-flags');
       if (i < 0) return [];
@@ -78,7 +85,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       return only ? [only as 'emulator' | 'directline'] : ['emulator', 'directline'];
     })(),
     logLevel: text('log-level', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'silent']),
-    timeLimitMs: (quick ? 5 : 20) * 60 * 1000,
+    // A fresh start per run adds a start-up and a whole warm-up to each of them.
+    timeLimitMs: (quick ? 5 : 20) * (flag('fresh') ? 2 : 1) * 60 * 1000,
     storage: text('storage', 'lowdb', ['lowdb', 'postgres']) as 'lowdb' | 'postgres',
     instances: (() => {
       const n = num('instances', 1, 1, 2);

@@ -30,19 +30,23 @@ export async function runRounds<K extends string>(options: {
   for (let round = 0; round < args.rounds; round++) {
     for (let i = 0; i < targets.length; i++) {
       const [name, server] = targets[(i + round) % targets.length]!;
+      await server.beginRun?.();
       await settle();
+      const fresh = server.beginRun !== undefined;
       const result = await runLoad({
         protocol,
         server,
         connector: options.connector,
         concurrency: args.concurrency,
-        warmupMs: round === 0 ? args.warmupMs : Math.min(args.warmupMs, 2000),
+        // A server that ran before needs a short warm-up only; a fresh process the whole one.
+        warmupMs: round === 0 || fresh ? args.warmupMs : Math.min(args.warmupMs, 2000),
         measureMs: args.measureMs,
         maxTurns: args.maxTurns,
         tag: `${name}-${protocol}-${round}`,
         // PostgreSQL's processes over the measured phase: its CPU per measured turn.
         sample: postgres ? () => postgres.cpuMs() : undefined,
       });
+      await server.endRun?.();
       rounds[name].push(result);
       console.log(
         `  ${protocol} round ${round + 1}/${args.rounds} ${name}: ${fmt(result.turnsPerSec, 0)} turns/s, ` +

@@ -32,6 +32,68 @@ export interface BenchTarget {
   stats(): Promise<ServerStats>;
   directLineTokens(count: number): Promise<DirectLineToken[]>;
   stop(): Promise<void>;
+  /** Called before and after each measured run (a bot relaunched per run starts and stops here). */
+  beginRun?(): Promise<void>;
+  endRun?(): Promise<void>;
+}
+
+/**
+ * A bot whose server processes are started anew for every run, on the same DATA_DIR and database (what
+ * earlier runs stored stays): a process keeps a speed of its own for minutes (where its heap and code
+ * landed, which core it runs on), so one process per bot for the whole bench turns that into a bias
+ * between the bots; a fresh one per run makes it noise that the rounds' median removes.
+ */
+export class RelaunchedTarget implements BenchTarget {
+  private current: BenchTarget | undefined;
+
+  private constructor(private readonly launch: () => Promise<BenchTarget>) {}
+
+  /** Launches once to check the bot starts (and to read its idle figures), then stops it again. */
+  static async create(
+    launch: () => Promise<BenchTarget>,
+  ): Promise<{ target: RelaunchedTarget; idle: ServerStats }> {
+    const target = new RelaunchedTarget(launch);
+    await target.beginRun();
+    const idle = await target.stats();
+    await target.endRun();
+    return { target, idle };
+  }
+
+  private get server(): BenchTarget {
+    if (!this.current) throw new Error('no server running: beginRun() first');
+    return this.current;
+  }
+
+  get baseUrls(): string[] {
+    return this.server.baseUrls;
+  }
+
+  async beginRun(): Promise<void> {
+    await this.current?.stop();
+    this.current = await this.launch();
+  }
+
+  async endRun(): Promise<void> {
+    const server = this.current;
+    this.current = undefined;
+    await server?.stop();
+  }
+
+  reset(): Promise<void> {
+    return this.server.reset();
+  }
+
+  stats(): Promise<ServerStats> {
+    return this.server.stats();
+  }
+
+  directLineTokens(count: number): Promise<DirectLineToken[]> {
+    return this.server.directLineTokens(count);
+  }
+
+  stop(): Promise<void> {
+    return this.endRun();
+  }
 }
 
 /** Instances of one bot: stats are summed (CPU, RSS), Direct Line conversations made on the first. */
