@@ -213,11 +213,23 @@ try {
         `stateful-ref/ours = ${fmt(cpu(statefulRun.result) / cpu(ourResult), 2)}: the throughput ratios if each ` +
         'server had the machine to itself)',
     );
+    const main = (r: LoadResult) => (r.turns ? r.server.mainThreadCpuMs / r.turns : Number.NaN);
+    const rest = (r: LoadResult) => cpu(r) - main(r);
+    if (Number.isFinite(main(ourResult))) {
+      summary.push(
+        `info  of which main thread / other threads (file-system pool, GC helpers) ${name}: ours ` +
+          `${fmt(main(ourResult), 2)} / ${fmt(rest(ourResult), 2)} ms, echo ${fmt(main(echoResult), 2)} / ` +
+          `${fmt(rest(echoResult), 2)} ms, stateful-ref ${fmt(main(statefulRun.result), 2)} / ` +
+          `${fmt(rest(statefulRun.result), 2)} ms`,
+      );
+    }
   }
 
   // Why the ratio is what it is: the bot's own CPU per turn, measured without HTTP, against the echo
   // server's whole turn. With both servers CPU-bound, no bot that costs this much can do better.
-  console.log('\nThe bot alone (in-process TestAdapter, no HTTP; ours vs echo, alternating rounds)\n');
+  console.log(
+    '\nThe bot alone (in-process TestAdapter, no HTTP; ours vs echo and the stateful reference, rotating rounds)\n',
+  );
   const turnCost = await measureTurnCost({
     dataDir: join(root, 'turn-cost'),
     rounds: args.quick ? 5 : 9,
@@ -225,7 +237,8 @@ try {
   });
   console.log(
     `ours ${fmt(turnCost.oursMs, 3)} ms CPU per turn, echo ${fmt(turnCost.echoMs, 3)} ms: ` +
-      `the bot's own work is ${fmt(turnCost.botLogicMs, 2)} ms per turn`,
+      `the bot's own work is ${fmt(turnCost.botLogicMs, 2)} ms per turn; stateful reference ` +
+      `${fmt(turnCost.statefulMs, 3)} ms (ours − it: ${fmt(turnCost.oursMs - turnCost.statefulMs, 2)} ms)`,
   );
   for (const protocol of args.protocols) {
     const echoResult = results.find((r) => r.target === 'echo' && r.result.protocol === protocol)!.result;

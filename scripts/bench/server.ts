@@ -13,6 +13,7 @@ import { boundHeapGrowth, collectStartupGarbage } from '../../src/heapGrowth.js'
 import { EchoBot } from './lib/echoBot.js';
 import type { ParentMessage, ServerMessage, ServerStats } from './lib/protocol.js';
 import { StatefulReferenceBot } from './lib/statefulRefBot.js';
+import { mainThreadCpuMs } from './lib/threadCpu.js';
 
 const [mode, dataDir] = process.argv.slice(2);
 if ((mode !== 'ours' && mode !== 'echo' && mode !== 'stateful') || !dataDir || !process.send) {
@@ -56,6 +57,7 @@ function samplePeak(): void {
 }
 samplePeak();
 let cpuStart = process.cpuUsage();
+let mainThreadStart = mainThreadCpuMs();
 let eluStart = performance.eventLoopUtilization();
 let delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
@@ -70,6 +72,7 @@ function stats(): ServerStats {
     peakHeapTotal,
     heapUsed: process.memoryUsage().heapUsed,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    mainThreadCpuMs: mainThreadCpuMs() - mainThreadStart,
     elu: performance.eventLoopUtilization(eluStart).utilization,
     loopDelayP99Ms: delay.percentile(99) / 1e6,
   };
@@ -101,6 +104,7 @@ process.on('message', async (message: ParentMessage) => {
       peakRss = 0;
       samplePeak();
       cpuStart = process.cpuUsage();
+      mainThreadStart = mainThreadCpuMs();
       eluStart = performance.eventLoopUtilization();
       delay.disable();
       delay = monitorEventLoopDelay({ resolution: 10 });

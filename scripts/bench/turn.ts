@@ -1,5 +1,5 @@
 // npm run bench:turn [-- --quick]
-// CPU per message turn of the bot itself (no HTTP): our bot vs the echo bot behind botbuilder's
+// CPU per message turn of the bot itself (no HTTP): our bot vs the echo bot and the stateful reference behind botbuilder's
 // in-memory TestAdapter with the same middleware, alternating rounds; prints both and the difference.
 // Works in its own temporary DATA_DIR, removed at the end.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,7 +27,9 @@ try {
     `  ours: ${fmt(cost.oursMs, 3)} ms CPU per turn (${fmt(cost.repliesPerTurn, 2)} replies per turn)`,
   );
   console.log(`  echo: ${fmt(cost.echoMs, 3)} ms CPU per turn (1.00 reply per turn)`);
+  console.log(`  stateful reference: ${fmt(cost.statefulMs, 3)} ms CPU per turn (1.00 reply per turn)`);
   console.log(`  the bot's own work: ${fmt(cost.botLogicMs, 3)} ms per turn`);
+  console.log(`  ours − stateful reference: ${fmt(cost.oursMs - cost.statefulMs, 3)} ms per turn`);
 } finally {
   await rm(root, { recursive: true, force: true });
 }

@@ -300,6 +300,7 @@ export function mergeResults(results: LoadResult[]): LoadResult {
       peakHeapTotal: peakRound.server.peakHeapTotal,
       heapUsed: results.at(-1)!.server.heapUsed,
       cpuMs,
+      mainThreadCpuMs: sum((r) => r.server.mainThreadCpuMs),
       elu: sum((r) => r.server.elu * r.seconds) / seconds,
       loopDelayP99Ms: Math.max(...results.map((r) => r.server.loopDelayP99Ms)),
     },

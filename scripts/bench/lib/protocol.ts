@@ -10,6 +10,8 @@ export interface ServerStats {
   heapUsed: number;
   /** CPU time (user + system) since the last reset, ms. */
   cpuMs: number;
+  /** The main (JavaScript) thread's share of cpuMs; the rest is the file-system pool and V8's helpers. NaN off Linux. */
+  mainThreadCpuMs: number;
   /** Event-loop utilisation since the last reset, 0..1. */
   elu: number;
   loopDelayP99Ms: number;

@@ -117,6 +117,7 @@ export class ServerGroup implements BenchTarget {
       peakHeapTotal: sum((s) => s.peakHeapTotal),
       heapUsed: sum((s) => s.heapUsed),
       cpuMs: sum((s) => s.cpuMs),
+      mainThreadCpuMs: sum((s) => s.mainThreadCpuMs),
       elu: sum((s) => s.elu) / all.length,
       loopDelayP99Ms: Math.max(...all.map((s) => s.loopDelayP99Ms)),
     };
