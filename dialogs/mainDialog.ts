@@ -9,6 +9,7 @@ import {
   type DialogContext,
   DialogSet,
   type DialogState,
+  type DialogStateManagerConfiguration,
   type DialogTurnResult,
   WaterfallDialog,
 } from 'botbuilder-dialogs';
@@ -55,6 +56,8 @@ const CLARIFY_DIALOG = 'clarify';
 const NONE_KIND_KEY = Symbol('noneKind');
 /** turnState: this activity has been counted. */
 const COUNTED_KEY = Symbol('counted');
+/** Where botbuilder's DialogStateManager looks for a configuration in the turn state. */
+const STATE_CONFIGURATION_KEY = 'DialogStateManagerConfiguration';
 
 /** Folded Japanese text shorter than this is too little to call out of scope (「天気」 is unclear). */
 const MIN_OUT_OF_SCOPE_CHARS = 5;
@@ -98,6 +101,8 @@ export class MainDialog {
   private readonly clarifyTexts = new ShortLivedMap<string>({ ttlMs: CLARIFY_TEXT_MS });
   /** The secret labels and particles, folded, longest first. */
   private readonly secretFillers: string[];
+  /** botbuilder's dialog memory scopes and path resolvers, built on the first turn and kept. */
+  private stateConfiguration: DialogStateManagerConfiguration | undefined;
 
   constructor(
     private readonly deps: MainDialogDeps,
@@ -182,7 +187,7 @@ export class MainDialog {
     const csatFor = session.csatFor;
     session.csatFor = undefined;
     const outcome = turnOutcome(context);
-    const dc = await this.dialogs.createContext(context);
+    const dc = await this.createContext(context);
     const c = this.deps.knowledge.conversation;
 
     if (!text) {
@@ -353,6 +358,18 @@ export class MainDialog {
    * once — the pending question asked again, or the menu.
    */
   /** What the member may learn from a reference number: the status, in their words, never the content. */
+  /**
+   * The turn's dialog context. botbuilder builds its memory scopes and path resolvers (a service
+   * collection, schema checks) for every turn unless the turn state already holds them, as its
+   * DialogManager hands them over; they keep nothing of a turn, so the first turn's are reused.
+   */
+  private async createContext(context: TurnContext): Promise<DialogContext> {
+    if (this.stateConfiguration) context.turnState.set(STATE_CONFIGURATION_KEY, this.stateConfiguration);
+    const dc = await this.dialogs.createContext(context);
+    this.stateConfiguration ??= dc.state.configuration;
+    return dc;
+  }
+
   private async referenceStatus(context: TurnContext, id: string): Promise<string> {
     const texts = this.deps.knowledge.flows.handoff.texts;
     const phone = this.kit.callCenter(context, 'support.contact');
@@ -386,7 +403,7 @@ export class MainDialog {
     const lang: Lang = requested?.toLowerCase().startsWith('en') ? 'en' : 'ja';
     const session = await this.session.get(context, emptySession());
     setTurnInfo(context, { lang, now: this.deps.instantOf(activity) });
-    await this.continueIn(await this.dialogs.createContext(context), session, lang);
+    await this.continueIn(await this.createContext(context), session, lang);
   }
 
   private async continueIn(dc: DialogContext, session: SessionState, lang: Lang): Promise<void> {
