@@ -9,7 +9,7 @@ import { type Knowledge, loadKnowledge } from './knowledge/index.js';
 import type { Logger } from './logger.js';
 import { resolveWhen } from './nlu/entities.js';
 import { TopicRecognizer } from './nlu/recognizer.js';
-import { buildVocabulary, yesNoAnswerWith, yesNoWith } from './nlu/yesNo.js';
+import { buildVocabulary, yesNoReader } from './nlu/yesNo.js';
 import { openPersistence, type PersistenceConfig } from './persistence/index.js';
 import type { Persistence, StateStorage } from './persistence/types.js';
 import { formatJst, formatJstFrom, instantOf } from './policy/index.js';
@@ -64,7 +64,7 @@ export async function createBotServices(
   const knowledge = options.knowledge ?? loadKnowledge();
   const now = options.now ?? (() => new Date());
   const recognizer = options.recognizer ?? TopicRecognizer.fromKnowledge(knowledge.dir);
-  const yesNoVocabulary = buildVocabulary(knowledge.confirmWords);
+  const recognizeYesNo = yesNoReader(buildVocabulary(knowledge.confirmWords));
 
   const persistence =
     options.persistence ??
@@ -107,8 +107,7 @@ export async function createBotServices(
           noneKind: r.noneKind,
         };
       },
-      recognizeYesNo: (text, asAnswer) =>
-        asAnswer ? yesNoAnswerWith(text, yesNoVocabulary) : yesNoWith(text, yesNoVocabulary),
+      recognizeYesNo,
       extractWhen: (text, lang, at) => resolveWhen(text, lang, at)?.at,
       formatTime: (at, lang, from) => (from ? formatJstFrom(at, from, lang) : formatJst(at, lang)),
       // The in-process Web Chat keeps its transcripts this long for the member's browser to return.

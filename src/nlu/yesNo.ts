@@ -142,4 +142,24 @@ export function yesNoAnswerWith(text: string, vocab: Vocabulary): boolean | unde
   return yesNoWith(text, vocab) ?? said;
 }
 
+/**
+ * yesNoWith and yesNoAnswerWith against one vocabulary, remembering the latest answers: a turn reads
+ * the same message several times (the router's checks, the prompt, the excerpt) and the same choice
+ * phrases every turn, and the recognizers' reading is the expensive part. Only a few texts are held.
+ */
+export function yesNoReader(vocab: Vocabulary): (text: string, asAnswer?: boolean) => boolean | undefined {
+  const recent = new Map<string, boolean | undefined>();
+  return (text, asAnswer = false) => {
+    const key = `${asAnswer ? 'a' : 'q'}${text}`;
+    if (recent.has(key)) return recent.get(key);
+    const value = asAnswer ? yesNoAnswerWith(text, vocab) : yesNoWith(text, vocab);
+    recent.set(key, value);
+    if (recent.size > RECENT_ANSWERS) recent.delete(recent.keys().next().value as string);
+    return value;
+  };
+}
+
+/** Texts yesNoReader remembers: a turn's message and the phrases of the question being answered. */
+const RECENT_ANSWERS = 16;
+
 export { buildVocabulary };
