@@ -9,6 +9,29 @@ export function fileForKey(root: string, key: string): string {
   return join(root, hash.slice(0, 2), `${hash}.json`);
 }
 
+/**
+ * fileForKey for one folder, with the paths of recent keys remembered: every read and write of a
+ * conversation asks for its file, and hashing costs more than the lookup.
+ */
+export class KeyFiles {
+  private readonly paths = new Map<string, string>();
+
+  constructor(
+    private readonly root: string,
+    private readonly remembered = 10_000,
+  ) {}
+
+  path(key: string): string {
+    let path = this.paths.get(key);
+    if (path === undefined) {
+      path = fileForKey(this.root, key);
+      if (this.paths.size >= this.remembered) this.paths.delete(this.paths.keys().next().value as string);
+      this.paths.set(key, path);
+    }
+    return path;
+  }
+}
+
 /** Creates a key file's shard folder before its first write; once made, a write costs no mkdir. */
 export class ShardFolders {
   private readonly made = new Set<string>();

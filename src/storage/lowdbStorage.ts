@@ -7,7 +7,7 @@ import { DataFile } from 'lowdb/node';
 import { z } from 'zod';
 import { KeyedQueue } from '../keyedQueue.js';
 import { ETagConflictError, type StateStorage, type StoredDocument } from '../persistence/types.js';
-import { fileForKey, ShardFolders } from './keyedFile.js';
+import { KeyFiles, ShardFolders } from './keyedFile.js';
 
 /** What one state file holds; a file that parses as something else is damaged. */
 const stateRecordSchema = z.object({
@@ -82,8 +82,10 @@ export class LowdbStorage implements StateStorage {
   /** key → record, or null for "no such file"; Map order is least recently used first. */
   private readonly cache = new Map<string, CachedRecord | null>();
   private readonly shards = new ShardFolders();
+  private readonly files: KeyFiles;
 
   constructor(private readonly options: LowdbStorageOptions) {
+    this.files = new KeyFiles(options.dir);
     this.ttlMs = options.ttlMs ?? 0;
     this.now = options.now ?? Date.now;
     this.cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
@@ -202,7 +204,7 @@ export class LowdbStorage implements StateStorage {
   }
 
   private file(key: string): string {
-    return fileForKey(this.options.dir, key);
+    return this.files.path(key);
   }
 
   private isExpired(record: { updatedAt: number }): boolean {

@@ -3,7 +3,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataFile } from 'lowdb/node';
 import { clone, parseWatermark } from '../../directline/conversationLog.js';
-import { fileForKey, ShardFolders } from '../../storage/keyedFile.js';
+import { KeyFiles, ShardFolders } from '../../storage/keyedFile.js';
 import { ConversationListeners } from '../conversationListeners.js';
 import {
   type ActivitySet,
@@ -85,12 +85,14 @@ export class FileDirectLineLog implements DirectLineLog {
   private readonly persistedActiveAt = new Map<string, number>();
   private readonly writers = new Map<string, CoalescingWriter>();
   private readonly shards = new ShardFolders();
+  private readonly files: KeyFiles;
   private readonly listeners = new ConversationListeners();
   private readonly maxActivities: number;
   private readonly now: () => number;
 
   private constructor(private readonly options: FileDirectLineLogOptions) {
     this.maxActivities = options.maxActivitiesPerConversation ?? 500;
+    this.files = new KeyFiles(options.dir);
     this.now = options.now ?? Date.now;
     if (options.retentionMs <= 0 || this.maxActivities < 1)
       throw new Error('Direct Line log limits must be positive');
@@ -282,7 +284,7 @@ export class FileDirectLineLog implements DirectLineLog {
   }
 
   private file(conversationId: string): string {
-    return fileForKey(this.options.dir, conversationId);
+    return this.files.path(conversationId);
   }
 
   private writerFor(conversationId: string): CoalescingWriter {
