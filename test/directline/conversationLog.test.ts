@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConversationNotFoundError, InvalidWatermarkError } from '../../src/directline/conversationLog.js';
@@ -51,6 +51,56 @@ describe('FileDirectLineLog', () => {
       from: { id: 'u1' },
       timestamp: '1970-01-01T00:00:00.000Z',
     });
+  });
+
+  it('hands every reader its own copy: changing what list returned changes nothing stored', async () => {
+    const log = await openLog();
+    const c = await log.create();
+    await log.append(c.id, { type: 'message', text: 'original', from: { id: 'u1' } });
+    const [first] = (await log.list(c.id)).activities as Array<{ text: string; from: { id: string } }>;
+    first!.text = 'changed';
+    first!.from.id = 'someone else';
+    expect((await log.list(c.id)).activities[0]).toMatchObject({ text: 'original', from: { id: 'u1' } });
+  });
+
+  it('writes each transcript as one JSON document of its activities, and a restart reads it back', async () => {
+    const dir = await tempDir();
+    const time = clock();
+    const log = await openLog({ dir, now: time.now });
+    const c = await log.create();
+    await log.markStarted(c.id);
+    await log.append(c.id, {
+      type: 'message',
+      text: '「こんにちは」\n"quoted"',
+      suggestedActions: { actions: [] },
+    });
+    await log.append(c.id, { type: 'typing' }, { ephemeralMs: 30_000 });
+    await log.flush();
+    const [shard] = await readdir(dir);
+    const [name] = await readdir(join(dir, shard!));
+    const onDisk = JSON.parse(await readFile(join(dir, shard!, name!), 'utf8'));
+    expect(onDisk).toMatchObject({
+      id: c.id,
+      userId: c.userId,
+      started: true,
+      nextSeq: 3,
+      entries: [
+        { seq: 1, activity: { id: `${c.id}|0000001`, text: '「こんにちは」\n"quoted"' } },
+        { seq: 2, activity: { type: 'typing' }, expiresAt: 1_000_000 + 30_000 },
+      ],
+    });
+    const reopened = await openLog({ dir, now: time.now });
+    expect(await reopened.get(c.id)).toMatchObject({ id: c.id, userId: c.userId, started: true });
+    const { activities, watermark } = await reopened.list(c.id);
+    expect(activities.map((a) => a.type)).toEqual(['message', 'typing']);
+    expect(watermark).toBe('2');
+    const next = await reopened.append(c.id, { type: 'message', text: 'after the restart' });
+    expect(next.id).toBe(`${c.id}|0000003`);
+    expect(await reopened.remove(c.id, `${c.id}|0000001`)).toBe(true);
+    expect((await reopened.list(c.id)).activities.map((a) => a.text ?? a.type)).toEqual([
+      'typing',
+      'after the restart',
+    ]);
   });
 
   it('keeps at most maxActivitiesPerConversation, dropping the oldest', async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataFile } from 'lowdb/node';
-import { clone, parseWatermark } from '../../directline/conversationLog.js';
+import { parseWatermark } from '../../directline/conversationLog.js';
 import { KeyFiles, ShardFolders } from '../../storage/keyedFile.js';
 import { ConversationListeners } from '../conversationListeners.js';
 import {
@@ -20,23 +20,39 @@ import {
 // owns DATA_DIR) and in its own file under DATA_DIR/directline, rewritten after each change, so a
 // restart (kill -9 included) keeps every chat. A conversation goes when it has been idle for the
 // retention period, never because others arrived; the activities of one are capped (oldest dropped).
+// Each activity is held as the JSON text it was stored as: rewriting a transcript then serialises
+// only what is new, and a reader parses only the activities it has not seen.
 
-interface Entry {
+/** An entry as the file holds it. */
+interface StoredEntry {
   seq: number;
   activity: StoredActivity;
   /** Ephemeral entries (typing) are dropped after this time, epoch ms. */
   expiresAt?: number;
 }
 
-interface Conversation {
+/** An entry as memory holds it: the activity as its JSON text. */
+interface Entry {
+  seq: number;
+  id: string;
+  json: string;
+  expiresAt?: number;
+}
+
+interface ConversationFields {
   id: string;
   userId: string;
   createdAt: number;
   lastActiveAt: number;
   started: boolean;
   nextSeq: number;
+}
+
+interface Conversation extends ConversationFields {
   entries: Entry[];
 }
+
+type StoredConversation = ConversationFields & { entries: StoredEntry[] };
 
 export interface FileDirectLineLogOptions {
   dir: string;
@@ -50,8 +66,37 @@ const TOUCH_WRITE_MS = 60_000;
 
 const newId = (prefix: string) => prefix + randomBytes(16).toString('base64url');
 
+// The file is written from the entries' JSON texts (the stored shape), read back into entries.
 const conversationFile = (file: string) =>
-  new DataFile<Conversation | null>(file, { parse: JSON.parse, stringify: JSON.stringify });
+  new DataFile<Conversation | null>(file, {
+    parse: (text) => fromStored(JSON.parse(text) as StoredConversation | null),
+    stringify: (record) => (record ? toStoredJson(record) : 'null'),
+  });
+
+function fromStored(stored: StoredConversation | null): Conversation | null {
+  if (!stored?.id || !Array.isArray(stored.entries)) return null;
+  return {
+    ...stored,
+    entries: stored.entries
+      .filter((e) => typeof e?.activity === 'object' && e.activity !== null)
+      .map((e) => entryOf(e.seq, e.activity, e.expiresAt)),
+  };
+}
+
+function toStoredJson(record: Conversation): string {
+  const { entries, ...fields } = record;
+  const stored = entries.map(
+    (e) =>
+      `{"seq":${e.seq},"activity":${e.json}${e.expiresAt === undefined ? '' : `,"expiresAt":${e.expiresAt}`}}`,
+  );
+  return `${JSON.stringify(fields).slice(0, -1)},"entries":[${stored.join(',')}]}`;
+}
+
+function entryOf(seq: number, activity: StoredActivity, expiresAt?: number): Entry {
+  const entry: Entry = { seq, id: String(activity.id ?? ''), json: JSON.stringify(activity) };
+  if (expiresAt !== undefined) entry.expiresAt = expiresAt;
+  return entry;
+}
 
 /** One file write at a time per conversation; a change during a write is written right after it. */
 class CoalescingWriter {
@@ -114,7 +159,7 @@ export class FileDirectLineLog implements DirectLineLog {
         const record = await conversationFile(path)
           .read()
           .catch(() => null);
-        if (!record?.id || !Array.isArray(record.entries) || log.isExpired(record)) {
+        if (!record || log.isExpired(record)) {
           await rm(path, { force: true });
           continue;
         }
@@ -170,10 +215,14 @@ export class FileDirectLineLog implements DirectLineLog {
     const now = this.now();
     record.lastActiveAt = now;
     const seq = record.nextSeq++;
-    const stored = clone(activity) as StoredActivity;
-    if (typeof stored.id !== 'string' || !stored.id)
-      stored.id = `${conversationId}|${String(seq).padStart(7, '0')}`;
-    const entry: Entry = { seq, activity: stored };
+    const id =
+      typeof activity.id === 'string' && activity.id
+        ? activity.id
+        : `${conversationId}|${String(seq).padStart(7, '0')}`;
+    // The JSON text is the private copy: later changes by the bot do not reach the log.
+    const json = JSON.stringify({ ...activity, id });
+    const stored = JSON.parse(json) as StoredActivity;
+    const entry: Entry = { seq, id, json };
     if (options.ephemeralMs !== undefined) entry.expiresAt = now + options.ephemeralMs;
     record.entries = record.entries.filter((e) => e.expiresAt === undefined || e.expiresAt > now);
     record.entries.push(entry);
@@ -191,7 +240,7 @@ export class FileDirectLineLog implements DirectLineLog {
     activity: Record<string, unknown> & { type: string },
   ): Promise<LoggedActivity | undefined> {
     const record = this.require(conversationId);
-    const index = record.entries.findIndex((e) => e.activity.id === activityId);
+    const index = record.entries.findIndex((e) => e.id === activityId);
     if (index < 0) return undefined;
     record.entries.splice(index, 1);
     return this.append(conversationId, { ...activity, id: activityId });
@@ -200,7 +249,7 @@ export class FileDirectLineLog implements DirectLineLog {
   async remove(conversationId: string, activityId: string): Promise<boolean> {
     const record = this.require(conversationId);
     const before = record.entries.length;
-    record.entries = record.entries.filter((e) => e.activity.id !== activityId);
+    record.entries = record.entries.filter((e) => e.id !== activityId);
     if (record.entries.length === before) return false;
     await this.persist(record);
     return true;
@@ -216,7 +265,8 @@ export class FileDirectLineLog implements DirectLineLog {
     );
     // The watermark is the newest sequence number: it also moves past expired entries, so those are
     // never delivered late.
-    return { activities: fresh.map((e) => e.activity), watermark: String(record.nextSeq - 1) };
+    const activities = fresh.map((e) => JSON.parse(e.json) as StoredActivity);
+    return { activities, watermark: String(record.nextSeq - 1) };
   }
 
   subscribe(conversationId: string, listener: ConversationListener): () => void {
