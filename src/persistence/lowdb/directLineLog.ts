@@ -20,39 +20,25 @@ import {
 // owns DATA_DIR) and in its own file under DATA_DIR/directline, rewritten after each change, so a
 // restart (kill -9 included) keeps every chat. A conversation goes when it has been idle for the
 // retention period, never because others arrived; the activities of one are capped (oldest dropped).
-// Each activity is held as the JSON text it was stored as: rewriting a transcript then serialises
-// only what is new, and a reader parses only the activities it has not seen.
+// For the conversations in use, each activity's JSON text is kept beside it, so rewriting a
+// transcript serialises only what is new (memory holds the activities as objects, which is smaller).
 
-/** An entry as the file holds it. */
-interface StoredEntry {
+interface Entry {
   seq: number;
   activity: StoredActivity;
   /** Ephemeral entries (typing) are dropped after this time, epoch ms. */
   expiresAt?: number;
 }
 
-/** An entry as memory holds it: the activity as its JSON text. */
-interface Entry {
-  seq: number;
-  id: string;
-  json: string;
-  expiresAt?: number;
-}
-
-interface ConversationFields {
+interface Conversation {
   id: string;
   userId: string;
   createdAt: number;
   lastActiveAt: number;
   started: boolean;
   nextSeq: number;
-}
-
-interface Conversation extends ConversationFields {
   entries: Entry[];
 }
-
-type StoredConversation = ConversationFields & { entries: StoredEntry[] };
 
 export interface FileDirectLineLogOptions {
   dir: string;
@@ -66,37 +52,14 @@ const TOUCH_WRITE_MS = 60_000;
 
 const newId = (prefix: string) => prefix + randomBytes(16).toString('base64url');
 
-// The file is written from the entries' JSON texts (the stored shape), read back into entries.
 const conversationFile = (file: string) =>
-  new DataFile<Conversation | null>(file, {
-    parse: (text) => fromStored(JSON.parse(text) as StoredConversation | null),
-    stringify: (record) => (record ? toStoredJson(record) : 'null'),
-  });
+  new DataFile<Conversation | null>(file, { parse: JSON.parse, stringify: JSON.stringify });
+/** The same file, written from text already serialised. */
+const conversationText = (file: string) =>
+  new DataFile<string>(file, { parse: (text) => text, stringify: (text) => text });
 
-function fromStored(stored: StoredConversation | null): Conversation | null {
-  if (!stored?.id || !Array.isArray(stored.entries)) return null;
-  return {
-    ...stored,
-    entries: stored.entries
-      .filter((e) => typeof e?.activity === 'object' && e.activity !== null)
-      .map((e) => entryOf(e.seq, e.activity, e.expiresAt)),
-  };
-}
-
-function toStoredJson(record: Conversation): string {
-  const { entries, ...fields } = record;
-  const stored = entries.map(
-    (e) =>
-      `{"seq":${e.seq},"activity":${e.json}${e.expiresAt === undefined ? '' : `,"expiresAt":${e.expiresAt}`}}`,
-  );
-  return `${JSON.stringify(fields).slice(0, -1)},"entries":[${stored.join(',')}]}`;
-}
-
-function entryOf(seq: number, activity: StoredActivity, expiresAt?: number): Entry {
-  const entry: Entry = { seq, id: String(activity.id ?? ''), json: JSON.stringify(activity) };
-  if (expiresAt !== undefined) entry.expiresAt = expiresAt;
-  return entry;
-}
+/** Conversations whose activities' JSON texts are kept (the ones in use; a few KB each). */
+const CONVERSATIONS_WITH_TEXTS = 256;
 
 /** One file write at a time per conversation; a change during a write is written right after it. */
 class CoalescingWriter {
@@ -130,6 +93,8 @@ export class FileDirectLineLog implements DirectLineLog {
   private readonly persistedActiveAt = new Map<string, number>();
   private readonly writers = new Map<string, CoalescingWriter>();
   private readonly shards = new ShardFolders();
+  /** Conversation id → its entries' activities as JSON, for the recently written conversations. */
+  private readonly entryTexts = new Map<string, Map<Entry, string>>();
   private readonly files: KeyFiles;
   private readonly listeners = new ConversationListeners();
   private readonly maxActivities: number;
@@ -159,7 +124,7 @@ export class FileDirectLineLog implements DirectLineLog {
         const record = await conversationFile(path)
           .read()
           .catch(() => null);
-        if (!record || log.isExpired(record)) {
+        if (!record?.id || !Array.isArray(record.entries) || log.isExpired(record)) {
           await rm(path, { force: true });
           continue;
         }
@@ -219,10 +184,11 @@ export class FileDirectLineLog implements DirectLineLog {
       typeof activity.id === 'string' && activity.id
         ? activity.id
         : `${conversationId}|${String(seq).padStart(7, '0')}`;
-    // The JSON text is the private copy: later changes by the bot do not reach the log.
+    // A copy through JSON (later changes by the bot do not reach the log); its text is kept for the file.
     const json = JSON.stringify({ ...activity, id });
     const stored = JSON.parse(json) as StoredActivity;
-    const entry: Entry = { seq, id, json };
+    const entry: Entry = { seq, activity: stored };
+    this.textsOf(conversationId).set(entry, json);
     if (options.ephemeralMs !== undefined) entry.expiresAt = now + options.ephemeralMs;
     record.entries = record.entries.filter((e) => e.expiresAt === undefined || e.expiresAt > now);
     record.entries.push(entry);
@@ -240,7 +206,7 @@ export class FileDirectLineLog implements DirectLineLog {
     activity: Record<string, unknown> & { type: string },
   ): Promise<LoggedActivity | undefined> {
     const record = this.require(conversationId);
-    const index = record.entries.findIndex((e) => e.id === activityId);
+    const index = record.entries.findIndex((e) => e.activity.id === activityId);
     if (index < 0) return undefined;
     record.entries.splice(index, 1);
     return this.append(conversationId, { ...activity, id: activityId });
@@ -249,7 +215,7 @@ export class FileDirectLineLog implements DirectLineLog {
   async remove(conversationId: string, activityId: string): Promise<boolean> {
     const record = this.require(conversationId);
     const before = record.entries.length;
-    record.entries = record.entries.filter((e) => e.id !== activityId);
+    record.entries = record.entries.filter((e) => e.activity.id !== activityId);
     if (record.entries.length === before) return false;
     await this.persist(record);
     return true;
@@ -265,8 +231,7 @@ export class FileDirectLineLog implements DirectLineLog {
     );
     // The watermark is the newest sequence number: it also moves past expired entries, so those are
     // never delivered late.
-    const activities = fresh.map((e) => JSON.parse(e.json) as StoredActivity);
-    return { activities, watermark: String(record.nextSeq - 1) };
+    return { activities: fresh.map((e) => e.activity), watermark: String(record.nextSeq - 1) };
   }
 
   subscribe(conversationId: string, listener: ConversationListener): () => void {
@@ -322,6 +287,7 @@ export class FileDirectLineLog implements DirectLineLog {
   private async drop(conversationId: string): Promise<void> {
     this.conversations.delete(conversationId);
     this.persistedActiveAt.delete(conversationId);
+    this.entryTexts.delete(conversationId);
     this.emit(conversationId, { type: 'ended' });
     this.listeners.forget(conversationId);
     const writer = this.writerFor(conversationId);
@@ -346,18 +312,41 @@ export class FileDirectLineLog implements DirectLineLog {
     return writer;
   }
 
+  /** The kept JSON texts of a conversation's entries; it becomes the most recently used. */
+  private textsOf(conversationId: string): Map<Entry, string> {
+    let texts = this.entryTexts.get(conversationId);
+    if (texts) this.entryTexts.delete(conversationId);
+    else texts = new Map();
+    this.entryTexts.set(conversationId, texts);
+    if (this.entryTexts.size > CONVERSATIONS_WITH_TEXTS)
+      this.entryTexts.delete(this.entryTexts.keys().next().value as string);
+    return texts;
+  }
+
   private persist(record: Conversation): Promise<void> {
     const file = this.file(record.id);
     return this.writerFor(record.id).request(async () => {
       if (this.conversations.get(record.id) !== record) return; // dropped meanwhile
       const now = this.now();
-      const snapshot: Conversation = {
-        ...record,
-        entries: record.entries.filter((e) => e.expiresAt === undefined || e.expiresAt > now),
-      };
+      const { entries, ...fields } = record;
+      const known = this.textsOf(record.id);
+      const kept = new Map<Entry, string>();
+      const stored: string[] = [];
+      for (const e of entries) {
+        if (e.expiresAt !== undefined && e.expiresAt <= now) continue;
+        const json = known.get(e) ?? JSON.stringify(e.activity);
+        kept.set(e, json);
+        stored.push(
+          `{"seq":${e.seq},"activity":${json}${e.expiresAt === undefined ? '' : `,"expiresAt":${e.expiresAt}`}}`,
+        );
+      }
+      this.entryTexts.set(record.id, kept);
       await this.shards.ensureFor(file);
-      await conversationFile(file).write(snapshot);
-      this.persistedActiveAt.set(record.id, snapshot.lastActiveAt);
+      // The stored shape, as JSON.stringify would write it, from the texts already made.
+      await conversationText(file).write(
+        `${JSON.stringify(fields).slice(0, -1)},"entries":[${stored.join(',')}]}`,
+      );
+      this.persistedActiveAt.set(record.id, fields.lastActiveAt);
     });
   }
 }
