@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataFile } from 'lowdb/node';
+import { DataFile, TextFile } from 'lowdb/node';
 import { parseWatermark } from '../../directline/conversationLog.js';
 import { KeyFiles, ShardFolders } from '../../storage/keyedFile.js';
 import { ConversationListeners } from '../conversationListeners.js';
@@ -54,9 +54,6 @@ const newId = (prefix: string) => prefix + randomBytes(16).toString('base64url')
 
 const conversationFile = (file: string) =>
   new DataFile<Conversation | null>(file, { parse: JSON.parse, stringify: JSON.stringify });
-/** The same file, written from text already serialised. */
-const conversationText = (file: string) =>
-  new DataFile<string>(file, { parse: (text) => text, stringify: (text) => text });
 
 /** Conversations whose activities' JSON texts are kept (the ones in use; a few KB each). */
 const CONVERSATIONS_WITH_TEXTS = 256;
@@ -343,7 +340,7 @@ export class FileDirectLineLog implements DirectLineLog {
       this.entryTexts.set(record.id, kept);
       await this.shards.ensureFor(file);
       // The stored shape, as JSON.stringify would write it, from the texts already made.
-      await conversationText(file).write(
+      await new TextFile(file).write(
         `${JSON.stringify(fields).slice(0, -1)},"entries":[${stored.join(',')}]}`,
       );
       this.persistedActiveAt.set(record.id, fields.lastActiveAt);
