@@ -702,6 +702,25 @@ describe.each([
         }
       }));
 
+    it('lets the next turn in after a turn that failed, on this instance and on another', () =>
+      withBackend(async (p, { backend, clock: c }) => {
+        const other = p.backend === 'postgres' ? await backend.open(c.now) : p;
+        try {
+          for (let i = 0; i < 3; i++) {
+            await expect(
+              p.turnLock.run('conv-f', async () => {
+                throw new Error('turn failed');
+              }),
+            ).rejects.toThrow('turn failed');
+          }
+          await expect(p.turnLock.run('conv-f', async () => 'here')).resolves.toBe('here');
+          // Would wait for ever if a lock taken above were still held.
+          await expect(other.turnLock.run('conv-f', async () => 'there')).resolves.toBe('there');
+        } finally {
+          if (other !== p) await other.close();
+        }
+      }));
+
     it('counts rate-limit points in the shared store', () =>
       withBackend(async (p, { backend, clock: c }) => {
         const other = p.backend === 'postgres' ? await backend.open(c.now) : p;

@@ -364,9 +364,11 @@ export class PgSecretStore implements SecretStore {
 }
 
 /**
- * Turns of one conversation, one at a time across every instance: a transaction-scoped advisory lock
- * on the key's hash, held on a connection of its own pool (the turn's queries use the main pool, so a
- * full lock pool can never starve the turns that hold it). A dropped connection releases the lock.
+ * Turns of one conversation, one at a time across every instance: a session-level advisory lock on
+ * the key's hash (two round trips a turn, where a transaction-scoped one took three; the two kinds
+ * exclude each other, so instances of either kind still serialise), held on a connection of its own
+ * pool (the turn's queries use the main pool, so a full lock pool can never starve the turns that
+ * hold it). A connection whose unlock failed is destroyed, and a dropped connection releases its lock.
  */
 export class PgTurnLock implements TurnLock {
   private readonly local = new KeyedQueue();
@@ -382,19 +384,17 @@ export class PgTurnLock implements TurnLock {
       } catch (err) {
         return unavailable(err);
       }
-      let broken = false;
       try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+        await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
       } catch (err) {
         client.release(true);
         return unavailable(err);
       }
+      let broken = false;
       try {
         return await task();
       } finally {
-        // Only the lock is in this transaction; a failed COMMIT means the connection is unusable.
-        await client.query('COMMIT').catch(() => {
+        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => {
           broken = true;
         });
         client.release(broken);
