@@ -365,8 +365,8 @@ export class PgSecretStore implements SecretStore {
 
 /**
  * Turns of one conversation, one at a time across every instance: a session-level advisory lock on
- * the key's hash (two round trips a turn, where a transaction-scoped one took three; the two kinds
- * exclude each other, so instances of either kind still serialise), held on a connection of its own
+ * the key's hash (lock and unlock: two round trips a turn, no transaction; it also excludes a
+ * transaction-scoped lock on the same key, should an instance take one), held on a connection of its own
  * pool (the turn's queries use the main pool, so a full lock pool can never starve the turns that
  * hold it). A connection whose unlock failed is destroyed, and a dropped connection releases its lock.
  */
