@@ -8,6 +8,7 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import { KeyedQueue } from '../keyedQueue.js';
+import { RecentMap } from '../recentMap.js';
 import { sendOrHold } from '../replyBatch.js';
 import { ConversationNotFoundError, type DirectLineLog, type StoredActivity } from './conversationLog.js';
 import type { DirectLineStreams } from './stream.js';
@@ -46,7 +47,7 @@ export class DirectLineAdapter extends BotAdapter {
   /** Turns of one conversation run one at a time (dialog state is read and saved per turn). */
   private readonly queue = new KeyedQueue();
   /** The member's id per conversation (it never changes): one lookup per conversation, not per reply. */
-  private readonly userIds = new Map<string, string>();
+  private readonly userIds = new RecentMap<string, string>(10_000);
 
   constructor(options: DirectLineAdapterOptions) {
     super();
@@ -170,7 +171,6 @@ export class DirectLineAdapter extends BotAdapter {
     if (known) return known;
     const userId = (await this.conversations.get(conversationId))?.userId;
     if (userId) {
-      if (this.userIds.size >= 10_000) this.userIds.delete(this.userIds.keys().next().value as string);
       this.userIds.set(conversationId, userId);
     }
     return userId;

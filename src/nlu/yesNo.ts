@@ -7,6 +7,7 @@ import * as Recognizers from '@microsoft/recognizers-text-suite';
 import { z } from 'zod';
 import { loadJsonFile } from '../knowledge/loader.js';
 import { KNOWLEDGE_DIR } from '../paths.js';
+import { RecentMap } from '../recentMap.js';
 import { normalize } from './normalize.js';
 
 const words = z.array(z.string().trim().min(1)).min(1);
@@ -148,13 +149,12 @@ export function yesNoAnswerWith(text: string, vocab: Vocabulary): boolean | unde
  * phrases every turn, and the recognizers' reading is the expensive part. Only a few texts are held.
  */
 export function yesNoReader(vocab: Vocabulary): (text: string, asAnswer?: boolean) => boolean | undefined {
-  const recent = new Map<string, boolean | undefined>();
+  const recent = new RecentMap<string, boolean | undefined>(RECENT_ANSWERS);
   return (text, asAnswer = false) => {
     const key = `${asAnswer ? 'a' : 'q'}${text}`;
     if (recent.has(key)) return recent.get(key);
     const value = asAnswer ? yesNoAnswerWith(text, vocab) : yesNoWith(text, vocab);
     recent.set(key, value);
-    if (recent.size > RECENT_ANSWERS) recent.delete(recent.keys().next().value as string);
     return value;
   };
 }

@@ -1,6 +1,7 @@
 import { ConversationState, type TurnContext } from 'botbuilder';
 import type { z } from 'zod';
 import type { StateStorage } from '../persistence/types.js';
+import { RecentMap } from '../recentMap.js';
 import { isStorageFailure } from './storageErrors.js';
 
 interface Cached {
@@ -33,7 +34,7 @@ export interface ConversationStateOptions {
 export class JsonConversationState extends ConversationState {
   private readonly cacheKey = Symbol('conversation state');
   /** Storage key → fingerprint of the document this process last wrote there (most recent last). */
-  private readonly written = new Map<string, string>();
+  private readonly written = new RecentMap<string, string>(WRITTEN_KEPT);
 
   constructor(
     private readonly store: Pick<
@@ -113,9 +114,7 @@ export class JsonConversationState extends ConversationState {
   }
 
   private remember(key: string, print: string): void {
-    this.written.delete(key);
     this.written.set(key, print);
-    if (this.written.size > WRITTEN_KEPT) this.written.delete(this.written.keys().next().value as string);
   }
 
   override clear(context: TurnContext): Promise<void> {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { RecentMap } from '../recentMap.js';
 
 // One file per key, spread over 256 shard folders: a turn rewrites only its own small file, so the
 // cost of a write does not grow with the number of stored conversations.
@@ -14,18 +15,19 @@ export function fileForKey(root: string, key: string): string {
  * conversation asks for its file, and hashing costs more than the lookup.
  */
 export class KeyFiles {
-  private readonly paths = new Map<string, string>();
+  private readonly paths: RecentMap<string, string>;
 
   constructor(
     private readonly root: string,
-    private readonly remembered = 10_000,
-  ) {}
+    remembered = 10_000,
+  ) {
+    this.paths = new RecentMap(remembered);
+  }
 
   path(key: string): string {
     let path = this.paths.get(key);
     if (path === undefined) {
       path = fileForKey(this.root, key);
-      if (this.paths.size >= this.remembered) this.paths.delete(this.paths.keys().next().value as string);
       this.paths.set(key, path);
     }
     return path;

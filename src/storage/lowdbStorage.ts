@@ -7,6 +7,7 @@ import { DataFile } from 'lowdb/node';
 import { z } from 'zod';
 import { KeyedQueue } from '../keyedQueue.js';
 import { ETagConflictError, type StateStorage, type StoredDocument } from '../persistence/types.js';
+import { RecentMap } from '../recentMap.js';
 import { KeyFiles, ShardFolders } from './keyedFile.js';
 
 /** What one state file holds; a file that parses as something else is damaged. */
@@ -79,8 +80,8 @@ export class LowdbStorage implements StateStorage {
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly cacheSize: number;
-  /** key → record, or null for "no such file"; Map order is least recently used first. */
-  private readonly cache = new Map<string, CachedRecord | null>();
+  /** key → record, or null for "no such file"; the least recently used go first. */
+  private readonly cache: RecentMap<string, CachedRecord | null>;
   private readonly shards = new ShardFolders();
   private readonly files: KeyFiles;
 
@@ -89,6 +90,7 @@ export class LowdbStorage implements StateStorage {
     this.ttlMs = options.ttlMs ?? 0;
     this.now = options.now ?? Date.now;
     this.cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
+    this.cache = new RecentMap(Math.max(1, this.cacheSize));
   }
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -195,7 +197,7 @@ export class LowdbStorage implements StateStorage {
 
   /** The sweep's check: like `load`, but without touching the cache's order. Runs in the key's queue. */
   private async removeIfExpired(key: string): Promise<boolean> {
-    const cached = this.cache.get(key); // Map#get does not reorder
+    const cached = this.cache.get(key); // get does not reorder
     const current = cached !== undefined ? cached : await this.readFile(key);
     if (!current || !this.isExpired(current)) return false;
     await rm(this.file(key), { force: true });
@@ -213,9 +215,7 @@ export class LowdbStorage implements StateStorage {
 
   private remember(key: string, record: CachedRecord | null): void {
     if (this.cacheSize <= 0) return;
-    this.cache.delete(key);
     this.cache.set(key, record);
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
   }
 
   /** Reads a key's record (cache, else disk); an expired one is deleted and reported absent. */

@@ -3,6 +3,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataFile, TextFile } from 'lowdb/node';
 import { parseWatermark } from '../../directline/conversationLog.js';
+import { RecentMap } from '../../recentMap.js';
 import { KeyFiles, ShardFolders } from '../../storage/keyedFile.js';
 import { ConversationListeners } from '../conversationListeners.js';
 import {
@@ -91,7 +92,7 @@ export class FileDirectLineLog implements DirectLineLog {
   private readonly writers = new Map<string, CoalescingWriter>();
   private readonly shards = new ShardFolders();
   /** Conversation id → its entries' activities as JSON, for the recently written conversations. */
-  private readonly entryTexts = new Map<string, Map<Entry, string>>();
+  private readonly entryTexts = new RecentMap<string, Map<Entry, string>>(CONVERSATIONS_WITH_TEXTS);
   private readonly files: KeyFiles;
   private readonly listeners = new ConversationListeners();
   private readonly maxActivities: number;
@@ -311,12 +312,8 @@ export class FileDirectLineLog implements DirectLineLog {
 
   /** The kept JSON texts of a conversation's entries; it becomes the most recently used. */
   private textsOf(conversationId: string): Map<Entry, string> {
-    let texts = this.entryTexts.get(conversationId);
-    if (texts) this.entryTexts.delete(conversationId);
-    else texts = new Map();
+    const texts = this.entryTexts.get(conversationId) ?? new Map<Entry, string>();
     this.entryTexts.set(conversationId, texts);
-    if (this.entryTexts.size > CONVERSATIONS_WITH_TEXTS)
-      this.entryTexts.delete(this.entryTexts.keys().next().value as string);
     return texts;
   }
 
