@@ -323,12 +323,12 @@ export class FileDirectLineLog implements DirectLineLog {
       if (this.conversations.get(record.id) !== record) return; // dropped meanwhile
       const now = this.now();
       const { entries, ...fields } = record;
-      const known = this.textsOf(record.id);
+      const known = this.entryTexts.get(record.id);
       const kept = new Map<Entry, string>();
       const stored: string[] = [];
       for (const e of entries) {
         if (e.expiresAt !== undefined && e.expiresAt <= now) continue;
-        const json = known.get(e) ?? JSON.stringify(e.activity);
+        const json = known?.get(e) ?? JSON.stringify(e.activity);
         kept.set(e, json);
         stored.push(
           `{"seq":${e.seq},"activity":${json}${e.expiresAt === undefined ? '' : `,"expiresAt":${e.expiresAt}`}}`,
